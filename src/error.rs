@@ -1,0 +1,336 @@
+//! The one error type every walletkit call returns.
+//!
+//! Each variant answers the caller's real question, "what do I do next?":
+//! retry ([`Error::Connect`], [`Error::Network`], some [`Error::Api`]),
+//! reconcile before retrying ([`Error::OutcomeUnknown`]), fix the request
+//! ([`Error::InvalidRequest`], [`Error::Config`]) or report the provider
+//! ([`Error::Decode`]).
+
+use std::fmt;
+use std::time::Duration;
+
+/// Shorthand for `Result<T, walletkit::Error>`.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The API a request was meant for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Provider {
+    /// Milta Wallet Partner API.
+    Milta,
+    /// MilaCoins payment gateway.
+    MilaCoins,
+    /// Wallets API.
+    Wallets,
+    /// Wallet-as-a-Service.
+    Waas,
+}
+
+impl fmt::Display for Provider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Provider::Milta => "milta",
+            Provider::MilaCoins => "milacoins",
+            Provider::Wallets => "wallets",
+            Provider::Waas => "waas",
+        })
+    }
+}
+
+/// A provider-independent classification of what went wrong.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// Too many requests; wait and retry (see [`ApiError::retry_after`]).
+    RateLimited,
+    /// Credentials missing, wrong or expired.
+    Unauthorized,
+    /// Authenticated but not allowed (for example an IP allow-list).
+    Forbidden,
+    /// The signature's timestamp was outside the server's window.
+    ClockSkew,
+    /// The resource does not exist.
+    NotFound,
+    /// The request was understood but its content is invalid.
+    Validation,
+    /// The amount is outside the allowed range.
+    InvalidAmount,
+    /// The recipient is wrong or unknown.
+    InvalidRecipient,
+    /// The product is not available.
+    ProductUnavailable,
+    /// The account balance is too low.
+    InsufficientFunds,
+    /// The resource already exists; reconcile by the caller's reference.
+    Duplicate,
+    /// An upstream provider is temporarily unavailable; retry later.
+    Unavailable,
+    /// The server failed; retrying an idempotent request may help.
+    ServerError,
+    /// The server answered with a redirect, which walletkit never follows.
+    Redirect,
+    /// An API error that fits none of the other kinds.
+    Other,
+    /// The connection could not be established; nothing was sent.
+    Connect,
+    /// The request was sent but no complete answer arrived.
+    Network,
+    /// A non-idempotent request was sent and its outcome is unknown.
+    OutcomeUnknown,
+    /// The response could not be decoded.
+    Decode,
+    /// The request was refused before it was sent.
+    InvalidRequest,
+    /// The client configuration is invalid.
+    Config,
+}
+
+impl ErrorKind {
+    /// The kind an HTTP status implies when the body names no code.
+    pub fn from_status(status: u16) -> Self {
+        match status {
+            300..=399 => ErrorKind::Redirect,
+            400 | 422 => ErrorKind::Validation,
+            401 => ErrorKind::Unauthorized,
+            402 => ErrorKind::InsufficientFunds,
+            403 => ErrorKind::Forbidden,
+            404 => ErrorKind::NotFound,
+            409 => ErrorKind::Duplicate,
+            429 => ErrorKind::RateLimited,
+            502..=504 => ErrorKind::Unavailable,
+            500..=599 => ErrorKind::ServerError,
+            _ => ErrorKind::Other,
+        }
+    }
+}
+
+/// The API answered with an error status.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ApiError {
+    /// Which API answered.
+    pub provider: Provider,
+    /// HTTP status code.
+    pub status: u16,
+    /// Normalised classification.
+    pub kind: ErrorKind,
+    /// The provider's own error code, as it sent it (`INSUFFICIENT_FUNDS`, `1604`, …).
+    pub code: Option<String>,
+    /// The provider's message, or a short excerpt of the body when it sent none.
+    pub message: String,
+    /// The provider's request id, when it sent one.
+    pub request_id: Option<String>,
+    /// How long the server asked us to wait, from `Retry-After`.
+    pub retry_after: Option<Duration>,
+}
+
+impl ApiError {
+    /// An error of `kind` with only a status and message; providers fill in the rest.
+    pub fn new(provider: Provider, status: u16, kind: ErrorKind, message: impl Into<String>) -> Self {
+        ApiError { provider, status, kind, code: None, message: message.into(), request_id: None, retry_after: None }
+    }
+
+    /// Sets the provider's raw error code.
+    pub fn with_code(mut self, code: impl Into<String>) -> Self {
+        self.code = Some(code.into());
+        self
+    }
+
+    /// Sets the provider's request id.
+    pub fn with_request_id(mut self, id: impl Into<String>) -> Self {
+        self.request_id = Some(id.into());
+        self
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} API error {} ({:?}", self.provider, self.status, self.kind)?;
+        if let Some(code) = &self.code {
+            write!(f, ", code {code}")?;
+        }
+        write!(f, "): {}", self.message)?;
+        if let Some(id) = &self.request_id {
+            write!(f, " [request id {id}]")?;
+        }
+        if let Some(wait) = self.retry_after {
+            write!(f, " [retry after {}s]", wait.as_secs_f32())?;
+        }
+        Ok(())
+    }
+}
+
+/// What a caller needs to find out whether a lost request took effect.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct OutcomeUnknown {
+    /// Which API the request went to.
+    pub provider: Provider,
+    /// HTTP method.
+    pub method: String,
+    /// Path the request was sent to.
+    pub path: String,
+    /// The idempotency key sent with the request, if any.
+    pub idempotency_key: Option<String>,
+    /// The caller's reference to reconcile by, as `(field name, value)`,
+    /// for example `("externalID", "INV-1")`.
+    pub reference: Option<(String, String)>,
+    /// Why no answer arrived.
+    pub cause: String,
+}
+
+impl fmt::Display for OutcomeUnknown {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} {} {}: sent, but no answer arrived ({}); reconcile before retrying",
+            self.provider, self.method, self.path, self.cause
+        )?;
+        if let Some((field, value)) = &self.reference {
+            write!(f, " by {field}={value}")?;
+        }
+        if let Some(key) = &self.idempotency_key {
+            write!(f, " [idempotency key {key}]")?;
+        }
+        Ok(())
+    }
+}
+
+/// A response that could not be decoded into the expected type.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct DecodeError {
+    /// Which API answered.
+    pub provider: Provider,
+    /// HTTP status of the response.
+    pub status: u16,
+    /// The JSON path that failed (`data.items[3].amount`), when known.
+    pub json_path: Option<String>,
+    /// What went wrong.
+    pub message: String,
+    /// The first bytes of the body, made printable.
+    pub excerpt: String,
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} response (status {}) could not be decoded", self.provider, self.status)?;
+        if let Some(path) = &self.json_path {
+            write!(f, " at `{path}`")?;
+        }
+        write!(f, ": {}; body starts {:?}", self.message, self.excerpt)
+    }
+}
+
+/// Every failure a walletkit call can return.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The API answered with an error status.
+    #[error("{0}")]
+    Api(Box<ApiError>),
+    /// The connection could not be established; nothing was sent, so retrying is safe.
+    #[error("{provider}: could not connect: {message}")]
+    Connect {
+        /// Which API was called.
+        provider: Provider,
+        /// What failed.
+        message: String,
+    },
+    /// An idempotent request was sent but no complete answer arrived (timeout, reset).
+    #[error("{provider}: no answer: {message}")]
+    Network {
+        /// Which API was called.
+        provider: Provider,
+        /// What failed.
+        message: String,
+    },
+    /// A non-idempotent request was sent and no answer came back.
+    #[error("{0}")]
+    OutcomeUnknown(Box<OutcomeUnknown>),
+    /// The response could not be decoded.
+    #[error("{0}")]
+    Decode(Box<DecodeError>),
+    /// The request was refused before sending.
+    #[error("request refused before sending: {0}")]
+    InvalidRequest(String),
+    /// The client could not be configured.
+    #[error("configuration error: {0}")]
+    Config(String),
+}
+
+impl Error {
+    /// The normalised kind of this error.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::Api(e) => e.kind,
+            Error::Connect { .. } => ErrorKind::Connect,
+            Error::Network { .. } => ErrorKind::Network,
+            Error::OutcomeUnknown(_) => ErrorKind::OutcomeUnknown,
+            Error::Decode(_) => ErrorKind::Decode,
+            Error::InvalidRequest(_) => ErrorKind::InvalidRequest,
+            Error::Config(_) => ErrorKind::Config,
+        }
+    }
+
+    /// The HTTP status, when a response arrived.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api(e) => Some(e.status),
+            Error::Decode(e) => Some(e.status),
+            _ => None,
+        }
+    }
+
+    /// Whether sending the same request again later is safe and may succeed.
+    ///
+    /// False for [`Error::OutcomeUnknown`]: reconcile first.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Api(e) => matches!(e.kind, ErrorKind::RateLimited | ErrorKind::Unavailable | ErrorKind::ServerError),
+            Error::Connect { .. } | Error::Network { .. } => true,
+            _ => false,
+        }
+    }
+
+    /// The wait the server asked for, when it sent `Retry-After`.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Error::Api(e) => e.retry_after,
+            _ => None,
+        }
+    }
+
+    /// The API error, when the server answered with one.
+    pub fn as_api(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The reconciliation details, when the outcome is unknown.
+    pub fn as_outcome_unknown(&self) -> Option<&OutcomeUnknown> {
+        match self {
+            Error::OutcomeUnknown(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl From<ApiError> for Error {
+    fn from(e: ApiError) -> Self {
+        Error::Api(Box::new(e))
+    }
+}
+
+/// A printable, bounded excerpt of a response body for error messages.
+pub(crate) fn excerpt(body: &[u8]) -> String {
+    const MAX: usize = 200;
+    let text = String::from_utf8_lossy(&body[..body.len().min(MAX)]);
+    let mut out: String = text.chars().filter(|c| !c.is_control() || *c == ' ').collect();
+    if body.len() > MAX {
+        out.push('…');
+    }
+    out
+}

@@ -1,0 +1,109 @@
+//! Balance (`GET /balance`) and pricing estimates (`POST /pricing`).
+//!
+//! The document names these endpoints but not their fields; the types below
+//! read the obvious names and keep everything else in `extra`.
+
+use serde::{Deserialize, Serialize};
+
+use super::client::{paths, rate_class, MiltaClient};
+use super::envelope;
+use super::inventories::Extra;
+use crate::error::{Error, Result};
+use crate::money::Decimal;
+use crate::Request;
+
+/// The partner account's balance.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct Balance {
+    /// Available balance.
+    #[serde(alias = "balance", alias = "available", with = "crate::money::number")]
+    pub amount: Decimal,
+    /// Currency (ISO 4217).
+    pub currency: Option<String>,
+    /// Fields the document does not name.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// What to price: a product, an amount and a currency.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PricingRequest {
+    product_id: String,
+    #[serde(with = "crate::money::number")]
+    amount: Decimal,
+    currency: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    country: Option<String>,
+}
+
+impl PricingRequest {
+    /// Prices `amount` `currency` of `product_id`.
+    pub fn new(product_id: impl Into<String>, amount: Decimal, currency: impl Into<String>) -> Self {
+        PricingRequest { product_id: product_id.into(), amount, currency: currency.into(), country: None }
+    }
+
+    /// The destination country (ISO 3166-1 alpha-2).
+    pub fn country(mut self, country: impl Into<String>) -> Self {
+        self.country = Some(country.into());
+        self
+    }
+}
+
+/// A price estimate.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct PricingEstimate {
+    /// The priced amount.
+    #[serde(default, with = "crate::money::option")]
+    pub amount: Option<Decimal>,
+    /// The fee charged.
+    #[serde(default, with = "crate::money::option")]
+    pub fee: Option<Decimal>,
+    /// What the account is debited in total.
+    #[serde(default, with = "crate::money::option")]
+    pub total: Option<Decimal>,
+    /// Currency of the figures.
+    pub currency: Option<String>,
+    /// Exchange rate applied, when any.
+    #[serde(default, with = "crate::money::option")]
+    pub exchange_rate: Option<Decimal>,
+    /// Fields the document does not name.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// Balance and pricing calls; see [`MiltaClient::account`].
+#[derive(Debug, Clone, Copy)]
+pub struct Account<'a> {
+    pub(crate) client: &'a MiltaClient,
+}
+
+impl Account<'_> {
+    /// `GET /balance`.
+    ///
+    /// # Errors
+    /// API and transport errors.
+    pub async fn balance(&self) -> Result<Balance> {
+        let req = Request::get(paths::BALANCE).rate_class(rate_class::BALANCE);
+        envelope::data(&self.client.send_raw(req).await?)
+    }
+
+    /// `POST /pricing`. Pricing changes nothing, so it is retried like a read.
+    ///
+    /// # Errors
+    /// [`Error::InvalidRequest`] for a non-positive amount; API and transport errors.
+    pub async fn pricing(&self, request: &PricingRequest) -> Result<PricingEstimate> {
+        if request.amount <= Decimal::ZERO {
+            return Err(Error::InvalidRequest(format!("amount {} must be positive", request.amount)));
+        }
+        let req = Request::post(paths::PRICING)
+            .json(request)?
+            .idempotency_key("X-Idempotency-Key", uuid::Uuid::new_v4().to_string())
+            .rate_class(rate_class::PRICING);
+        envelope::data(&self.client.send_raw(req).await?)
+    }
+}

@@ -1,0 +1,300 @@
+//! Reference data: `GET /inventories/*`, one page at a time or as a stream.
+
+use std::marker::PhantomData;
+
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+
+use super::client::{paths, rate_class, MiltaClient};
+use super::envelope;
+use crate::error::{Error, Result};
+use crate::money::Decimal;
+use crate::transport::paginate::stream_items;
+use crate::{ItemStream, Page, Request};
+
+/// Fields the document does not name, kept as raw JSON (numbers stay exact).
+pub type Extra = serde_json::Map<String, serde_json::Value>;
+
+/// A supported country.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct Country {
+    /// ISO 3166-1 alpha-2 code.
+    pub code: String,
+    /// Display name.
+    pub name: String,
+    /// The country's ISO 4217 currency.
+    pub currency_code: Option<String>,
+}
+
+/// A supported currency.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct Currency {
+    /// ISO 4217 code.
+    pub code: String,
+    /// Display name.
+    pub name: Option<String>,
+    /// Fields the document does not name.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// A product category (the `productType` filter's values).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct Category {
+    /// Category id or code.
+    pub id: Option<String>,
+    /// Display name.
+    pub name: Option<String>,
+    /// Fields the document does not name.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// A payment provider.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct ProviderInfo {
+    /// Provider id (the `providerId` filter).
+    pub id: String,
+    /// Display name.
+    pub name: Option<String>,
+    /// Country served, when given.
+    pub country: Option<String>,
+    /// Fields the document does not name.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// A product (top-up, bill payment, …).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct Product {
+    /// Product id, used in transfers.
+    pub id: String,
+    /// Display name (localised by `Accept-Language`).
+    pub name: Option<String>,
+    /// Provider offering it.
+    pub provider_id: Option<String>,
+    /// Country (ISO 3166-1 alpha-2).
+    pub country: Option<String>,
+    /// Currency (ISO 4217).
+    pub currency: Option<String>,
+    /// Category, e.g. `TOPUP`.
+    pub product_type: Option<String>,
+    /// Smallest amount accepted, when given.
+    #[serde(default, with = "crate::money::option")]
+    pub min_amount: Option<Decimal>,
+    /// Largest amount accepted, when given.
+    #[serde(default, with = "crate::money::option")]
+    pub max_amount: Option<Decimal>,
+    /// Fields the document does not name.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// A brand, from the provider's method reference (`page`/`limit` paging).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct Brand {
+    /// Brand id.
+    pub id: Option<String>,
+    /// Display name.
+    pub name: Option<String>,
+    /// Category, when given.
+    pub category: Option<String>,
+    /// Fields the document does not name.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// Reference-data calls; see [`MiltaClient::inventories`].
+#[derive(Debug, Clone, Copy)]
+pub struct Inventories<'a> {
+    pub(crate) client: &'a MiltaClient,
+}
+
+impl Inventories<'_> {
+    /// `GET /inventories/countries`.
+    pub fn countries(&self) -> Listing<Country> {
+        Listing::new(self.client, paths::COUNTRIES, PAGE_SIZE)
+    }
+
+    /// `GET /inventories/currencies`.
+    pub fn currencies(&self) -> Listing<Currency> {
+        Listing::new(self.client, paths::CURRENCIES, PAGE_SIZE)
+    }
+
+    /// `GET /inventories/categories`.
+    pub fn categories(&self) -> Listing<Category> {
+        Listing::new(self.client, paths::CATEGORIES, PAGE_SIZE)
+    }
+
+    /// `GET /inventories/providers`.
+    pub fn providers(&self) -> Listing<ProviderInfo> {
+        Listing::new(self.client, paths::PROVIDERS, PAGE_SIZE)
+    }
+
+    /// `GET /inventories/products`, filterable by country, currency, provider and type.
+    pub fn products(&self) -> Listing<Product> {
+        Listing::new(self.client, paths::PRODUCTS, PAGE_SIZE)
+    }
+
+    /// `GET /inventories/brands` (`page`, `limit` ≤ 200, `category`, `shorten`).
+    pub fn brands(&self) -> Listing<Brand> {
+        Listing::new(self.client, paths::BRANDS, LIMIT)
+    }
+}
+
+/// How a listing names its page-size parameter, and its maximum.
+#[derive(Debug, Clone, Copy)]
+struct SizeParam {
+    name: &'static str,
+    max: u32,
+}
+
+const PAGE_SIZE: SizeParam = SizeParam { name: "pageSize", max: 100 };
+const LIMIT: SizeParam = SizeParam { name: "limit", max: 200 };
+
+/// A reference-data listing: set filters and paging, then [`get`](Listing::get)
+/// one page or [`stream`](Listing::stream) every item.
+#[derive(Debug)]
+pub struct Listing<T> {
+    client: MiltaClient,
+    path: &'static str,
+    filters: Vec<(&'static str, String)>,
+    page: u32,
+    size: Option<u32>,
+    size_param: SizeParam,
+    _item: PhantomData<fn() -> T>,
+}
+
+// By hand: a derive would demand `T: Clone`, which a listing never needs.
+impl<T> Clone for Listing<T> {
+    fn clone(&self) -> Self {
+        Listing {
+            client: self.client.clone(),
+            path: self.path,
+            filters: self.filters.clone(),
+            page: self.page,
+            size: self.size,
+            size_param: self.size_param,
+            _item: PhantomData,
+        }
+    }
+}
+
+impl<T: DeserializeOwned + Send + 'static> Listing<T> {
+    fn new(client: &MiltaClient, path: &'static str, size_param: SizeParam) -> Self {
+        Listing {
+            client: client.clone(),
+            path,
+            filters: Vec::new(),
+            page: 1,
+            size: None,
+            size_param,
+            _item: PhantomData,
+        }
+    }
+
+    fn filter(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.filters.retain(|(n, _)| *n != name);
+        self.filters.push((name, value.into()));
+        self
+    }
+
+    /// The first page to fetch (1-based, default 1).
+    pub fn page(mut self, page: u32) -> Self {
+        self.page = page;
+        self
+    }
+
+    /// Items per page (`pageSize` ≤ 100, or `limit` ≤ 200 for brands).
+    pub fn page_size(mut self, size: u32) -> Self {
+        self.size = Some(size);
+        self
+    }
+
+    fn request(&self, page: u32) -> Result<Request> {
+        if page == 0 {
+            return Err(Error::InvalidRequest("page numbers start at 1".into()));
+        }
+        let mut req = Request::get(self.path).rate_class(rate_class::INVENTORIES);
+        for (name, value) in &self.filters {
+            req = req.query(*name, value);
+        }
+        req = req.query("page", page);
+        if let Some(size) = self.size {
+            let SizeParam { name, max } = self.size_param;
+            if size == 0 || size > max {
+                return Err(Error::InvalidRequest(format!("{name} must be between 1 and {max}, got {size}")));
+            }
+            req = req.query(name, size);
+        }
+        Ok(req)
+    }
+
+    async fn fetch(&self, page: u32) -> Result<Page<T>> {
+        let resp = self.client.send_raw(self.request(page)?).await?;
+        envelope::page(&resp, page)
+    }
+
+    /// Fetches one page.
+    ///
+    /// # Errors
+    /// [`Error::InvalidRequest`] for a page size over the maximum; any API error.
+    pub async fn get(&self) -> Result<Page<T>> {
+        self.fetch(self.page).await
+    }
+
+    /// Streams every item from the chosen page on, fetching pages lazily.
+    pub fn stream(&self) -> ItemStream<T> {
+        let listing = self.clone();
+        stream_items(self.page, move |page| {
+            let listing = listing.clone();
+            async move { listing.fetch(page).await }
+        })
+    }
+}
+
+impl Listing<Product> {
+    /// Only products in this country (ISO 3166-1 alpha-2).
+    pub fn country(self, code: impl Into<String>) -> Self {
+        self.filter("country", code)
+    }
+
+    /// Only products in this currency (ISO 4217).
+    pub fn currency(self, code: impl Into<String>) -> Self {
+        self.filter("currency", code)
+    }
+
+    /// Only products of this provider.
+    pub fn provider_id(self, id: impl Into<String>) -> Self {
+        self.filter("providerId", id)
+    }
+
+    /// Only products of this category, e.g. `TOPUP`.
+    pub fn product_type(self, product_type: impl Into<String>) -> Self {
+        self.filter("productType", product_type)
+    }
+}
+
+impl Listing<Brand> {
+    /// Only brands in this category.
+    pub fn category(self, category: impl Into<String>) -> Self {
+        self.filter("category", category)
+    }
+
+    /// Ask for the shortened representation.
+    pub fn shorten(self, shorten: bool) -> Self {
+        self.filter("shorten", shorten.to_string())
+    }
+}

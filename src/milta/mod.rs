@@ -1,0 +1,29 @@
+//! Milta Wallet Partner API: reference data, transfers (immediate, deferred,
+//! batched), balance and pricing, with HTTP Basic auth.
+//!
+//! ```no_run
+//! # async fn run() -> walletkit::Result<()> {
+//! use walletkit::milta::{MiltaClient, TransferRequest};
+//! use walletkit::Decimal;
+//!
+//! let milta = MiltaClient::from_env()?;
+//! let transfer = TransferRequest::new("TXN-001", "PRODUCT_123", "+447700900001", Decimal::new(1000, 2), "GBP");
+//! let created = milta.transfers().create(&transfer).await?;
+//! println!("{} is {:?}", created.transfer_id, created.status);
+//! # Ok(()) }
+//! ```
+
+mod account;
+mod client;
+mod envelope;
+mod error;
+mod inventories;
+mod transfers;
+
+pub use account::{Account, Balance, PricingEstimate, PricingRequest};
+pub use client::{rate_class, Locale, MiltaClient, MiltaClientBuilder, DEFAULT_BASE_URL};
+pub use inventories::{Brand, Category, Country, Currency, Extra, Inventories, Listing, Product, ProviderInfo};
+pub use transfers::{
+    BatchEntry, BatchResponse, SubmitOutcome, Transfer, TransferId, TransferRequest, TransferStatus, Transfers,
+    CANCELLATION_WINDOW, MAX_BATCH,
+};

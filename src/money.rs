@@ -1,0 +1,181 @@
+//! Exact decimal amounts on the wire.
+//!
+//! Every amount is a [`Decimal`]. Reading accepts JSON numbers and JSON
+//! strings (`10.5`, `"96.0000"`, `1e3`) without passing through `f64`: the
+//! crate enables serde_json's `arbitrary_precision`, so a number reaches us as
+//! its original digits. Writing emits a JSON number in shortest form (`10`,
+//! `10.5`), which is what the MilaCoins signature and `JSON.stringify`
+//! round-trips need.
+//!
+//! Use with `#[serde(with = "walletkit::money::number")]` or
+//! `#[serde(with = "walletkit::money::option")]` on your own types.
+
+use std::fmt;
+use std::str::FromStr;
+
+pub use rust_decimal::Decimal;
+use serde::de::{self, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serializer};
+
+/// Parses a decimal from its textual form exactly, accepting exponent notation.
+///
+/// # Errors
+/// Returns a message when the text is not a number or does not fit a
+/// [`Decimal`] exactly (more than 28 significant digits).
+pub fn parse(text: &str) -> Result<Decimal, String> {
+    let text = text.trim();
+    let parsed = if text.contains(['e', 'E']) { Decimal::from_scientific(text) } else { Decimal::from_str_exact(text) };
+    parsed.map_err(|e| format!("`{text}` is not an exact decimal amount: {e}"))
+}
+
+/// The amount in shortest form: no trailing zeros, no exponent (`10.00` → `10`).
+pub fn shortest(amount: Decimal) -> String {
+    amount.normalize().to_string()
+}
+
+/// The amount as a JSON number in shortest form, digit for digit.
+pub fn to_json_number(amount: Decimal) -> serde_json::Number {
+    // Decimal's Display never produces a form serde_json rejects; the
+    // fallback only guards the invariant without panicking.
+    serde_json::Number::from_str(&shortest(amount)).unwrap_or_else(|_| serde_json::Number::from(0))
+}
+
+struct DecimalVisitor;
+
+impl<'de> Visitor<'de> for DecimalVisitor {
+    type Value = Decimal;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a decimal amount as a JSON number or string")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Decimal, E> {
+        parse(v).map_err(E::custom)
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Decimal, E> {
+        Ok(Decimal::from(v))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Decimal, E> {
+        Ok(Decimal::from(v))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Decimal, A::Error> {
+        // serde_json's arbitrary-precision numbers arrive as a one-entry map
+        // holding the original digits; `Number` knows how to read it.
+        let number = serde_json::Number::deserialize(de::value::MapAccessDeserializer::new(map))?;
+        parse(number.as_str()).map_err(de::Error::custom)
+    }
+}
+
+/// Serde adapter for a required [`Decimal`] amount.
+pub mod number {
+    use super::*;
+
+    /// Writes the amount as a JSON number in shortest form.
+    ///
+    /// # Errors
+    /// Only the serializer's own errors.
+    pub fn serialize<S: Serializer>(amount: &Decimal, serializer: S) -> Result<S::Ok, S::Error> {
+        serde::Serialize::serialize(&to_json_number(*amount), serializer)
+    }
+
+    /// Reads a JSON number or string exactly.
+    ///
+    /// # Errors
+    /// When the value is neither, or does not fit a `Decimal` exactly.
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Decimal, D::Error> {
+        deserializer.deserialize_any(DecimalVisitor)
+    }
+}
+
+/// Serde adapter for an optional [`Decimal`] amount (`null` or absent is `None`).
+pub mod option {
+    use super::*;
+
+    /// Writes `Some` as a JSON number in shortest form, `None` as `null`.
+    ///
+    /// # Errors
+    /// Only the serializer's own errors.
+    pub fn serialize<S: Serializer>(amount: &Option<Decimal>, serializer: S) -> Result<S::Ok, S::Error> {
+        match amount {
+            Some(a) => super::number::serialize(a, serializer),
+            None => serializer.serialize_none(),
+        }
+    }
+
+    /// Reads `null`, a JSON number or a string exactly.
+    ///
+    /// # Errors
+    /// When the value is none of those, or does not fit a `Decimal` exactly.
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Decimal>, D::Error> {
+        struct OptVisitor;
+        impl<'de> Visitor<'de> for OptVisitor {
+            type Value = Option<Decimal>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("null or a decimal amount")
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+                d.deserialize_any(DecimalVisitor).map(Some)
+            }
+        }
+        deserializer.deserialize_option(OptVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Serialize;
+
+    #[derive(Serialize, Deserialize)]
+    struct Amount {
+        #[serde(with = "number")]
+        amount: Decimal,
+        #[serde(with = "option", default)]
+        fee: Option<Decimal>,
+    }
+
+    fn round_trip(json: &str) -> String {
+        let a: Amount = serde_json::from_str(json).unwrap();
+        serde_json::to_string(&a).unwrap()
+    }
+
+    #[test]
+    fn huge_and_tiny_numbers_survive_exactly() {
+        assert_eq!(
+            round_trip(r#"{"amount":12345678901234567.89,"fee":null}"#),
+            r#"{"amount":12345678901234567.89,"fee":null}"#
+        );
+        assert_eq!(round_trip(r#"{"amount":0.1,"fee":0.2}"#), r#"{"amount":0.1,"fee":0.2}"#);
+    }
+
+    #[test]
+    fn writes_shortest_form() {
+        assert_eq!(round_trip(r#"{"amount":10.00}"#), r#"{"amount":10,"fee":null}"#);
+        assert_eq!(round_trip(r#"{"amount":"10.50"}"#), r#"{"amount":10.5,"fee":null}"#);
+        assert_eq!(round_trip(r#"{"amount":"96.0000"}"#), r#"{"amount":96,"fee":null}"#);
+        assert_eq!(round_trip(r#"{"amount":-250.75}"#), r#"{"amount":-250.75,"fee":null}"#);
+        assert_eq!(round_trip(r#"{"amount":1e3}"#), r#"{"amount":1000,"fee":null}"#);
+    }
+
+    #[test]
+    fn strings_are_exact() {
+        let a: Amount = serde_json::from_str(r#"{"amount":"12345678901234567.89"}"#).unwrap();
+        assert_eq!(a.amount.to_string(), "12345678901234567.89");
+    }
+
+    #[test]
+    fn rejects_non_numbers_and_overlong_digits() {
+        assert!(serde_json::from_str::<Amount>(r#"{"amount":"ten"}"#).is_err());
+        assert!(serde_json::from_str::<Amount>(r#"{"amount":true}"#).is_err());
+        assert!(serde_json::from_str::<Amount>(r#"{"amount":1.00000000000000000000000000001}"#).is_err());
+    }
+}

@@ -1,0 +1,372 @@
+//! What every client shares and no client specialises: one `send` path that
+//! applies auth per attempt, waits for the rate limiter, enforces timeouts and
+//! the body cap, refuses redirects, retries by one policy, and maps every
+//! outcome into [`Error`].
+
+pub(crate) mod auth;
+pub(crate) mod options;
+pub(crate) mod paginate;
+pub(crate) mod ratelimit;
+pub(crate) mod request;
+pub(crate) mod response;
+pub(crate) mod retry;
+
+use std::fmt;
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE, DATE, LOCATION, RETRY_AFTER};
+use reqwest::Url;
+use secrecy::SecretString;
+use tokio::time::Instant;
+use tracing::Instrument;
+
+use crate::error::{ApiError, Error, ErrorKind, OutcomeUnknown, Provider, Result};
+use auth::Auth;
+use options::TransportOptions;
+use ratelimit::RateLimiter;
+use request::Request;
+use response::RawResponse;
+use retry::{Attempt, Decision, RetryBudget};
+
+/// Turns a provider's error response (status, headers, body) into an [`ApiError`].
+pub(crate) type ErrorDecoder = fn(Provider, u16, &HeaderMap, &[u8]) -> ApiError;
+
+/// Everything a provider client tells the transport about itself.
+pub(crate) struct TransportConfig<'a> {
+    pub provider: Provider,
+    pub base_url: &'a str,
+    pub auth: Auth,
+    pub options: TransportOptions,
+    pub decode_error: ErrorDecoder,
+}
+
+/// A cheap-to-clone handle on one connection pool, rate limiter, retry
+/// budget and auth state.
+#[derive(Clone)]
+pub(crate) struct Transport {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    base: Url,
+    provider: Provider,
+    auth: Auth,
+    options: TransportOptions,
+    limiter: RateLimiter,
+    budget: RetryBudget,
+    decode_error: ErrorDecoder,
+}
+
+impl fmt::Debug for Transport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Transport")
+            .field("provider", &self.inner.provider)
+            .field("base_url", &self.inner.base.as_str())
+            .field("auth", &self.inner.auth)
+            .field("options", &self.inner.options)
+            .finish()
+    }
+}
+
+/// Why an attempt produced no response to decode.
+enum AttemptFailure {
+    Connect(String),
+    NoAnswer(String),
+    TooLarge { status: u16, limit: usize },
+}
+
+impl Transport {
+    /// Builds a transport, refusing plain HTTP to anything but loopback.
+    pub(crate) fn new(config: TransportConfig<'_>) -> Result<Self> {
+        let base = Url::parse(config.base_url)
+            .map_err(|e| Error::Config(format!("base URL `{}` is not a URL: {e}", config.base_url)))?;
+        check_scheme(&base)?;
+        let mut http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("walletkit/", env!("CARGO_PKG_VERSION")));
+        if let Some(t) = config.options.connect_timeout {
+            http = http.connect_timeout(t);
+        }
+        let http = http.build().map_err(|e| Error::Config(format!("HTTP client: {e}")))?;
+        Ok(Transport {
+            inner: Arc::new(Inner {
+                http,
+                base,
+                provider: config.provider,
+                auth: config.auth,
+                limiter: RateLimiter::new(&config.options.rate_limits),
+                options: config.options,
+                budget: RetryBudget::new(),
+                decode_error: config.decode_error,
+            }),
+        })
+    }
+
+    /// Sends `req`, retrying as the policy allows, and returns the 2xx response.
+    ///
+    /// The future is `Send + Sync` whatever the HTTP stack's futures are.
+    pub(crate) async fn send(&self, req: Request) -> Result<RawResponse> {
+        let span = tracing::info_span!(
+            "walletkit.request",
+            provider = %self.inner.provider,
+            method = %req.method,
+            path = %req.path,
+        );
+        sync_wrapper::SyncFuture::new(Box::pin(self.execute(req).instrument(span))).await
+    }
+
+    /// Sends `req` and decodes the JSON body into `T`.
+    #[allow(dead_code)] // TEMP: used by the MilaCoins, Wallets and WaaS clients
+    pub(crate) async fn send_json<T: serde::de::DeserializeOwned>(&self, req: Request) -> Result<T> {
+        self.send(req).await?.json()
+    }
+
+    fn url_for(&self, req: &Request) -> Result<Url> {
+        let mut url = self.inner.base.clone();
+        let path = format!("{}{}", url.path().trim_end_matches('/'), req.path);
+        url.set_path(&path);
+        url.set_query(None);
+        if !req.query.is_empty() {
+            url.query_pairs_mut().extend_pairs(req.query.iter());
+        }
+        Ok(url)
+    }
+
+    fn build_attempt(&self, req: &Request, url: &Url) -> Result<reqwest::Request> {
+        let mut http_req = reqwest::Request::new(req.method.clone(), url.clone());
+        let headers = http_req.headers_mut();
+        headers.insert(reqwest::header::ACCEPT, HeaderValue::from_static("application/json"));
+        for (name, value) in &req.headers {
+            headers.insert(header_name(name)?, header_value(value)?);
+        }
+        if let Some((name, key)) = &req.idempotency_key {
+            headers.insert(header_name(name)?, header_value(key)?);
+        }
+        if let Some(body) = &req.body {
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            *http_req.body_mut() = Some(body.clone().into());
+        }
+        Ok(http_req)
+    }
+
+    async fn execute(&self, req: Request) -> Result<RawResponse> {
+        let inner = &*self.inner;
+        let policy = req.retry.unwrap_or(inner.options.retry);
+        let idempotent = req.is_idempotent();
+        let url = self.url_for(&req)?;
+        let started = Instant::now();
+        let mut retries = 0u32;
+        let mut refreshed_auth = false;
+        let mut corrected_clock = false;
+
+        loop {
+            inner.limiter.acquire(req.rate_class).await;
+            let mut http_req = self.build_attempt(&req, &url)?;
+            let token_used = inner.auth.apply(&mut http_req).await?;
+            let attempt_started = Instant::now();
+            let result = self.attempt(http_req).await;
+            let latency_ms = u64::try_from(attempt_started.elapsed().as_millis()).unwrap_or(u64::MAX);
+
+            let (attempt, error) = match result {
+                Ok((status, headers, body)) if (200..300).contains(&status) => {
+                    tracing::debug!(attempt = retries + 1, status, latency_ms, "response");
+                    inner.budget.deposit();
+                    return Ok(RawResponse { provider: inner.provider, status, headers, body });
+                }
+                Ok((status, headers, body)) => {
+                    tracing::debug!(attempt = retries + 1, status, latency_ms, "error response");
+                    let api = self.api_error(status, &headers, &body);
+                    if status == 401 && !refreshed_auth {
+                        if let (Auth::Bearer(source), Some(token)) = (&inner.auth, &token_used) {
+                            refreshed_auth = true;
+                            if source.invalidate(token).await {
+                                continue;
+                            }
+                        }
+                    }
+                    if api.kind == ErrorKind::ClockSkew && !corrected_clock {
+                        if let (Auth::Hmac(signer), Some(date)) = (&inner.auth, server_date(&headers)) {
+                            corrected_clock = true;
+                            signer.learn_server_time(date);
+                            continue;
+                        }
+                    }
+                    let attempt = Attempt::Status { status, retry_after: api.retry_after };
+                    (attempt, Error::from(api))
+                }
+                Err(AttemptFailure::Connect(message)) => {
+                    tracing::debug!(attempt = retries + 1, latency_ms, %message, "connect failed");
+                    (Attempt::ConnectFailed, Error::Connect { provider: inner.provider, message })
+                }
+                Err(AttemptFailure::NoAnswer(message)) => {
+                    tracing::debug!(attempt = retries + 1, latency_ms, %message, "no answer");
+                    let error = self.no_answer_error(&req, idempotent, message);
+                    (Attempt::NoAnswer, error)
+                }
+                Err(AttemptFailure::TooLarge { status, limit }) => {
+                    return Err(Error::Decode(Box::new(crate::error::DecodeError {
+                        provider: inner.provider,
+                        status,
+                        json_path: None,
+                        message: format!("response body exceeds the {limit}-byte cap"),
+                        excerpt: String::new(),
+                    })));
+                }
+            };
+
+            let delay = match retry::decide(&policy, retries, idempotent, attempt) {
+                Decision::Stop | Decision::WaitTooLong => return Err(error),
+                Decision::Backoff(ceiling) => retry::jitter(ceiling),
+                Decision::Wait(exact) => exact,
+            };
+            if let Some(deadline) = policy.deadline {
+                if started.elapsed() + delay > deadline {
+                    return Err(error);
+                }
+            }
+            if !inner.budget.withdraw(attempt) {
+                tracing::debug!("retry budget spent; not retrying");
+                return Err(error);
+            }
+            tracing::debug!(attempt = retries + 1, delay_ms = delay.as_millis() as u64, "retrying");
+            tokio::time::sleep(delay).await;
+            retries += 1;
+        }
+    }
+
+    /// One attempt: send, then read the whole body under the cap and timeout.
+    async fn attempt(&self, req: reqwest::Request) -> Result<(u16, HeaderMap, Vec<u8>), AttemptFailure> {
+        let inner = &*self.inner;
+        let exchange = async {
+            let mut resp = inner.http.execute(req).await.map_err(|e| {
+                if e.is_connect() {
+                    AttemptFailure::Connect(error_chain(&e))
+                } else {
+                    AttemptFailure::NoAnswer(error_chain(&e))
+                }
+            })?;
+            let status = resp.status().as_u16();
+            let limit = inner.options.max_body_bytes;
+            if resp.content_length().is_some_and(|n| n > limit as u64) {
+                return Err(AttemptFailure::TooLarge { status, limit });
+            }
+            let headers = std::mem::take(resp.headers_mut());
+            let mut body = Vec::new();
+            while let Some(chunk) = resp.chunk().await.map_err(|e| AttemptFailure::NoAnswer(error_chain(&e)))? {
+                if body.len() + chunk.len() > limit {
+                    return Err(AttemptFailure::TooLarge { status, limit });
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok((status, headers, body))
+        };
+        match inner.options.attempt_timeout {
+            Some(t) => tokio::time::timeout(t, exchange)
+                .await
+                .unwrap_or_else(|_| Err(AttemptFailure::NoAnswer(format!("timed out after {t:?}")))),
+            None => exchange.await,
+        }
+    }
+
+    fn api_error(&self, status: u16, headers: &HeaderMap, body: &[u8]) -> ApiError {
+        let mut api = (self.inner.decode_error)(self.inner.provider, status, headers, body);
+        if api.retry_after.is_none() {
+            api.retry_after = headers
+                .get(RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| retry::parse_retry_after(v, SystemTime::now()));
+        }
+        if (300..400).contains(&status) {
+            let to = headers.get(LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("?");
+            api.kind = ErrorKind::Redirect;
+            api.message = format!("redirect to {to} refused (credentials are never forwarded)");
+        }
+        api
+    }
+
+    fn no_answer_error(&self, req: &Request, idempotent: bool, cause: String) -> Error {
+        let provider = self.inner.provider;
+        if idempotent && req.idempotency_key.is_none() {
+            return Error::Network { provider, message: cause };
+        }
+        // Either not idempotent, or keyed: the server may have acted.
+        Error::OutcomeUnknown(Box::new(OutcomeUnknown {
+            provider,
+            method: req.method.to_string(),
+            path: req.path.clone(),
+            idempotency_key: req.idempotency_key.as_ref().map(|(_, k)| k.clone()),
+            reference: req.reference.clone(),
+            cause,
+        }))
+    }
+}
+
+/// HTTPS, or plain HTTP to a loopback host only.
+fn check_scheme(url: &Url) -> Result<()> {
+    match url.scheme() {
+        "https" => Ok(()),
+        "http" if is_loopback(url) => Ok(()),
+        "http" => Err(Error::Config(format!(
+            "plain HTTP is refused for non-loopback host `{}`; use https",
+            url.host_str().unwrap_or_default()
+        ))),
+        other => Err(Error::Config(format!("unsupported URL scheme `{other}`"))),
+    }
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        None => false,
+    }
+}
+
+fn server_date(headers: &HeaderMap) -> Option<SystemTime> {
+    headers.get(DATE).and_then(|v| v.to_str().ok()).and_then(|v| httpdate::parse_http_date(v).ok())
+}
+
+fn header_name(name: &str) -> Result<HeaderName> {
+    HeaderName::try_from(name).map_err(|_| Error::InvalidRequest(format!("invalid header name `{name}`")))
+}
+
+fn header_value(value: &str) -> Result<HeaderValue> {
+    HeaderValue::from_str(value).map_err(|_| Error::InvalidRequest(format!("invalid header value {value:?}")))
+}
+
+/// The error and its sources on one line (reqwest's top-level message alone
+/// says little).
+fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        out.push_str(": ");
+        out.push_str(&s.to_string());
+        source = s.source();
+    }
+    out
+}
+
+/// A credential from the caller, kept secret from the start.
+pub(crate) fn secret(value: impl Into<String>) -> SecretString {
+    SecretString::from(value.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_http_only_to_loopback() {
+        for ok in ["https://api.example.com", "http://127.0.0.1:8080", "http://localhost:1", "http://[::1]:9"] {
+            assert!(check_scheme(&Url::parse(ok).unwrap()).is_ok(), "{ok}");
+        }
+        for bad in ["http://api.example.com", "http://10.0.0.1", "ftp://localhost"] {
+            assert!(matches!(check_scheme(&Url::parse(bad).unwrap()), Err(Error::Config(_))), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,82 @@
+//! Settings every client shares: timeouts, retries, body cap, rate limits.
+
+use std::time::Duration;
+
+use super::ratelimit::RateLimits;
+use super::retry::RetryPolicy;
+
+/// Transport settings common to all four clients; set them through each
+/// client's builder.
+#[derive(Debug, Clone)]
+pub struct TransportOptions {
+    pub(crate) retry: RetryPolicy,
+    pub(crate) connect_timeout: Option<Duration>,
+    pub(crate) attempt_timeout: Option<Duration>,
+    pub(crate) max_body_bytes: usize,
+    pub(crate) rate_limits: RateLimits,
+}
+
+impl Default for TransportOptions {
+    fn default() -> Self {
+        TransportOptions {
+            retry: RetryPolicy::default(),
+            connect_timeout: Some(Duration::from_secs(5)),
+            attempt_timeout: Some(Duration::from_secs(30)),
+            max_body_bytes: 8 * 1024 * 1024,
+            rate_limits: RateLimits::default(),
+        }
+    }
+}
+
+/// Generates the builder setters shared by every client builder. The builder
+/// needs fields `base_url: Option<String>` and `options: TransportOptions`.
+#[allow(unused_macros)]
+macro_rules! transport_builder_setters {
+    () => {
+        /// Overrides the base URL (for a sandbox, a proxy, or a test server).
+        /// HTTPS is required except for loopback hosts.
+        pub fn base_url(mut self, url: impl Into<String>) -> Self {
+            self.base_url = Some(url.into());
+            self
+        }
+
+        /// Sets the retry policy for every call (overridable per request).
+        pub fn retry_policy(mut self, policy: $crate::RetryPolicy) -> Self {
+            self.options.retry = policy;
+            self
+        }
+
+        /// Connect timeout (default 5 s; `None` for none).
+        pub fn connect_timeout(mut self, timeout: Option<std::time::Duration>) -> Self {
+            self.options.connect_timeout = timeout;
+            self
+        }
+
+        /// Timeout of one attempt, from sending to the last body byte
+        /// (default 30 s; `None` for none).
+        pub fn attempt_timeout(mut self, timeout: Option<std::time::Duration>) -> Self {
+            self.options.attempt_timeout = timeout;
+            self
+        }
+
+        /// Largest response body read (default 8 MiB); a larger one is a decode error.
+        pub fn max_body_bytes(mut self, bytes: usize) -> Self {
+            self.options.max_body_bytes = bytes;
+            self
+        }
+
+        /// Turns client-side rate limiting on or off.
+        pub fn rate_limits_enabled(mut self, enabled: bool) -> Self {
+            self.options.rate_limits.enabled = enabled;
+            self
+        }
+
+        /// Sets, or with `None` removes, the client-side limit of one route class.
+        pub fn rate_limit(mut self, class: &'static str, rate: Option<$crate::Rate>) -> Self {
+            self.options.rate_limits.set(class, rate);
+            self
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use transport_builder_setters;

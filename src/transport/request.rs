@@ -1,0 +1,130 @@
+//! A request as plain data: what to send, and how it may be retried.
+
+use reqwest::Method;
+use serde::Serialize;
+
+use super::retry::RetryPolicy;
+use crate::error::{Error, Result};
+
+/// One API call described as data, handed to the transport to send.
+///
+/// Provider clients build these for every typed operation; you can build one
+/// yourself to call an endpoint walletkit does not know yet, with the same
+/// auth, retries, rate limits and errors (see each client's `send_raw`).
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub(crate) method: Method,
+    pub(crate) path: String,
+    pub(crate) query: Vec<(String, String)>,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) body: Option<Vec<u8>>,
+    pub(crate) idempotency_key: Option<(String, String)>,
+    pub(crate) reference: Option<(String, String)>,
+    pub(crate) rate_class: Option<&'static str>,
+    pub(crate) retry: Option<RetryPolicy>,
+}
+
+impl Request {
+    /// A request with `method` to `path`, relative to the client's base URL.
+    pub fn new(method: Method, path: impl Into<String>) -> Self {
+        Request {
+            method,
+            path: path.into(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+            idempotency_key: None,
+            reference: None,
+            rate_class: None,
+            retry: None,
+        }
+    }
+
+    /// A `GET` request.
+    pub fn get(path: impl Into<String>) -> Self {
+        Self::new(Method::GET, path)
+    }
+
+    /// A `POST` request.
+    pub fn post(path: impl Into<String>) -> Self {
+        Self::new(Method::POST, path)
+    }
+
+    /// A `DELETE` request.
+    pub fn delete(path: impl Into<String>) -> Self {
+        Self::new(Method::DELETE, path)
+    }
+
+    /// Appends a query parameter.
+    pub fn query(mut self, name: impl Into<String>, value: impl ToString) -> Self {
+        self.query.push((name.into(), value.to_string()));
+        self
+    }
+
+    /// Appends a query parameter when `value` is `Some`.
+    pub fn query_opt<V: ToString>(self, name: &str, value: Option<V>) -> Self {
+        match value {
+            Some(v) => self.query(name, v),
+            None => self,
+        }
+    }
+
+    /// Adds a header; an invalid name or value is refused when the request is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Serialises `body` once, as compact JSON, to be sent byte for byte on every attempt.
+    ///
+    /// # Errors
+    /// [`Error::InvalidRequest`] when the value cannot be serialised.
+    pub fn json<T: Serialize + ?Sized>(mut self, body: &T) -> Result<Self> {
+        let bytes = serde_json::to_vec(body)
+            .map_err(|e| Error::InvalidRequest(format!("request body could not be serialised: {e}")))?;
+        self.body = Some(bytes);
+        Ok(self)
+    }
+
+    /// Sends this idempotency key in header `name` on every attempt, which
+    /// makes the request safe to retry after a lost answer.
+    pub fn idempotency_key(mut self, name: impl Into<String>, key: impl Into<String>) -> Self {
+        self.idempotency_key = Some((name.into(), key.into()));
+        self
+    }
+
+    /// The caller's reference (`field`, `value`) reported if the outcome is unknown.
+    pub fn reference(mut self, field: impl Into<String>, value: impl Into<String>) -> Self {
+        self.reference = Some((field.into(), value.into()));
+        self
+    }
+
+    /// Counts this request against the client-side rate limit of `class`.
+    pub fn rate_class(mut self, class: &'static str) -> Self {
+        self.rate_class = Some(class);
+        self
+    }
+
+    /// Overrides the client's retry policy for this request only.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// Whether sending this request twice has the same effect as once:
+    /// safe methods, and anything carrying an idempotency key.
+    pub fn is_idempotent(&self) -> bool {
+        matches!(self.method, Method::GET | Method::HEAD | Method::DELETE | Method::PUT)
+            || self.idempotency_key.is_some()
+    }
+
+    /// The idempotency key this request carries, if any.
+    pub fn idempotency_key_value(&self) -> Option<&str> {
+        self.idempotency_key.as_ref().map(|(_, k)| k.as_str())
+    }
+
+    /// The request body exactly as it will be sent.
+    pub fn body(&self) -> Option<&[u8]> {
+        self.body.as_deref()
+    }
+}
