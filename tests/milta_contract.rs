@@ -1,0 +1,467 @@
+//! Milta wire contract: exact method, path, query, headers and body of every
+//! operation, and the document's examples decoded into types.
+
+use std::time::Duration;
+
+use chrono::{TimeZone, Utc};
+use futures_util::TryStreamExt;
+use serde_json::json;
+use walletkit::milta::{Locale, MiltaClient, SubmitOutcome, TransferId, TransferRequest, TransferStatus};
+use walletkit::{Decimal, Error, ErrorKind, RetryPolicy};
+use wiremock::matchers::{body_string, header, header_exists, method, path, query_param, query_param_is_missing};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+const BASIC: &str = "Basic a2V5LWlkOmtleS1zZWNyZXQ="; // base64("key-id:key-secret")
+const BASE: &str = "/api/v1/partner";
+
+async fn setup() -> (MockServer, MiltaClient) {
+    let server = MockServer::start().await;
+    let client = MiltaClient::builder()
+        .base_url(format!("{}{BASE}", server.uri()))
+        .credentials("key-id", "key-secret")
+        .retry_policy(RetryPolicy::default().base_delay(Duration::from_millis(1)))
+        .build()
+        .unwrap();
+    (server, client)
+}
+
+fn ok(data: serde_json::Value) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(json!({ "status": "success", "data": data }))
+}
+
+fn fixture(name: &str) -> ResponseTemplate {
+    fixture_with_status(name, 200)
+}
+
+fn fixture_with_status(name: &str, status: u16) -> ResponseTemplate {
+    let body = std::fs::read_to_string(format!("{}/fixtures/milta/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    ResponseTemplate::new(status).set_body_raw(body, "application/json")
+}
+
+fn p(rest: &str) -> String {
+    format!("{BASE}{rest}")
+}
+
+fn gbp(units: i64, scale: u32) -> Decimal {
+    Decimal::new(units, scale)
+}
+
+#[tokio::test]
+async fn countries_sends_basic_auth_and_user_agent_and_decodes_the_document_example() {
+    let (server, milta) = setup().await;
+    Mock::given(method("GET"))
+        .and(path(p("/inventories/countries")))
+        .and(query_param("page", "1"))
+        .and(header("authorization", BASIC))
+        .and(header("accept", "application/json"))
+        .and(header("user-agent", concat!("walletkit/", env!("CARGO_PKG_VERSION"))))
+        .respond_with(fixture("countries.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let page = milta.inventories().countries().get().await.unwrap();
+    assert_eq!(page.items.len(), 3);
+    assert_eq!(page.items[0].code, "GB");
+    assert_eq!(page.items[2].currency_code.as_deref(), Some("NGN"));
+    assert!(!page.has_more(), "a listing without pagination is one page");
+}
+
+#[tokio::test]
+async fn currencies_categories_providers_hit_their_paths() {
+    let (server, milta) = setup().await;
+    for (route, item) in [
+        ("/inventories/currencies", json!({"code": "GBP", "name": "Pound sterling"})),
+        ("/inventories/categories", json!({"id": "TOPUP", "name": "Mobile top-up"})),
+        ("/inventories/providers", json!({"id": "P-1", "name": "Op", "country": "GB", "logo": "x.png"})),
+    ] {
+        Mock::given(method("GET"))
+            .and(path(p(route)))
+            .and(header("authorization", BASIC))
+            .respond_with(ok(json!({ "items": [item] })))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    let inv = milta.inventories();
+    assert_eq!(inv.currencies().get().await.unwrap().items[0].code, "GBP");
+    assert_eq!(inv.categories().get().await.unwrap().items[0].id.as_deref(), Some("TOPUP"));
+    let provider = inv.providers().get().await.unwrap().items.remove(0);
+    assert_eq!(provider.id, "P-1");
+    assert_eq!(provider.extra["logo"], "x.png", "unknown fields stay reachable");
+}
+
+#[tokio::test]
+async fn products_filters_paging_and_stream_of_every_page() {
+    let (server, milta) = setup().await;
+    for page in 1..=3u32 {
+        let items: Vec<_> = (0..2)
+            .map(|i| json!({"id": format!("PR-{page}-{i}"), "productType": "TOPUP", "minAmount": 1.5, "maxAmount": "12345678901234567.89"}))
+            .collect();
+        Mock::given(method("GET"))
+            .and(path(p("/inventories/products")))
+            .and(query_param("country", "GB"))
+            .and(query_param("currency", "GBP"))
+            .and(query_param("providerId", "P-1"))
+            .and(query_param("productType", "TOPUP"))
+            .and(query_param("page", page.to_string()))
+            .and(query_param("pageSize", "2"))
+            .respond_with(ok(json!({
+                "items": items,
+                "pagination": {"page": page, "pageSize": 2, "totalItems": 6, "totalPages": 3}
+            })))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    let listing = milta
+        .inventories()
+        .products()
+        .country("GB")
+        .currency("GBP")
+        .provider_id("P-1")
+        .product_type("TOPUP")
+        .page_size(2);
+    let all: Vec<_> = listing.stream().try_collect().await.unwrap();
+    let ids: Vec<_> = all.iter().map(|p| p.id.as_str()).collect();
+    assert_eq!(ids, ["PR-1-0", "PR-1-1", "PR-2-0", "PR-2-1", "PR-3-0", "PR-3-1"]);
+    assert_eq!(all[0].min_amount, Some(gbp(15, 1)));
+    assert_eq!(all[0].max_amount.unwrap().to_string(), "12345678901234567.89");
+
+    let err = milta.inventories().products().page_size(101).get().await.unwrap_err();
+    assert!(matches!(err, Error::InvalidRequest(ref m) if m.contains("pageSize")), "{err}");
+}
+
+#[tokio::test]
+async fn brands_use_limit_category_and_shorten() {
+    let (server, milta) = setup().await;
+    Mock::given(method("GET"))
+        .and(path(p("/inventories/brands")))
+        .and(query_param("page", "2"))
+        .and(query_param("limit", "200"))
+        .and(query_param("category", "games"))
+        .and(query_param("shorten", "true"))
+        .and(query_param_is_missing("pageSize"))
+        .respond_with(ok(json!({"items": [{"id": "B1", "name": "Brand"}]})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let brands = milta.inventories().brands().page(2).page_size(200).category("games").shorten(true);
+    assert_eq!(brands.get().await.unwrap().items[0].name.as_deref(), Some("Brand"));
+    let err = milta.inventories().brands().page_size(201).get().await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidRequest);
+}
+
+#[tokio::test]
+async fn localisation_headers_per_client_and_overridden_per_request() {
+    let server = MockServer::start().await;
+    let milta = MiltaClient::builder()
+        .base_url(format!("{}{BASE}", server.uri()))
+        .credentials("key-id", "key-secret")
+        .locale(Locale::new("en-GB", "GBP", "GB"))
+        .build()
+        .unwrap();
+    for (lang, cur, country) in [("en-GB", "GBP", "GB"), ("fr-FR", "EUR", "FR")] {
+        Mock::given(method("GET"))
+            .and(path(p("/inventories/products")))
+            .and(header("accept-language", lang))
+            .and(header("x-currency", cur))
+            .and(header("x-country", country))
+            .respond_with(ok(json!({"items": []})))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    milta.inventories().products().get().await.unwrap();
+    milta.with_locale(Locale::new("fr-FR", "EUR", "FR")).inventories().products().get().await.unwrap();
+}
+
+#[tokio::test]
+async fn create_transfer_sends_exact_body_and_a_fresh_idempotency_key() {
+    let (server, milta) = setup().await;
+    Mock::given(method("POST"))
+        .and(path(p("/transfers")))
+        .and(header("authorization", BASIC))
+        .and(header("content-type", "application/json"))
+        .and(header_exists("x-idempotency-key"))
+        .and(body_string(
+            r#"{"externalId":"TXN-001","productId":"PRODUCT_123","recipientPhone":"+447700900001","amount":10,"currency":"GBP"}"#,
+        ))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"status": "success", "data": {
+            "transferId": "T-9001", "externalId": "TXN-001", "status": "PENDING", "amount": 10.00, "currency": "GBP"
+        }})))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let req = TransferRequest::new("TXN-001", "PRODUCT_123", "+447700900001", gbp(1000, 2), "GBP");
+    let t = milta.transfers().create(&req).await.unwrap();
+    assert_eq!((t.transfer_id.as_str(), &t.status), ("T-9001", &TransferStatus::Pending));
+    assert_eq!(t.amount, Some(gbp(10, 0)));
+    milta.transfers().create(&req).await.unwrap();
+    let keys: Vec<String> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.headers["x-idempotency-key"].to_str().unwrap().to_string())
+        .collect();
+    assert_ne!(keys[0], keys[1], "each call gets its own key");
+    assert!(uuid::Uuid::parse_str(&keys[0]).is_ok_and(|u| u.get_version_num() == 4));
+}
+
+#[tokio::test]
+async fn caller_chosen_idempotency_key_and_exact_money_both_ways() {
+    let (server, milta) = setup().await;
+    Mock::given(method("POST"))
+        .and(path(p("/transfers")))
+        .and(header("x-idempotency-key", "my-key-1"))
+        .and(body_string(
+            r#"{"externalId":"BIG","productId":"P","recipientPhone":"+1","amount":12345678901234567.89,"currency":"GBP"}"#,
+        ))
+        .respond_with(ResponseTemplate::new(201).set_body_raw(
+            r#"{"status":"success","data":{"transferId":"T-1","status":"PENDING","amount":12345678901234567.89}}"#,
+            "application/json",
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(p("/transfers")))
+        .and(body_string(
+            r#"{"externalId":"TINY","productId":"P","recipientPhone":"+1","amount":0.1,"currency":"GBP"}"#,
+        ))
+        .respond_with(ResponseTemplate::new(201).set_body_raw(
+            r#"{"status":"success","data":{"transferId":"T-2","status":"PENDING","amount":0.1}}"#,
+            "application/json",
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let big: Decimal = "12345678901234567.89".parse().unwrap();
+    let t = milta
+        .transfers()
+        .create_with_key(&TransferRequest::new("BIG", "P", "+1", big, "GBP"), "my-key-1")
+        .await
+        .unwrap();
+    assert_eq!(t.amount, Some(big));
+    let t = milta.transfers().create(&TransferRequest::new("TINY", "P", "+1", gbp(1, 1), "GBP")).await.unwrap();
+    assert_eq!(t.amount.unwrap().to_string(), "0.1");
+}
+
+#[tokio::test]
+async fn deferred_transfer_status_and_cancel() {
+    let (server, milta) = setup().await;
+    let at = Utc.with_ymd_and_hms(2099, 1, 15, 9, 0, 0).unwrap();
+    Mock::given(method("POST"))
+        .and(path(p("/transfers")))
+        .and(body_string(
+            r#"{"externalId":"TXN-20260101-001","productId":"PRODUCT_123","recipientPhone":"+447700900001","amount":10,"currency":"GBP","deferred":true,"scheduledAt":"2099-01-15T09:00:00Z"}"#,
+        ))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"status": "success", "data": {
+            "transferId": "T-9001", "status": "SCHEDULED", "scheduledAt": "2099-01-15T09:00:00Z"
+        }})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(p("/transfers/T-9001")))
+        .and(header("authorization", BASIC))
+        .respond_with(fixture("transfer_scheduled.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path(p("/transfers/T-9001")))
+        .and(header("authorization", BASIC))
+        .respond_with(ok(json!({"transferId": "T-9001", "status": "CANCELLED", "scheduledAt": "2099-01-15T09:00:00Z"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let req =
+        TransferRequest::new("TXN-20260101-001", "PRODUCT_123", "+447700900001", gbp(1000, 2), "GBP").scheduled_at(at);
+    let created = milta.transfers().create(&req).await.unwrap();
+    assert_eq!(created.status, TransferStatus::Scheduled);
+    assert_eq!(created.scheduled_at, Some(at));
+
+    // The document's status example is in the past: cancelling it is refused
+    // before anything is sent (the DELETE mock expects exactly one call, below).
+    let doc_example = milta.transfers().get(&TransferId::from("T-9001")).await.unwrap();
+    assert_eq!(doc_example.amount, Some(gbp(10, 0)));
+    let err = milta.transfers().cancel(&doc_example).await.unwrap_err();
+    assert!(matches!(err, Error::InvalidRequest(ref m) if m.contains("5 minutes")), "{err}");
+
+    let cancelled = milta.transfers().cancel(&created).await.unwrap().unwrap();
+    assert_eq!(cancelled.status, TransferStatus::Cancelled);
+}
+
+#[tokio::test]
+async fn cancel_refused_client_side_inside_the_window() {
+    let (server, milta) = setup().await;
+    Mock::given(method("DELETE")).respond_with(ResponseTemplate::new(200)).expect(0).mount(&server).await;
+    let soon = Utc::now() + chrono::TimeDelta::minutes(4);
+    let t: walletkit::milta::Transfer =
+        serde_json::from_value(json!({"transferId": "T-1", "status": "SCHEDULED", "scheduledAt": soon})).unwrap();
+    let err = milta.transfers().cancel(&t).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidRequest);
+}
+
+#[tokio::test]
+async fn batch_sends_the_document_example_and_refuses_over_100() {
+    let (server, milta) = setup().await;
+    let expected =
+        std::fs::read_to_string(format!("{}/fixtures/milta/batch_request.json", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    Mock::given(method("POST"))
+        .and(path(p("/transfers/batch")))
+        .and(header_exists("x-idempotency-key"))
+        .and(body_string(expected.trim()))
+        .respond_with(fixture("batch_response.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let transfers = [
+        TransferRequest::new("TXN-001", "PRODUCT_123", "+447700900001", gbp(1000, 2), "GBP"),
+        TransferRequest::new("TXN-002", "PRODUCT_456", "+447700900002", gbp(500, 2), "GBP"),
+    ];
+    let resp = milta.transfers().batch(&transfers).await.unwrap();
+    assert_eq!((resp.batch_id.as_deref(), resp.accepted, resp.rejected), (Some("BATCH-20260101-ABC"), 2, 0));
+    assert_eq!(resp.transfers[1].transfer_id, Some(TransferId::from("T-9002")));
+
+    let many: Vec<_> =
+        (0..101).map(|i| TransferRequest::new(format!("X-{i}"), "P", "+1", Decimal::ONE, "GBP")).collect();
+    let err = milta.transfers().batch(&many).await.unwrap_err();
+    assert!(matches!(err, Error::InvalidRequest(ref m) if m.contains("100")), "{err}");
+    let err = milta.transfers().batch(&[]).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidRequest);
+}
+
+/// Answers a batch by echoing entries in reverse order, rejecting every tenth.
+struct BatchEcho;
+
+impl wiremock::Respond for BatchEcho {
+    fn respond(&self, req: &Request) -> ResponseTemplate {
+        let body: serde_json::Value = serde_json::from_slice(&req.body).unwrap();
+        let mut entries: Vec<_> = body["transfers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| {
+                let id = t["externalId"].as_str().unwrap();
+                let n: u32 = id.trim_start_matches("X-").parse().unwrap();
+                if n % 10 == 0 {
+                    json!({"externalId": id, "status": "REJECTED", "message": "duplicate externalId"})
+                } else {
+                    json!({"externalId": id, "status": "PENDING", "transferId": format!("T-{n}")})
+                }
+            })
+            .collect();
+        entries.reverse();
+        ResponseTemplate::new(200).set_body_json(json!({"status": "success", "data": {
+            "batchId": "B", "accepted": 0, "rejected": 0, "transfers": entries
+        }}))
+    }
+}
+
+#[tokio::test]
+async fn submit_all_splits_into_batches_of_100_and_keeps_input_order() {
+    let (server, milta) = setup().await;
+    Mock::given(method("POST")).and(path(p("/transfers/batch"))).respond_with(BatchEcho).expect(2).mount(&server).await;
+    let transfers: Vec<_> =
+        (0..150).map(|i| TransferRequest::new(format!("X-{i}"), "P", "+1", Decimal::ONE, "GBP")).collect();
+    let outcomes = milta.transfers().submit_all(&transfers).await.unwrap();
+    assert_eq!(outcomes.len(), 150);
+    for (i, outcome) in outcomes.iter().enumerate() {
+        let SubmitOutcome::Entry(entry) = outcome else { panic!("entry {i} missing: {outcome:?}") };
+        assert_eq!(entry.external_id, format!("X-{i}"));
+        assert_eq!(entry.is_accepted(), i % 10 != 0, "entry {i}");
+    }
+    let sizes: Vec<usize> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| serde_json::from_slice::<serde_json::Value>(&r.body).unwrap()["transfers"].as_array().unwrap().len())
+        .collect();
+    assert_eq!(sizes, [100, 50]);
+}
+
+#[tokio::test]
+async fn balance_and_pricing() {
+    let (server, milta) = setup().await;
+    // The document names these endpoints without examples; shapes are assumed.
+    Mock::given(method("GET"))
+        .and(path(p("/balance")))
+        .and(header("authorization", BASIC))
+        .respond_with(ok(json!({"balance": 1500.25, "currency": "GBP"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(p("/pricing")))
+        .and(body_string(r#"{"productId":"PRODUCT_123","amount":10.5,"currency":"GBP","country":"GB"}"#))
+        .respond_with(ok(json!({"amount": 10.5, "fee": "0.30", "total": 10.8, "currency": "GBP", "promotion": null})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let balance = milta.account().balance().await.unwrap();
+    assert_eq!((balance.amount, balance.currency.as_deref()), (gbp(150025, 2), Some("GBP")));
+    let price = milta
+        .account()
+        .pricing(&walletkit::milta::PricingRequest::new("PRODUCT_123", gbp(1050, 2), "GBP").country("GB"))
+        .await
+        .unwrap();
+    assert_eq!((price.fee, price.total), (Some(gbp(30, 2)), Some(gbp(108, 1))));
+    assert!(price.extra.contains_key("promotion"));
+}
+
+#[tokio::test]
+async fn documented_error_codes_map_to_kinds_and_duplicates_are_distinguishable() {
+    let (server, milta) = setup().await;
+    Mock::given(method("POST"))
+        .and(path(p("/transfers")))
+        .respond_with(ResponseTemplate::new(409).set_body_json(json!({
+            "status": "error", "message": "A transfer with this external ID already exists", "code": "TRANSFER_ALREADY_EXISTS"
+        })))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(p("/balance")))
+        .respond_with(fixture_with_status("error_insufficient_funds.json", 402))
+        .mount(&server)
+        .await;
+    let err = milta.transfers().create(&TransferRequest::new("DUP", "P", "+1", Decimal::ONE, "GBP")).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Duplicate);
+    assert_eq!(err.status(), Some(409));
+    assert_eq!(err.as_api().unwrap().code.as_deref(), Some("TRANSFER_ALREADY_EXISTS"));
+    assert!(!err.is_retryable());
+    assert!(err.to_string().contains("already exists"), "{err}");
+    let err = milta.account().balance().await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InsufficientFunds);
+}
+
+#[tokio::test]
+async fn non_positive_amounts_are_refused_before_sending() {
+    let (server, milta) = setup().await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(201)).expect(0).mount(&server).await;
+    for amount in [Decimal::ZERO, Decimal::NEGATIVE_ONE] {
+        let err = milta.transfers().create(&TransferRequest::new("Z", "P", "+1", amount, "GBP")).await.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidRequest);
+    }
+}
+
+#[tokio::test]
+async fn flattened_types_keep_huge_amounts_exact() {
+    // `Balance` keeps unknown fields through `#[serde(flatten)]`, which buffers
+    // values; arbitrary-precision numbers must survive the buffer.
+    let (server, milta) = setup().await;
+    Mock::given(method("GET"))
+        .and(path(p("/balance")))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            r#"{"status":"success","data":{"amount":12345678901234567.89,"reserved":0.1,"currency":"GBP"}}"#,
+            "application/json",
+        ))
+        .mount(&server)
+        .await;
+    let balance = milta.account().balance().await.unwrap();
+    assert_eq!(balance.amount.to_string(), "12345678901234567.89");
+    assert_eq!(balance.extra["reserved"].to_string(), "0.1");
+}
