@@ -27,6 +27,8 @@ pub mod error;
 mod ids;
 pub mod milta;
 pub mod money;
+#[cfg(feature = "test-util")]
+pub mod test_util;
 mod transport;
 
 pub use error::{ApiError, DecodeError, Error, ErrorKind, OutcomeUnknown, Provider, Result};
