@@ -405,3 +405,19 @@ fn the_signature_matcher_rejects_requests_signed_over_other_bytes() {
     let skewed = MilaCoinsSignature::new(KEY, SECRET).max_skew(Duration::from_secs(30));
     assert!(skewed.verify(&make("POST", "http://h/invoices?x=1", body, "1618832932", &good)).is_err(), "2021 is stale");
 }
+
+#[test]
+fn clients_futures_and_streams_are_send_and_sync() {
+    fn send_sync<T: Send + Sync>(_: &T) {}
+    let mila = MilaCoinsClient::builder().credentials(KEY, SECRET).build().unwrap();
+    send_sync(&mila);
+    send_sync(&mila.transactions().list().stream());
+    send_sync(&mila.logs().list());
+    let invoice = InvoiceRequest::new("BTC", Decimal::ONE, "EUR");
+    let invoices = mila.invoices();
+    send_sync(&invoices.create(&invoice));
+    let transactions = mila.transactions();
+    let id = TransactionId::from("t");
+    send_sync(&transactions.get(&id));
+    send_sync(&mila.reference().currencies());
+}
