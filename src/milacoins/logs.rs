@@ -81,3 +81,20 @@ impl Logs<'_> {
         self.client.send_raw(req).await?.json()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn payload_numbers_survive_exactly_next_to_unknown_fields() {
+        let entry: LogEntry = serde_json::from_str(
+            r#"{"id":"l1","status":201,"body":{"amount":12345678901234567.89},"createdAt":1658411149000,
+                "latencyMs":0.000000001}"#,
+        )
+        .unwrap();
+        assert_eq!(entry.body.unwrap()["amount"].to_string(), "12345678901234567.89");
+        assert_eq!(entry.extra["latencyMs"].to_string(), "0.000000001");
+        assert_eq!(entry.created_at.unwrap().timestamp(), 1_658_411_149);
+    }
+}
