@@ -25,6 +25,7 @@
 mod env;
 pub mod error;
 mod ids;
+pub mod milacoins;
 pub mod milta;
 pub mod money;
 #[cfg(feature = "test-util")]

@@ -1,0 +1,223 @@
+//! The MilaCoins client, its builder, environments and path table.
+
+use std::fmt;
+use std::sync::Arc;
+
+use secrecy::SecretString;
+
+use crate::error::{Error, Provider, Result};
+use crate::transport::auth::{Auth, HmacSigner};
+use crate::transport::options::{transport_builder_setters, TransportOptions};
+use crate::transport::{secret, Transport, TransportConfig};
+use crate::{env, RawResponse, Request};
+
+use super::{invoices::Invoices, logs::Logs, reference::Reference, transactions::Transactions};
+
+/// The documented Sandbox base URL (test networks).
+pub const SANDBOX_BASE_URL: &str = "https://sandbox-api.milacoins.com";
+
+/// The documented Production base URL (real money).
+pub const PRODUCTION_BASE_URL: &str = "https://api.milacoins.com";
+
+/// Which MilaCoins environment a client talks to. The two are independent:
+/// keys, wallets and transactions of one do not exist in the other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Environment {
+    /// `https://sandbox-api.milacoins.com`, on test networks (the default).
+    #[default]
+    Sandbox,
+    /// `https://api.milacoins.com`, real funds.
+    Production,
+}
+
+impl Environment {
+    /// The environment's base URL.
+    pub fn base_url(self) -> &'static str {
+        match self {
+            Environment::Sandbox => SANDBOX_BASE_URL,
+            Environment::Production => PRODUCTION_BASE_URL,
+        }
+    }
+}
+
+/// Every path the client calls, relative to the base URL.
+pub(crate) mod paths {
+    use crate::error::{Error, Result};
+
+    pub const LOGS: &str = "/logs";
+    pub const CURRENCIES: &str = "/currencies";
+    pub const WALLETS: &str = "/wallets";
+    pub const INVOICES: &str = "/invoices";
+    pub const PAYMENT_PAGE: &str = "/invoices/payment-page";
+    pub const TRANSACTIONS: &str = "/transactions";
+
+    /// `{collection}/{id}`, refusing ids that would change the path.
+    pub fn item(collection: &str, id: &str) -> Result<String> {
+        if id.is_empty() || id == "." || id == ".." || id.contains(['/', '?', '#', '\\']) {
+            return Err(Error::InvalidRequest(format!("`{id}` is not a valid MilaCoins id")));
+        }
+        Ok(format!("{collection}/{id}"))
+    }
+}
+
+/// The headers MilaCoins authenticates with (lowercase: header names are
+/// case-insensitive and `HeaderName` stores them lowercase).
+const KEY_HEADER: &str = "x-api-key";
+const TIME_HEADER: &str = "x-time";
+const SIGNATURE_HEADER: &str = "x-sig";
+
+/// Client for the MilaCoins payment gateway.
+///
+/// Cheap to clone; clones share the connection pool, retry budget and the
+/// clock offset learned from the server.
+#[derive(Clone)]
+pub struct MilaCoinsClient {
+    pub(crate) transport: Transport,
+}
+
+impl fmt::Debug for MilaCoinsClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MilaCoinsClient").field("transport", &self.transport).finish()
+    }
+}
+
+impl MilaCoinsClient {
+    /// A builder; set the credentials, then [`MilaCoinsClientBuilder::build`].
+    pub fn builder() -> MilaCoinsClientBuilder {
+        MilaCoinsClientBuilder {
+            base_url: None,
+            environment: Environment::default(),
+            api_key: None,
+            secret_key: None,
+            options: TransportOptions::default(),
+        }
+    }
+
+    /// A client from `MILACOINS_API_KEY`, `MILACOINS_SECRET_KEY` and optionally
+    /// `MILACOINS_BASE_URL` (default: the Sandbox).
+    ///
+    /// # Errors
+    /// [`Error::Config`] naming the missing variable, or an invalid base URL.
+    pub fn from_env() -> Result<Self> {
+        let mut builder =
+            Self::builder().credentials(env::required("MILACOINS_API_KEY")?, env::required("MILACOINS_SECRET_KEY")?);
+        if let Some(url) = env::optional("MILACOINS_BASE_URL") {
+            builder = builder.base_url(url);
+        }
+        builder.build()
+    }
+
+    /// API logs: the requests your keys made, as the server recorded them.
+    pub fn logs(&self) -> Logs<'_> {
+        Logs { client: self }
+    }
+
+    /// Reference data: the currencies and wallets available to you.
+    pub fn reference(&self) -> Reference<'_> {
+        Reference { client: self }
+    }
+
+    /// Invoices and hosted payment pages.
+    pub fn invoices(&self) -> Invoices<'_> {
+        Invoices { client: self }
+    }
+
+    /// Transactions: list with filters, or read one.
+    pub fn transactions(&self) -> Transactions<'_> {
+        Transactions { client: self }
+    }
+
+    /// Sends any request signed with this client's keys, with its retries and
+    /// errors; for endpoints walletkit does not know yet.
+    ///
+    /// # Errors
+    /// Any [`Error`] the transport maps.
+    pub async fn send_raw(&self, req: Request) -> Result<RawResponse> {
+        self.transport.send(req).await
+    }
+}
+
+/// Builds a [`MilaCoinsClient`].
+pub struct MilaCoinsClientBuilder {
+    base_url: Option<String>,
+    environment: Environment,
+    api_key: Option<SecretString>,
+    secret_key: Option<SecretString>,
+    options: TransportOptions,
+}
+
+impl fmt::Debug for MilaCoinsClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MilaCoinsClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("environment", &self.environment)
+            .field("credentials", &self.api_key.as_ref().map(|_| "[REDACTED]"))
+            .field("options", &self.options)
+            .finish()
+    }
+}
+
+impl MilaCoinsClientBuilder {
+    transport_builder_setters!();
+
+    /// The API key (sent as `X-api-key`) and the secret key it signs with.
+    pub fn credentials(mut self, api_key: impl Into<String>, secret_key: impl Into<String>) -> Self {
+        self.api_key = Some(secret(api_key));
+        self.secret_key = Some(secret(secret_key));
+        self
+    }
+
+    /// Sandbox (the default) or Production; a [`base_url`](Self::base_url) wins over it.
+    pub fn environment(mut self, environment: Environment) -> Self {
+        self.environment = environment;
+        self
+    }
+
+    /// Builds the client.
+    ///
+    /// # Errors
+    /// [`Error::Config`] without credentials, or with a bad or plain-HTTP base URL.
+    pub fn build(self) -> Result<MilaCoinsClient> {
+        let (Some(api_key), Some(secret_key)) = (self.api_key, self.secret_key) else {
+            return Err(Error::Config("MilaCoins needs credentials (API key and secret key)".into()));
+        };
+        let signer = HmacSigner::new(KEY_HEADER, TIME_HEADER, SIGNATURE_HEADER, api_key, secret_key);
+        let transport = Transport::new(TransportConfig {
+            provider: Provider::MilaCoins,
+            base_url: self.base_url.as_deref().unwrap_or(self.environment.base_url()),
+            auth: Auth::Hmac(Arc::new(signer)),
+            options: self.options,
+            decode_error: super::error::decode,
+        })?;
+        Ok(MilaCoinsClient { transport })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn environments_carry_the_documented_urls() {
+        assert_eq!(Environment::default(), Environment::Sandbox);
+        assert_eq!(Environment::Sandbox.base_url(), "https://sandbox-api.milacoins.com");
+        assert_eq!(Environment::Production.base_url(), "https://api.milacoins.com");
+    }
+
+    #[test]
+    fn ids_cannot_escape_their_path() {
+        for bad in ["", ".", "..", "a/b", "a?b", "a#b", "a\\b"] {
+            assert!(paths::item(paths::TRANSACTIONS, bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(paths::item(paths::LOGS, "62d956ed").unwrap(), "/logs/62d956ed");
+    }
+
+    #[test]
+    fn plain_http_is_refused_except_loopback() {
+        let build = |url: &str| MilaCoinsClient::builder().credentials("k", "s").base_url(url).build();
+        assert!(matches!(build("http://api.milacoins.com"), Err(Error::Config(_))));
+        assert!(build("http://127.0.0.1:9").is_ok());
+        assert!(build("https://api.milacoins.com").is_ok());
+        assert!(matches!(MilaCoinsClient::builder().build(), Err(Error::Config(_))));
+    }
+}

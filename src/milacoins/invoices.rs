@@ -1,0 +1,273 @@
+//! Invoices: `POST /invoices` and the hosted payment page
+//! `POST /invoices/payment-page`.
+//!
+//! Neither is idempotent and MilaCoins takes no idempotency key, so a request
+//! whose answer is lost is never re-sent: the call returns
+//! [`Error::OutcomeUnknown`] carrying the `externalID` you gave, to reconcile
+//! by (for example with [`Listing::external_id`](super::Listing::external_id)
+//! on transactions) before trying again.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::{Deserialize, Serialize, Serializer};
+
+use super::client::{paths, MilaCoinsClient};
+use crate::error::{Error, Result};
+use crate::ids::string_id;
+use crate::money::Decimal;
+use crate::Request;
+
+string_id! {
+    /// A MilaCoins invoice id.
+    InvoiceId
+}
+
+/// Writes a time as JavaScript's `toISOString` does: `2022-07-21T13:45:49.000Z`.
+fn iso_millis<S: Serializer>(at: &Option<DateTime<Utc>>, s: S) -> std::result::Result<S::Ok, S::Error> {
+    match at {
+        Some(at) => s.serialize_str(&at.to_rfc3339_opts(SecondsFormat::Millis, true)),
+        None => s.serialize_none(),
+    }
+}
+
+fn check_common(wallet: &str, amount: Decimal, currency: &str) -> Result<()> {
+    if amount <= Decimal::ZERO {
+        return Err(Error::InvalidRequest(format!("invoice amount {amount} must be positive")));
+    }
+    if wallet.trim().is_empty() || currency.trim().is_empty() {
+        return Err(Error::InvalidRequest("an invoice needs a wallet and a currency".into()));
+    }
+    Ok(())
+}
+
+/// An invoice to create: pay `amount` `currency` into `wallet`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InvoiceRequest {
+    wallet: String,
+    #[serde(with = "super::amount::js_number")]
+    amount: Decimal,
+    currency: String,
+    #[serde(rename = "externalID", skip_serializing_if = "Option::is_none")]
+    external_id: Option<String>,
+    #[serde(rename = "expiredAt", skip_serializing_if = "Option::is_none", serialize_with = "iso_millis")]
+    expired_at: Option<DateTime<Utc>>,
+}
+
+impl InvoiceRequest {
+    /// An invoice of `amount` in `currency` (ISO 4217, e.g. `EUR`), paid into
+    /// `wallet` (e.g. `BTC`).
+    pub fn new(wallet: impl Into<String>, amount: Decimal, currency: impl Into<String>) -> Self {
+        InvoiceRequest { wallet: wallet.into(), amount, currency: currency.into(), external_id: None, expired_at: None }
+    }
+
+    /// Your reference (`externalID`): reconcile by it if the outcome is unknown.
+    pub fn external_id(mut self, id: impl Into<String>) -> Self {
+        self.external_id = Some(id.into());
+        self
+    }
+
+    /// When the invoice expires (`expiredAt`, sent as ISO 8601 in UTC).
+    pub fn expired_at(mut self, at: DateTime<Utc>) -> Self {
+        self.expired_at = Some(at);
+        self
+    }
+
+    /// The amount.
+    pub fn amount(&self) -> Decimal {
+        self.amount
+    }
+}
+
+/// A hosted payment page to create. The redirect and callback URLs are sent
+/// exactly as given, so the `{INVOICE_ID}`, `{EXTERNAL_ID}` and `{EVENT}`
+/// placeholders reach MilaCoins untouched.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PaymentPageRequest {
+    wallet: String,
+    #[serde(with = "super::amount::js_number")]
+    amount: Decimal,
+    currency: String,
+    #[serde(rename = "externalID", skip_serializing_if = "Option::is_none")]
+    external_id: Option<String>,
+    #[serde(rename = "cancelUrl")]
+    cancel_url: String,
+    #[serde(rename = "completedUrl")]
+    completed_url: String,
+    #[serde(rename = "callbackUrl", skip_serializing_if = "Option::is_none")]
+    callback_url: Option<String>,
+    #[serde(rename = "customerEmail", skip_serializing_if = "Option::is_none")]
+    customer_email: Option<String>,
+    #[serde(rename = "customerLastName", skip_serializing_if = "Option::is_none")]
+    customer_last_name: Option<String>,
+    #[serde(rename = "customerFirstName", skip_serializing_if = "Option::is_none")]
+    customer_first_name: Option<String>,
+}
+
+impl PaymentPageRequest {
+    /// A payment page for `amount` `currency` paid into `wallet`, sending the
+    /// customer to `cancel_url` or `completed_url` afterwards.
+    pub fn new(
+        wallet: impl Into<String>,
+        amount: Decimal,
+        currency: impl Into<String>,
+        cancel_url: impl Into<String>,
+        completed_url: impl Into<String>,
+    ) -> Self {
+        PaymentPageRequest {
+            wallet: wallet.into(),
+            amount,
+            currency: currency.into(),
+            external_id: None,
+            cancel_url: cancel_url.into(),
+            completed_url: completed_url.into(),
+            callback_url: None,
+            customer_email: None,
+            customer_last_name: None,
+            customer_first_name: None,
+        }
+    }
+
+    /// Your reference (`externalID`): reconcile by it if the outcome is unknown.
+    pub fn external_id(mut self, id: impl Into<String>) -> Self {
+        self.external_id = Some(id.into());
+        self
+    }
+
+    /// Where MilaCoins sends `cancel` and `complete` events (`{EVENT}`,
+    /// `{INVOICE_ID}` and `{EXTERNAL_ID}` are filled in by MilaCoins).
+    pub fn callback_url(mut self, url: impl Into<String>) -> Self {
+        self.callback_url = Some(url.into());
+        self
+    }
+
+    /// The customer's email, shown on the page.
+    pub fn customer_email(mut self, email: impl Into<String>) -> Self {
+        self.customer_email = Some(email.into());
+        self
+    }
+
+    /// The customer's first name, shown on the page.
+    pub fn customer_first_name(mut self, name: impl Into<String>) -> Self {
+        self.customer_first_name = Some(name.into());
+        self
+    }
+
+    /// The customer's last name, shown on the page.
+    pub fn customer_last_name(mut self, name: impl Into<String>) -> Self {
+        self.customer_last_name = Some(name.into());
+        self
+    }
+
+    /// The amount.
+    pub fn amount(&self) -> Decimal {
+        self.amount
+    }
+}
+
+/// An invoice or payment page as MilaCoins created it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct Invoice {
+    /// MilaCoins' id.
+    pub id: InvoiceId,
+    /// Wallet paid into.
+    pub wallet: Option<String>,
+    /// Invoice amount.
+    #[serde(default, with = "crate::money::option")]
+    pub amount: Option<Decimal>,
+    /// Invoice currency.
+    pub currency: Option<String>,
+    /// Your reference.
+    #[serde(rename = "externalID")]
+    pub external_id: Option<String>,
+    /// Where the customer pays.
+    pub url: Option<String>,
+    /// When the invoice expires.
+    #[serde(default, with = "super::time::option")]
+    pub expired_at: Option<DateTime<Utc>>,
+    /// When it was created.
+    #[serde(default, with = "super::time::option")]
+    pub created_at: Option<DateTime<Utc>>,
+}
+
+/// Invoice calls; see [`MilaCoinsClient::invoices`].
+#[derive(Debug, Clone, Copy)]
+pub struct Invoices<'a> {
+    pub(crate) client: &'a MilaCoinsClient,
+}
+
+impl Invoices<'_> {
+    /// `POST /invoices`. Sent once: never retried after the request went out.
+    ///
+    /// # Errors
+    /// [`Error::InvalidRequest`] for a non-positive amount or an empty wallet
+    /// or currency; API errors ([`crate::ErrorKind::Validation`] for an unknown
+    /// wallet or currency); [`Error::OutcomeUnknown`] carrying the
+    /// `externalID` when the answer was lost.
+    pub async fn create(&self, invoice: &InvoiceRequest) -> Result<Invoice> {
+        check_common(&invoice.wallet, invoice.amount, &invoice.currency)?;
+        let req = with_reference(Request::post(paths::INVOICES).json(invoice)?, invoice.external_id.as_deref());
+        self.client.send_raw(req).await?.json()
+    }
+
+    /// `POST /invoices/payment-page`: a hosted page the customer pays on.
+    /// Sent once: never retried after the request went out.
+    ///
+    /// # Errors
+    /// As [`Invoices::create`], and [`Error::InvalidRequest`] for an empty
+    /// cancel or completed URL.
+    pub async fn create_payment_page(&self, page: &PaymentPageRequest) -> Result<Invoice> {
+        check_common(&page.wallet, page.amount, &page.currency)?;
+        if page.cancel_url.trim().is_empty() || page.completed_url.trim().is_empty() {
+            return Err(Error::InvalidRequest("a payment page needs a cancelUrl and a completedUrl".into()));
+        }
+        let req = with_reference(Request::post(paths::PAYMENT_PAGE).json(page)?, page.external_id.as_deref());
+        self.client.send_raw(req).await?.json()
+    }
+}
+
+fn with_reference(req: Request, external_id: Option<&str>) -> Request {
+    match external_id {
+        Some(id) => req.reference("externalID", id),
+        None => req,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    #[test]
+    fn invoice_body_is_compact_in_document_order() {
+        let at = DateTime::parse_from_rfc3339("2022-07-21T13:45:49Z").unwrap().with_timezone(&Utc);
+        let req =
+            InvoiceRequest::new("BTC", Decimal::from_str("10.50").unwrap(), "EUR").external_id("INV-1").expired_at(at);
+        assert_eq!(
+            serde_json::to_string(&req).unwrap(),
+            r#"{"wallet":"BTC","amount":10.5,"currency":"EUR","externalID":"INV-1","expiredAt":"2022-07-21T13:45:49.000Z"}"#
+        );
+        let bare = InvoiceRequest::new("BTC", Decimal::from(10), "EUR");
+        assert_eq!(serde_json::to_string(&bare).unwrap(), r#"{"wallet":"BTC","amount":10,"currency":"EUR"}"#);
+    }
+
+    #[test]
+    fn invalid_invoices_are_refused_before_sending() {
+        assert!(check_common("BTC", Decimal::ZERO, "EUR").is_err());
+        assert!(check_common("BTC", Decimal::from(-1), "EUR").is_err());
+        assert!(check_common(" ", Decimal::ONE, "EUR").is_err());
+        assert!(check_common("BTC", Decimal::ONE, "EUR").is_ok());
+    }
+
+    #[test]
+    fn invoice_response_reads_numbers_as_times_and_exact_amounts() {
+        let inv: Invoice = serde_json::from_str(
+            r#"{"id":"i1","wallet":"BTC","amount":12345678901234567.89,"currency":"EUR","externalID":"x",
+                "url":"https://pay/i1","expiredAt":1658414749000,"createdAt":1658411149,"extra":1}"#,
+        )
+        .unwrap();
+        assert_eq!(inv.amount.unwrap().to_string(), "12345678901234567.89");
+        assert_eq!(inv.expired_at.unwrap().timestamp(), 1_658_414_749);
+        assert_eq!(inv.created_at.unwrap().timestamp(), 1_658_411_149);
+    }
+}

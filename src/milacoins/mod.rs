@@ -1,0 +1,42 @@
+//! MilaCoins payment gateway: API logs, currencies and wallets, invoices and
+//! hosted payment pages, and transactions, over HMAC-signed requests.
+//!
+//! Every request carries `X-api-key`, `X-time` (integer seconds) and `X-Sig`,
+//! the lowercase hex HMAC-SHA256 of `X-time + METHOD + path?query + body`
+//! computed per attempt over the exact bytes sent. When the server answers
+//! `INVALID_TIME` (4303) the client learns the offset from its `Date` header,
+//! retries once, and signs every later request with the corrected time.
+//!
+//! ```no_run
+//! # async fn run() -> walletkit::Result<()> {
+//! use walletkit::milacoins::{InvoiceRequest, MilaCoinsClient};
+//! use walletkit::Decimal;
+//!
+//! let mila = MilaCoinsClient::from_env()?;
+//! let invoice = InvoiceRequest::new("BTC", Decimal::new(1050, 2), "EUR").external_id("ORDER-42");
+//! let created = mila.invoices().create(&invoice).await?;
+//! println!("pay at {}", created.url.as_deref().unwrap_or("?"));
+//! # Ok(()) }
+//! ```
+
+mod amount;
+mod client;
+mod error;
+mod invoices;
+mod listing;
+mod logs;
+mod reference;
+#[cfg(test)]
+mod signature_tests;
+mod time;
+mod transactions;
+
+pub use client::{Environment, MilaCoinsClient, MilaCoinsClientBuilder, PRODUCTION_BASE_URL, SANDBOX_BASE_URL};
+pub use invoices::{Invoice, InvoiceId, InvoiceRequest, Invoices, PaymentPageRequest};
+pub use listing::{Listing, MAX_LIMIT};
+pub use logs::{LogEntry, LogId, Logs};
+pub use reference::Reference;
+pub use transactions::{
+    Customer, DateBound, ExchangeRate, Refund, RefundStatus, Transaction, TransactionId, TransactionStatus,
+    Transactions,
+};
