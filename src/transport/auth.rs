@@ -80,7 +80,6 @@ impl fmt::Debug for HmacSigner {
 impl HmacSigner {
     /// A signer sending `api_key` in `key_header`, the time in `time_header` and
     /// the signature in `signature_header`.
-    #[allow(dead_code)] // TEMP: used by the MilaCoins client
     pub(crate) fn new(
         key_header: &'static str,
         time_header: &'static str,
