@@ -175,7 +175,7 @@ impl Store {
                 exchange_rate: paid.then_some((network, currency, rate)),
                 address: paid.then(|| format!("sandbox-{}-{:012x}", network.to_ascii_lowercase(), rng.next() >> 16)),
                 txs: if paid {
-                    vec![format!("{:064x}", u128::from(rng.next()) << 64 | u128::from(rng.next()))]
+                    vec![format!("{:016x}{:016x}{:016x}{:016x}", rng.next(), rng.next(), rng.next(), rng.next())]
                 } else {
                     vec![]
                 },
