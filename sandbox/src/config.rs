@@ -13,8 +13,8 @@ use crate::faults::Faults;
 pub struct SandboxConfig {
     /// Address to bind (default `127.0.0.1`).
     pub host: IpAddr,
-    /// `None`: a free port per API. `Some(n)`: Milta on `n`, MilaCoins on
-    /// `n + 1`, Wallets on `n + 2`, WaaS on `n + 3`.
+    /// `None` (or `Some(0)`): a free port per API. `Some(n)`: Milta on `n`,
+    /// MilaCoins on `n + 1`, Wallets on `n + 2`, WaaS on `n + 3`.
     pub port_base: Option<u16>,
     /// The Milta Partner fake.
     pub milta: MiltaConfig,

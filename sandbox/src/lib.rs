@@ -71,7 +71,7 @@ impl Drop for Sandbox {
 
 async fn bind(config: &SandboxConfig, offset: u16) -> std::io::Result<(TcpListener, SocketAddr)> {
     let port = match config.port_base {
-        None => 0,
+        None | Some(0) => 0,
         Some(base) => base.checked_add(offset).ok_or_else(|| {
             std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("port base {base} + {offset} overflows"))
         })?,

@@ -15,7 +15,7 @@ Serves fakes of the Milta, MilaCoins, Wallets and WaaS APIs on loopback and
 prints their base URLs and credentials as shell `export` lines.
 
   --port-base N   Milta on N, MilaCoins on N+1, Wallets on N+2, WaaS on N+3
-                  (default: free ports)
+                  (default, or 0: free ports)
   --faults SPEC   e.g. 'all:429-first,retry-after=0;milta+waas:drop-first'
                   items: 429-first 429-every=N retry-after=SECS 5xx-first
                   5xx-every=N 5xx-gets-only drop-first drop-every=N
