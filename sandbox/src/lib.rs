@@ -40,6 +40,11 @@ mod wallets;
 
 use std::net::SocketAddr;
 
+/// The README's example, compiled as a doctest so it cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 

@@ -96,8 +96,19 @@ fn apply(faults: &mut Faults, item: &str) -> Result<bool, FaultSpecError> {
 }
 
 impl SandboxConfig {
-    /// Applies a `--faults` spec (see the crate docs for the syntax) on top
-    /// of the current switches.
+    /// Applies a `--faults` spec on top of the current switches.
+    ///
+    /// ```text
+    /// SPEC   = GROUP *( ";" GROUP )
+    /// GROUP  = [ TARGET *( "+" TARGET ) ":" ] ITEM *( "," ITEM )
+    /// TARGET = "all" | "milta" | "milacoins" | "wallets" | "waas"   (default: all)
+    /// ITEM   = "429-first" | "429-every=N" | "retry-after=SECS"
+    ///        | "5xx-first" | "5xx-every=N" | "5xx-gets-only"
+    ///        | "drop-first" | "drop-every=N" | "latency=MS"
+    ///        | "no-limits" (Milta's documented limits off) | "none" (clear)
+    /// ```
+    ///
+    /// For example `all:429-first,retry-after=0;milta+waas:drop-first`.
     ///
     /// # Errors
     /// [`FaultSpecError`] naming the first item that could not be read.
