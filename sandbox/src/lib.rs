@@ -1,1 +1,163 @@
-//! placeholder
+//! # walletkit-sandbox
+//!
+//! Stateful fakes of the four APIs walletkit speaks (Milta Partner,
+//! MilaCoins, Wallets, Wallet-as-a-Service), each on its own loopback
+//! listener, checking credentials and signatures the way the providers'
+//! documents describe, with seeded reference data, real state (transfers,
+//! invoices, a ledger), documented paging and error bodies, and switches for
+//! the faults real integrations meet.
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! use walletkit_sandbox::{Sandbox, SandboxConfig};
+//!
+//! let sandbox = Sandbox::start(SandboxConfig::default()).await?;
+//! println!("Milta at {}", sandbox.milta().base_url());
+//! for (name, value) in sandbox.env_vars() {
+//!     println!("export {name}={value}");
+//! }
+//! // ... point clients at it; state is inspectable:
+//! assert_eq!(sandbox.milta().transfers_with_external_id("TXN-1"), 0);
+//! # Ok(()) }
+//! ```
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+// Handlers return early with a ready `Response` as their error; boxing it
+// everywhere would only add noise to a test server.
+#![allow(clippy::result_large_err)]
+
+mod config;
+mod faults;
+mod json;
+mod milacoins;
+mod milta;
+mod money;
+mod seed;
+mod server;
+mod spec;
+mod waas;
+mod wallets;
+
+use std::net::SocketAddr;
+
+/// The README's example, compiled as a doctest so it cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+
+pub use config::{Limit, MilaCoinsConfig, MiltaConfig, MiltaLimits, SandboxConfig, WaasConfig, WalletsConfig};
+pub use faults::{FaultCounts, Faults, Trigger};
+pub use milacoins::{MilaCoinsInvoice, MilaCoinsSandbox};
+pub use milta::{MiltaSandbox, MiltaTransfer};
+pub use spec::FaultSpecError;
+pub use waas::{WaasEntry, WaasSandbox};
+pub use wallets::WalletsSandbox;
+
+/// A running sandbox. Dropping it stops every listener and connection.
+#[derive(Debug)]
+pub struct Sandbox {
+    milta: MiltaSandbox,
+    milacoins: MilaCoinsSandbox,
+    wallets: WalletsSandbox,
+    waas: WaasSandbox,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        for task in &self.tasks {
+            task.abort();
+        }
+    }
+}
+
+async fn bind(config: &SandboxConfig, offset: u16) -> std::io::Result<(TcpListener, SocketAddr)> {
+    let port = match config.port_base {
+        None | Some(0) => 0,
+        Some(base) => base.checked_add(offset).ok_or_else(|| {
+            std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("port base {base} + {offset} overflows"))
+        })?,
+    };
+    let listener = TcpListener::bind(SocketAddr::new(config.host, port)).await?;
+    let addr = listener.local_addr()?;
+    Ok((listener, addr))
+}
+
+fn url(addr: SocketAddr) -> String {
+    format!("http://{addr}")
+}
+
+impl Sandbox {
+    /// Binds the four listeners and starts serving on the current tokio
+    /// runtime.
+    ///
+    /// # Errors
+    /// An I/O error when a listener cannot be bound (port taken, bad host).
+    pub async fn start(config: SandboxConfig) -> std::io::Result<Sandbox> {
+        let (milta_listener, milta_addr) = bind(&config, 0).await?;
+        let (milacoins_listener, milacoins_addr) = bind(&config, 1).await?;
+        let (wallets_listener, wallets_addr) = bind(&config, 2).await?;
+        let (waas_listener, waas_addr) = bind(&config, 3).await?;
+
+        let (milta_state, milta_router) = milta::build(&config.milta);
+        let milacoins_url = url(milacoins_addr);
+        let (milacoins_state, milacoins_router) = milacoins::build(&config.milacoins, &milacoins_url);
+        let (wallets_state, wallets_router) = wallets::build(&config.wallets);
+        let (waas_state, waas_router) = waas::build(&config.waas);
+
+        let tasks = vec![
+            server::spawn(milta_listener, milta_router),
+            server::spawn(milacoins_listener, milacoins_router),
+            server::spawn(wallets_listener, wallets_router),
+            server::spawn(waas_listener, waas_router),
+        ];
+        Ok(Sandbox {
+            milta: MiltaSandbox { base_url: format!("{}{}", url(milta_addr), milta::PREFIX), state: milta_state },
+            milacoins: MilaCoinsSandbox { base_url: milacoins_url, state: milacoins_state },
+            wallets: WalletsSandbox { base_url: url(wallets_addr), state: wallets_state },
+            waas: WaasSandbox { base_url: url(waas_addr), state: waas_state },
+            tasks,
+        })
+    }
+
+    /// The Milta Partner fake.
+    pub fn milta(&self) -> &MiltaSandbox {
+        &self.milta
+    }
+
+    /// The MilaCoins fake.
+    pub fn milacoins(&self) -> &MilaCoinsSandbox {
+        &self.milacoins
+    }
+
+    /// The Wallets fake.
+    pub fn wallets(&self) -> &WalletsSandbox {
+        &self.wallets
+    }
+
+    /// The Wallet-as-a-Service fake.
+    pub fn waas(&self) -> &WaasSandbox {
+        &self.waas
+    }
+
+    /// The environment variables walletkit's `from_env()` constructors and
+    /// examples read, pointing at this sandbox, in a stable order.
+    pub fn env_vars(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("MILTA_BASE_URL", self.milta.base_url().to_owned()),
+            ("MILTA_API_KEY_ID", self.milta.key_id().to_owned()),
+            ("MILTA_API_KEY_SECRET", self.milta.key_secret().to_owned()),
+            ("MILACOINS_BASE_URL", self.milacoins.base_url().to_owned()),
+            ("MILACOINS_API_KEY", self.milacoins.api_key().to_owned()),
+            ("MILACOINS_SECRET_KEY", self.milacoins.secret_key().to_owned()),
+            ("WALLETS_BASE_URL", self.wallets.base_url().to_owned()),
+            ("WALLETS_TOKEN", self.wallets.token().to_owned()),
+            ("WAAS_BASE_URL", self.waas.base_url().to_owned()),
+            ("WAAS_USERNAME", self.waas.username().to_owned()),
+            ("WAAS_PASSWORD", self.waas.password().to_owned()),
+        ]
+    }
+}

@@ -1,0 +1,52 @@
+//! `limit`/`page` query paging into `{count, limit, skip, docs}`.
+
+use std::collections::HashMap;
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::Query;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::{json, Value};
+
+use super::error::{error, DB_INVALID_INPUT, INCORRECT_TYPE};
+
+/// Query parameters, or the extractor's refusal.
+pub(crate) type Params = Result<Query<HashMap<String, String>>, QueryRejection>;
+
+/// The query as a map, or a 1602 error.
+pub(crate) fn params(q: Params) -> Result<HashMap<String, String>, Response> {
+    q.map(|Query(q)| q).map_err(|e| error(DB_INVALID_INPUT, format!("Invalid input data: {}", e.body_text())))
+}
+
+/// A positive integer parameter within `1..=max`.
+pub(crate) fn int(q: &HashMap<String, String>, name: &str, default: u64, max: u64) -> Result<u64, Response> {
+    let Some(raw) = q.get(name) else { return Ok(default) };
+    let Ok(n) = raw.parse::<u64>() else {
+        return Err(error(
+            INCORRECT_TYPE,
+            format!("\"{name}\" Filed: Incorrect type, required: \"number\", but got:\"string\""),
+        ));
+    };
+    if !(1..=max).contains(&n) {
+        return Err(error(DB_INVALID_INPUT, format!("Invalid input data: \"{name}\" must be from 1 to {max}")));
+    }
+    Ok(n)
+}
+
+/// Pages `matching` (already filtered and ordered) with `limit` (≤ 500,
+/// default 100) and a 1-based `page`.
+pub(crate) fn page<T>(q: &HashMap<String, String>, matching: Vec<T>, render: impl Fn(T) -> Value) -> Response {
+    let (limit, page) = match (int(q, "limit", 100, 500), int(q, "page", 1, u64::MAX)) {
+        (Ok(l), Ok(p)) => (l, p),
+        (Err(e), _) | (_, Err(e)) => return e,
+    };
+    let count = matching.len();
+    let skip = page.saturating_sub(1).saturating_mul(limit);
+    let docs: Vec<Value> = matching
+        .into_iter()
+        .skip(usize::try_from(skip).unwrap_or(usize::MAX))
+        .take(limit as usize)
+        .map(render)
+        .collect();
+    Json(json!({"count": count, "limit": limit, "skip": skip, "docs": docs})).into_response()
+}

@@ -1,0 +1,151 @@
+//! Every request is logged; `GET /logs` and `GET /logs/{id}` return them.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, PoisonError};
+
+use axum::body::{to_bytes, Body};
+use axum::extract::{Path, Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde_json::{json, Value};
+
+use super::auth::MAX_BODY;
+use super::error::{error, DB_INVALID_INPUT, DOCUMENT_NOT_FOUND, REQUEST_ID};
+use super::listing::{page, params, Params};
+use super::MilaCoins;
+use crate::server::Peer;
+
+/// Most entries kept; older ones are dropped.
+const CAPACITY: usize = 5_000;
+/// Larger response bodies are summarised rather than kept.
+const KEEP_RESPONSE: usize = 16 * 1024;
+/// Largest response body the logger buffers.
+const MAX_RESPONSE: usize = 64 << 20;
+
+/// One logged request.
+#[derive(Debug, Clone)]
+pub(crate) struct Entry {
+    id: String,
+    status: u16,
+    ip: String,
+    method: String,
+    uri: String,
+    user_agent: Option<String>,
+    headers: Value,
+    body: Value,
+    query: Value,
+    response: Value,
+    error: Option<String>,
+    created_at: DateTime<Utc>,
+}
+
+impl Entry {
+    fn to_json(&self) -> Value {
+        json!({
+            "id": self.id,
+            "status": self.status,
+            "ip": self.ip,
+            "method": self.method,
+            "uri": self.uri,
+            "device": {"userAgent": self.user_agent},
+            "headers": self.headers,
+            "location": null,
+            "body": self.body,
+            "params": {},
+            "query": self.query,
+            "response": self.response,
+            "error": self.error,
+            "createdAt": self.created_at.to_rfc3339_opts(SecondsFormat::Millis, true),
+        })
+    }
+}
+
+/// The log, newest last.
+pub(crate) type Log = VecDeque<Entry>;
+
+fn parse(bytes: &[u8]) -> Value {
+    if bytes.is_empty() {
+        return Value::Null;
+    }
+    serde_json::from_slice(bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(bytes).into_owned()))
+}
+
+/// Logs the request and its answer; sets the request id used in error bodies.
+pub(crate) async fn record(State(mc): State<Arc<MilaCoins>>, req: Request, next: Next) -> Response {
+    let id = crate::seed::fresh_object_id();
+    let (parts, body) = req.into_parts();
+    let Ok(body) = to_bytes(body, MAX_BODY).await else {
+        return REQUEST_ID.sync_scope(id, || {
+            error(DB_INVALID_INPUT, format!("Invalid input data: the body is larger than {MAX_BODY} bytes"))
+        });
+    };
+    let headers: serde_json::Map<String, Value> = parts
+        .headers
+        .iter()
+        .map(|(name, value)| {
+            let shown = match name.as_str() {
+                "x-sig" | "x-api-key" | "authorization" => "[REDACTED]".to_owned(),
+                _ => String::from_utf8_lossy(value.as_bytes()).into_owned(),
+            };
+            (name.as_str().to_owned(), Value::String(shown))
+        })
+        .collect();
+    let query: HashMap<String, String> = parts.uri.query().and_then(serde_urlencoded_like).unwrap_or_default();
+    let mut entry = Entry {
+        id: id.clone(),
+        status: 0,
+        ip: parts.extensions.get::<Peer>().map(|p| p.0.ip().to_string()).unwrap_or_default(),
+        method: parts.method.to_string(),
+        uri: parts.uri.path_and_query().map_or_else(|| parts.uri.path().to_owned(), |pq| pq.as_str().to_owned()),
+        user_agent: parts.headers.get("user-agent").and_then(|v| v.to_str().ok()).map(str::to_owned),
+        headers: Value::Object(headers),
+        body: parse(&body),
+        query: json!(query),
+        response: Value::Null,
+        error: None,
+        created_at: mc.now(),
+    };
+    let resp = REQUEST_ID.scope(id, next.run(Request::from_parts(parts, Body::from(body)))).await;
+    let (parts, body) = resp.into_parts();
+    let bytes = to_bytes(body, MAX_RESPONSE).await.unwrap_or_default();
+    entry.status = parts.status.as_u16();
+    entry.response =
+        if bytes.len() <= KEEP_RESPONSE { parse(&bytes) } else { json!({"truncated": true, "bytes": bytes.len()}) };
+    if parts.status.as_u16() >= 400 {
+        entry.error = entry.response.get("name").and_then(Value::as_str).map(str::to_owned);
+    }
+    {
+        let mut log = mc.log.lock().unwrap_or_else(PoisonError::into_inner);
+        if log.len() >= CAPACITY {
+            log.pop_front();
+        }
+        log.push_back(entry);
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+/// Splits a raw query into decoded pairs (last one wins).
+fn serde_urlencoded_like(q: &str) -> Option<HashMap<String, String>> {
+    axum::extract::Query::<HashMap<String, String>>::try_from_uri(&format!("/?{q}").parse().ok()?).ok().map(|q| q.0)
+}
+
+/// `GET /logs?limit&page`, newest first.
+pub(crate) async fn list(State(mc): State<Arc<MilaCoins>>, q: Params) -> Response {
+    let q = match params(q) {
+        Ok(q) => q,
+        Err(e) => return e,
+    };
+    let log = mc.log.lock().unwrap_or_else(PoisonError::into_inner);
+    page(&q, log.iter().rev().collect(), Entry::to_json)
+}
+
+/// `GET /logs/{id}`.
+pub(crate) async fn get(State(mc): State<Arc<MilaCoins>>, Path(id): Path<String>) -> Response {
+    let log = mc.log.lock().unwrap_or_else(PoisonError::into_inner);
+    match log.iter().find(|e| e.id == id) {
+        Some(e) => Json(e.to_json()).into_response(),
+        None => error(DOCUMENT_NOT_FOUND, format!("No Log found with that ID (id:{id})")),
+    }
+}

@@ -1,0 +1,277 @@
+//! Reference data: seeded countries, currencies, categories, providers,
+//! products and brands, served with `page`/`pageSize` (brands: `page`/`limit`).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use rust_decimal::Decimal;
+use serde_json::{json, Value};
+
+use super::error::{code, error, success};
+use super::Milta;
+use crate::json::number;
+
+/// A seeded product, kept typed for transfer and pricing checks.
+#[derive(Debug, Clone)]
+pub(crate) struct Product {
+    pub id: String,
+    pub name: String,
+    pub provider_id: String,
+    pub country: &'static str,
+    pub currency: &'static str,
+    pub product_type: &'static str,
+    pub min_amount: Decimal,
+    pub max_amount: Decimal,
+}
+
+impl Product {
+    fn to_json(&self) -> Value {
+        json!({
+            "id": self.id,
+            "name": self.name,
+            "providerId": self.provider_id,
+            "country": self.country,
+            "currency": self.currency,
+            "productType": self.product_type,
+            "minAmount": number(self.min_amount),
+            "maxAmount": number(self.max_amount),
+        })
+    }
+}
+
+/// Every list, pre-rendered, plus the products by id.
+pub(crate) struct Inventory {
+    countries: Vec<Value>,
+    currencies: Vec<Value>,
+    categories: Vec<Value>,
+    providers: Vec<Value>,
+    products: Vec<Product>,
+    brands: Vec<Value>,
+}
+
+/// (code, name, currency, multiplier for amount ranges, provider names)
+const COUNTRIES: [(&str, &str, &str, i64, [&str; 3]); 7] = [
+    ("GB", "United Kingdom", "GBP", 1, ["Vodafone UK", "EE", "O2 UK"]),
+    ("FR", "France", "EUR", 1, ["Orange France", "SFR", "Bouygues Telecom"]),
+    ("DE", "Germany", "EUR", 1, ["Telekom", "Vodafone DE", "O2 DE"]),
+    ("NG", "Nigeria", "NGN", 1000, ["MTN Nigeria", "Airtel Nigeria", "Glo"]),
+    ("KE", "Kenya", "KES", 100, ["Safaricom", "Airtel Kenya", "Telkom Kenya"]),
+    ("US", "United States", "USD", 1, ["AT&T", "T-Mobile US", "Verizon"]),
+    ("IN", "India", "INR", 100, ["Jio", "Airtel India", "Vi"]),
+];
+
+/// (code, name, symbol)
+const CURRENCIES: [(&str, &str, &str); 6] = [
+    ("GBP", "Pound Sterling", "£"),
+    ("EUR", "Euro", "€"),
+    ("NGN", "Naira", "₦"),
+    ("KES", "Kenyan Shilling", "KSh"),
+    ("USD", "US Dollar", "$"),
+    ("INR", "Indian Rupee", "₹"),
+];
+
+/// (id, name, min, max) in units of the country's multiplier.
+const CATEGORIES: [(&str, &str, i64, i64); 4] = [
+    ("TOPUP", "Mobile top-up", 1, 200),
+    ("DATA", "Data bundle", 5, 100),
+    ("BILL_PAYMENT", "Bill payment", 10, 2000),
+    ("GIFT_CARD", "Gift card", 10, 500),
+];
+
+const GIFT_BRANDS: [&str; 9] =
+    ["Amazon", "Netflix", "Spotify", "Steam", "Google Play", "Apple", "Uber", "Xbox", "PlayStation"];
+const UTILITY_BRANDS: [(&str, &str); 4] =
+    [("British Gas", "GB"), ("EDF", "FR"), ("Kenya Power", "KE"), ("Ikeja Electric", "NG")];
+
+impl Inventory {
+    /// The fixed seed: 7 countries, 6 currencies, 4 categories, 21 providers,
+    /// 84 products (`PRODUCT_123` and `PRODUCT_456` are GBP top-ups, as in the
+    /// document's examples) and 34 brands.
+    pub(crate) fn seed() -> Self {
+        let countries =
+            COUNTRIES.iter().map(|(c, n, cur, ..)| json!({"code": c, "name": n, "currencyCode": cur})).collect();
+        let currencies =
+            CURRENCIES.iter().map(|(c, n, s)| json!({"code": c, "name": n, "symbol": s, "decimalPlaces": 2})).collect();
+        let categories = CATEGORIES.iter().map(|(id, n, ..)| json!({"id": id, "name": n})).collect();
+        let mut providers = Vec::new();
+        let mut products = Vec::new();
+        let mut brands = Vec::new();
+        let mut next_id = 100u32;
+        let mut fresh_id = || {
+            while matches!(next_id, 123 | 456) {
+                next_id += 1;
+            }
+            next_id += 1;
+            next_id - 1
+        };
+        for (code, _, currency, mult, names) in COUNTRIES {
+            for (p, name) in names.iter().enumerate() {
+                let provider_id = format!("PRV-{code}-{:02}", p + 1);
+                providers.push(json!({"id": provider_id, "name": name, "country": code}));
+                brands.push(json!({
+                    "id": format!("BRD-{:03}", brands.len() + 1), "name": name,
+                    "category": "TOPUP", "countries": [code],
+                }));
+                for (ptype, cat_name, min, max) in CATEGORIES {
+                    let id = match (code, p, ptype) {
+                        ("GB", 0, "TOPUP") => 123,
+                        ("GB", 1, "TOPUP") => 456,
+                        _ => fresh_id(),
+                    };
+                    products.push(Product {
+                        id: format!("PRODUCT_{id}"),
+                        name: format!("{name} {cat_name}"),
+                        provider_id: provider_id.clone(),
+                        country: code,
+                        currency,
+                        product_type: ptype,
+                        min_amount: Decimal::new(min * mult * 100, 2),
+                        max_amount: Decimal::new(max * mult * 100, 2),
+                    });
+                }
+            }
+        }
+        for name in GIFT_BRANDS {
+            let all: Vec<&str> = COUNTRIES.iter().map(|c| c.0).collect();
+            brands.push(json!({
+                "id": format!("BRD-{:03}", brands.len() + 1), "name": name,
+                "category": "GIFT_CARD", "countries": all,
+            }));
+        }
+        for (name, country) in UTILITY_BRANDS {
+            brands.push(json!({
+                "id": format!("BRD-{:03}", brands.len() + 1), "name": name,
+                "category": "BILL_PAYMENT", "countries": [country],
+            }));
+        }
+        Inventory { countries, currencies, categories, providers, products, brands }
+    }
+
+    pub(crate) fn product(&self, id: &str) -> Option<&Product> {
+        self.products.iter().find(|p| p.id == id)
+    }
+
+    /// How many products are seeded.
+    pub(crate) fn product_count(&self) -> usize {
+        self.products.len()
+    }
+}
+
+type Params = Result<Query<HashMap<String, String>>, QueryRejection>;
+
+/// Reads a positive integer parameter with a default and a maximum.
+fn positive(q: &HashMap<String, String>, name: &str, default: u64, max: u64) -> Result<u64, Response> {
+    let Some(raw) = q.get(name) else { return Ok(default) };
+    match raw.parse::<u64>() {
+        Ok(n) if (1..=max).contains(&n) => Ok(n),
+        _ => Err(error(
+            StatusCode::BAD_REQUEST,
+            code::VALIDATION_ERROR,
+            format!("{name} must be an integer from 1 to {max}, got `{raw}`"),
+        )),
+    }
+}
+
+fn params(q: Params) -> Result<HashMap<String, String>, Response> {
+    q.map(|Query(q)| q).map_err(|e| error(StatusCode::BAD_REQUEST, code::VALIDATION_ERROR, e.body_text()))
+}
+
+/// One page of `items` in the documented shape.
+fn page(items: Vec<Value>, q: &HashMap<String, String>, size_name: &str, max: u64) -> Response {
+    let (page, size) = match (positive(q, "page", 1, u64::MAX), positive(q, size_name, 20, max)) {
+        (Ok(p), Ok(s)) => (p, s),
+        (Err(e), _) | (_, Err(e)) => return e,
+    };
+    let total = items.len() as u64;
+    let start = usize::try_from(page.saturating_sub(1).saturating_mul(size)).unwrap_or(usize::MAX);
+    let chunk: Vec<Value> = items.into_iter().skip(start).take(size as usize).collect();
+    let mut pagination = json!({
+        "page": page, "pageSize": size, "totalItems": total, "totalPages": total.div_ceil(size),
+    });
+    if size_name == "limit" {
+        pagination["limit"] = json!(size);
+    }
+    success(StatusCode::OK, json!({"items": chunk, "pagination": pagination}))
+}
+
+fn list(items: &[Value], q: Params) -> Response {
+    match params(q) {
+        Ok(q) => page(items.to_vec(), &q, "pageSize", 100),
+        Err(e) => e,
+    }
+}
+
+/// `GET /inventories/countries`.
+pub(crate) async fn countries(State(m): State<Arc<Milta>>, q: Params) -> Response {
+    list(&m.inventory.countries, q)
+}
+
+/// `GET /inventories/currencies`.
+pub(crate) async fn currencies(State(m): State<Arc<Milta>>, q: Params) -> Response {
+    list(&m.inventory.currencies, q)
+}
+
+/// `GET /inventories/categories`.
+pub(crate) async fn categories(State(m): State<Arc<Milta>>, q: Params) -> Response {
+    list(&m.inventory.categories, q)
+}
+
+/// `GET /inventories/providers`.
+pub(crate) async fn providers(State(m): State<Arc<Milta>>, q: Params) -> Response {
+    list(&m.inventory.providers, q)
+}
+
+/// `GET /inventories/products?country&currency&providerId&productType`.
+pub(crate) async fn products(State(m): State<Arc<Milta>>, q: Params) -> Response {
+    let q = match params(q) {
+        Ok(q) => q,
+        Err(e) => return e,
+    };
+    let wanted = |name: &str, value: &str| q.get(name).is_none_or(|w| w.eq_ignore_ascii_case(value));
+    let items = m
+        .inventory
+        .products
+        .iter()
+        .filter(|p| {
+            wanted("country", p.country)
+                && wanted("currency", p.currency)
+                && wanted("providerId", &p.provider_id)
+                && wanted("productType", p.product_type)
+        })
+        .map(Product::to_json)
+        .collect();
+    page(items, &q, "pageSize", 100)
+}
+
+/// `GET /inventories/brands?page&limit&category&shorten`.
+pub(crate) async fn brands(State(m): State<Arc<Milta>>, q: Params) -> Response {
+    let q = match params(q) {
+        Ok(q) => q,
+        Err(e) => return e,
+    };
+    let shorten = match q.get("shorten").map(String::as_str) {
+        None | Some("false" | "0") => false,
+        Some("true" | "1") => true,
+        Some(other) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                code::VALIDATION_ERROR,
+                format!("shorten must be true or false, got `{other}`"),
+            )
+        }
+    };
+    let items = m
+        .inventory
+        .brands
+        .iter()
+        .filter(|b| {
+            q.get("category").is_none_or(|c| b["category"].as_str().is_some_and(|bc| bc.eq_ignore_ascii_case(c)))
+        })
+        .map(|b| if shorten { json!({"id": b["id"], "name": b["name"]}) } else { b.clone() })
+        .collect();
+    page(items, &q, "limit", 200)
+}

@@ -1,0 +1,131 @@
+//! The partner account: balance, transfers and stored idempotent responses.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use axum::http::StatusCode;
+use chrono::{DateTime, SecondsFormat, Utc};
+use rust_decimal::Decimal;
+use serde_json::{json, Value};
+
+use crate::json::number;
+
+/// How long an idempotency key is remembered (documented: 24 hours).
+pub(crate) const IDEMPOTENCY_TTL: Duration = Duration::from_secs(24 * 3600);
+
+/// A transfer's lifecycle state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Status {
+    Pending,
+    Scheduled,
+    Completed,
+    Cancelled,
+}
+
+impl Status {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Status::Pending => "PENDING",
+            Status::Scheduled => "SCHEDULED",
+            Status::Completed => "COMPLETED",
+            Status::Cancelled => "CANCELLED",
+        }
+    }
+}
+
+/// One transfer as the fake keeps it.
+#[derive(Debug, Clone)]
+pub(crate) struct Transfer {
+    pub id: String,
+    pub external_id: String,
+    pub product_id: String,
+    pub recipient_phone: String,
+    pub amount: Decimal,
+    pub currency: String,
+    pub fee: Decimal,
+    pub total: Decimal,
+    /// What the partner balance was charged, in the account currency.
+    pub debit: Decimal,
+    pub status: Status,
+    pub scheduled_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub batch_id: Option<String>,
+}
+
+impl Transfer {
+    /// Moves the transfer on as time and reads pass: a PENDING transfer is
+    /// COMPLETED by the next read; a SCHEDULED one once `scheduledAt` passed.
+    pub(crate) fn advance(&mut self, now: DateTime<Utc>) {
+        match self.status {
+            Status::Pending => self.status = Status::Completed,
+            Status::Scheduled if self.scheduled_at.is_some_and(|at| at <= now) => self.status = Status::Completed,
+            _ => {}
+        }
+    }
+
+    pub(crate) fn to_json(&self) -> Value {
+        let mut v = json!({
+            "transferId": self.id,
+            "externalId": self.external_id,
+            "status": self.status.as_str(),
+            "productId": self.product_id,
+            "recipientPhone": self.recipient_phone,
+            "amount": number(self.amount),
+            "fee": number(self.fee),
+            "total": number(self.total),
+            "currency": self.currency,
+            "createdAt": self.created_at.to_rfc3339_opts(SecondsFormat::Secs, true),
+        });
+        if let Some(at) = self.scheduled_at {
+            v["scheduledAt"] = json!(at.to_rfc3339_opts(SecondsFormat::Secs, true));
+        }
+        if let Some(batch) = &self.batch_id {
+            v["batchId"] = json!(batch);
+        }
+        v
+    }
+}
+
+/// The first answer given to an idempotency key.
+#[derive(Debug, Clone)]
+pub(crate) struct Stored {
+    pub path: String,
+    pub request: Vec<u8>,
+    pub status: StatusCode,
+    pub body: Vec<u8>,
+    pub at: Instant,
+}
+
+/// Everything that changes.
+#[derive(Debug)]
+pub(crate) struct Book {
+    pub balance: Decimal,
+    pub transfers: Vec<Transfer>,
+    pub idempotency: HashMap<String, Stored>,
+    next_transfer: u64,
+    next_batch: u64,
+}
+
+impl Book {
+    pub(crate) fn new(balance: Decimal) -> Self {
+        Book { balance, transfers: Vec::new(), idempotency: HashMap::new(), next_transfer: 9001, next_batch: 1 }
+    }
+
+    pub(crate) fn next_transfer_id(&mut self) -> String {
+        self.next_transfer += 1;
+        format!("T-{}", self.next_transfer - 1)
+    }
+
+    pub(crate) fn next_batch_id(&mut self, now: DateTime<Utc>) -> String {
+        self.next_batch += 1;
+        format!("BATCH-{}-{:03}", now.format("%Y%m%d"), self.next_batch - 1)
+    }
+
+    pub(crate) fn find_mut(&mut self, id: &str) -> Option<&mut Transfer> {
+        self.transfers.iter_mut().find(|t| t.id == id)
+    }
+
+    pub(crate) fn has_external_id(&self, external_id: &str) -> bool {
+        self.transfers.iter().any(|t| t.external_id == external_id)
+    }
+}

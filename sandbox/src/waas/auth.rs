@@ -1,0 +1,65 @@
+//! `POST /api/v1/auth/login` and the Bearer check on every other route.
+
+use std::sync::{Arc, PoisonError};
+
+use axum::body::Bytes;
+use axum::extract::{Request, State};
+use axum::http::{header, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::json;
+use tokio::time::Instant;
+
+use super::error::{code, Refusal};
+use super::Waas;
+use crate::json::{self, Fields};
+
+/// The login path, which needs no token.
+pub(crate) const LOGIN: &str = "/api/v1/auth/login";
+
+/// `POST /api/v1/auth/login {username, password}`.
+pub(crate) async fn login(State(w): State<Arc<Waas>>, body: Bytes) -> Response {
+    let body = match json::object(&body) {
+        Ok(b) => b,
+        Err(msg) => return Refusal::bad(code::VALIDATION_ERROR, msg).into_response(),
+    };
+    let f = Fields(&body);
+    let (user, pass) = match (f.str("username"), f.str("password")) {
+        (Ok(u), Ok(p)) => (u, p),
+        (Err(e), _) | (_, Err(e)) => return Refusal::from(e).into_response(),
+    };
+    if user != w.username || pass != w.password {
+        return Refusal::new(StatusCode::UNAUTHORIZED, code::UNAUTHORIZED, "Invalid username or password")
+            .into_response();
+    }
+    let token = format!("waas_{}", uuid::Uuid::new_v4().simple());
+    let expires = w.token_ttl.map(|ttl| Instant::now() + ttl);
+    w.tokens.lock().unwrap_or_else(PoisonError::into_inner).insert(token.clone(), expires);
+    let mut body = json!({"access_token": token, "token_type": "Bearer"});
+    if let Some(ttl) = w.token_ttl {
+        body["expires_in"] = json!(ttl.as_secs());
+    }
+    Json(body).into_response()
+}
+
+/// Requires a valid, unexpired token except on the login route.
+pub(crate) async fn bearer(State(w): State<Arc<Waas>>, req: Request, next: Next) -> Response {
+    if req.uri().path() == LOGIN {
+        return next.run(req).await;
+    }
+    let token =
+        req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
+    let verdict = match token {
+        None => Err("Authorization: Bearer <access_token> is required"),
+        Some(t) => match w.tokens.lock().unwrap_or_else(PoisonError::into_inner).get(t) {
+            None => Err("The access token is invalid"),
+            Some(Some(expires)) if Instant::now() >= *expires => Err("The access token has expired"),
+            Some(_) => Ok(()),
+        },
+    };
+    match verdict {
+        Ok(()) => next.run(req).await,
+        Err(message) => Refusal::new(StatusCode::UNAUTHORIZED, code::UNAUTHORIZED, message).into_response(),
+    }
+}

@@ -1,0 +1,229 @@
+//! Clients, accounts, services and the double-entry ledger.
+
+use std::collections::HashSet;
+
+use axum::http::StatusCode;
+use chrono::{DateTime, SecondsFormat, Utc};
+use rust_decimal::Decimal;
+use serde_json::{json, Value};
+
+use super::error::{code, Refusal};
+use crate::money::fixed;
+
+/// `"96.0000"`: WaaS amounts are strings with four decimals.
+pub(crate) fn amount(d: Decimal) -> String {
+    fixed(d, 4).to_string()
+}
+
+/// `2024-09-05T17:47:00.000Z`.
+pub(crate) fn timestamp(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Client {
+    pub code: String,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Account {
+    pub number: String,
+    pub currency: String,
+    pub minimum_balance: Decimal,
+    pub can_overdraw: bool,
+    pub active: bool,
+    pub balance: Decimal,
+    /// A settlement account of the fake itself, not created by a client.
+    pub system: bool,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Service {
+    pub code: String,
+    pub active: bool,
+    pub minimum: Decimal,
+    pub maximum: Decimal,
+}
+
+/// One ledger line.
+#[derive(Debug, Clone)]
+pub(crate) struct Entry {
+    pub id: String,
+    pub account: String,
+    pub service: String,
+    pub credit: bool,
+    pub currency: String,
+    pub amount: Decimal,
+    pub previous: Decimal,
+    pub current: Decimal,
+    pub other_party: String,
+    pub source: String,
+    pub source_transaction_id: String,
+    pub data: Value,
+    pub narration: Value,
+    pub date: DateTime<Utc>,
+    /// The operation this line belongs to.
+    pub op: usize,
+}
+
+impl Entry {
+    pub(crate) fn to_json(&self) -> Value {
+        json!({
+            "transaction_id": self.id,
+            "account": self.account,
+            "client_service": self.service,
+            "transaction_type": if self.credit { "CREDIT" } else { "DEBIT" },
+            "currency": self.currency,
+            "transaction_amount": amount(self.amount),
+            "previous_balance": amount(self.previous),
+            "current_balance": amount(self.current),
+            "other_party_account": self.other_party,
+            "other_party_transaction_hash": "N/A",
+            "transaction_source": self.source,
+            "source_transaction_id": self.source_transaction_id,
+            "source_transaction_data": self.data,
+            "transaction_narration": self.narration,
+            "transaction_date": timestamp(self.date),
+        })
+    }
+}
+
+/// What one request did: a credit, debit, transfer or reversal.
+#[derive(Debug, Clone)]
+pub(crate) struct Op {
+    /// The request's `source_transaction_id` (the original's, for reversals).
+    pub key: String,
+    /// Index of the debit line, then the credit line.
+    pub lines: (usize, usize),
+    pub reversed: bool,
+    pub reversal_of: Option<usize>,
+}
+
+/// The details a posting carries onto both its lines.
+pub(crate) struct Posting<'a> {
+    pub service: &'a str,
+    pub amount: Decimal,
+    pub source: &'a str,
+    /// `source_transaction_id` of the debit line and of the credit line.
+    pub ids: (String, String),
+    pub data: Value,
+    pub narration: Value,
+    pub date: DateTime<Utc>,
+    pub key: String,
+    pub reversal_of: Option<usize>,
+}
+
+/// Everything the fake holds.
+#[derive(Debug, Default)]
+pub(crate) struct Ledger {
+    pub clients: Vec<Client>,
+    pub accounts: Vec<Account>,
+    pub services: Vec<Service>,
+    pub entries: Vec<Entry>,
+    pub ops: Vec<Op>,
+    pub keys: HashSet<String>,
+    next_account: u64,
+    next_settlement: u64,
+    next_txn: u64,
+}
+
+impl Ledger {
+    pub(crate) fn new() -> Self {
+        Ledger { next_account: 10_000_100, next_settlement: 10_000_001, next_txn: 7601, ..Ledger::default() }
+    }
+
+    pub(crate) fn next_account_number(&mut self) -> String {
+        self.next_account += 1;
+        (self.next_account - 1).to_string()
+    }
+
+    fn next_txn_id(&mut self) -> String {
+        self.next_txn += 1;
+        (self.next_txn - 1).to_string()
+    }
+
+    pub(crate) fn account(&self, number: &str) -> Result<usize, Refusal> {
+        self.accounts
+            .iter()
+            .position(|a| a.number == number)
+            .ok_or_else(|| Refusal::not_found(format!("account {number} not found")))
+    }
+
+    pub(crate) fn service(&self, code: &str) -> Result<&Service, Refusal> {
+        self.services
+            .iter()
+            .find(|s| s.code == code)
+            .ok_or_else(|| Refusal::not_found(format!("client service {code} not found")))
+    }
+
+    /// The system account on the other side of credits and debits in
+    /// `currency` (created on first use; it may go negative).
+    pub(crate) fn settlement(&mut self, currency: &str) -> usize {
+        if let Some(i) = self.accounts.iter().position(|a| a.system && a.currency == currency) {
+            return i;
+        }
+        self.next_settlement += 1;
+        self.accounts.push(Account {
+            number: (self.next_settlement - 1).to_string(),
+            currency: currency.to_owned(),
+            minimum_balance: Decimal::ZERO,
+            can_overdraw: true,
+            active: true,
+            balance: Decimal::ZERO,
+            system: true,
+        });
+        self.accounts.len() - 1
+    }
+
+    /// Moves `p.amount` from `debit` to `credit`, refusing to take the debit
+    /// account below its minimum balance unless it may overdraw. Returns the
+    /// operation's index.
+    pub(crate) fn post(&mut self, debit: usize, credit: usize, p: Posting<'_>) -> Result<usize, Refusal> {
+        let from = &self.accounts[debit];
+        if !from.can_overdraw && from.balance - p.amount < from.minimum_balance {
+            return Err(Refusal::new(
+                StatusCode::BAD_REQUEST,
+                code::INSUFFICIENT_FUNDS,
+                format!(
+                    "account {} has {} {}; debiting {} would go below its minimum balance {}",
+                    from.number,
+                    amount(from.balance),
+                    from.currency,
+                    amount(p.amount),
+                    amount(from.minimum_balance)
+                ),
+            ));
+        }
+        let op = self.ops.len();
+        let line = |ledger: &mut Ledger, account: usize, other: usize, credit: bool, id: String| {
+            let (number, other_number) =
+                (ledger.accounts[account].number.clone(), ledger.accounts[other].number.clone());
+            let acct = &mut ledger.accounts[account];
+            let previous = acct.balance;
+            acct.balance = if credit { previous + p.amount } else { previous - p.amount };
+            let entry = Entry {
+                id: ledger.next_txn_id(),
+                account: number,
+                service: p.service.to_owned(),
+                credit,
+                currency: ledger.accounts[account].currency.clone(),
+                amount: p.amount,
+                previous,
+                current: ledger.accounts[account].balance,
+                other_party: other_number,
+                source: p.source.to_owned(),
+                source_transaction_id: id,
+                data: p.data.clone(),
+                narration: p.narration.clone(),
+                date: p.date,
+                op,
+            };
+            ledger.entries.push(entry);
+            ledger.entries.len() - 1
+        };
+        let d = line(self, debit, credit, false, p.ids.0.clone());
+        let c = line(self, credit, debit, true, p.ids.1.clone());
+        self.ops.push(Op { key: p.key, lines: (d, c), reversed: false, reversal_of: p.reversal_of });
+        Ok(op)
+    }
+}

@@ -1,0 +1,70 @@
+//! The `walletkit-sandbox` binary: prints export lines, serves, stops on Ctrl-C.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+/// Kills the sandbox process if the test fails before stopping it.
+struct KillOnDrop(Option<Child>);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        if let Some(child) = &mut self.0 {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+#[tokio::test]
+async fn binary_prints_exports_serves_and_stops_on_sigint() {
+    let child = Command::new(env!("CARGO_BIN_EXE_walletkit-sandbox"))
+        .args(["--faults", "wallets:429-first,retry-after=0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut guard = KillOnDrop(Some(child));
+    let stdout = guard.0.as_mut().unwrap().stdout.take().unwrap();
+    let vars: HashMap<String, String> = tokio::task::spawn_blocking(move || {
+        BufReader::new(stdout)
+            .lines()
+            .take(11)
+            .map(|line| {
+                let line = line.unwrap();
+                let (name, value) = line.strip_prefix("export ").unwrap().split_once('=').unwrap();
+                (name.to_owned(), value.trim_matches('\'').to_owned())
+            })
+            .collect()
+    })
+    .await
+    .unwrap();
+    for name in [
+        "MILTA_BASE_URL",
+        "MILTA_API_KEY_ID",
+        "MILTA_API_KEY_SECRET",
+        "MILACOINS_BASE_URL",
+        "MILACOINS_API_KEY",
+        "MILACOINS_SECRET_KEY",
+        "WALLETS_BASE_URL",
+        "WALLETS_TOKEN",
+        "WAAS_BASE_URL",
+        "WAAS_USERNAME",
+        "WAAS_PASSWORD",
+    ] {
+        assert!(vars.contains_key(name), "{name} missing from {vars:?}");
+    }
+    assert!(vars["MILTA_BASE_URL"].ends_with("/api/v1/partner"));
+    let client = reqwest::Client::builder().no_proxy().build().unwrap();
+    let url = format!("{}/api/v1/wallets/101", vars["WALLETS_BASE_URL"]);
+    let first = client.get(&url).bearer_auth(&vars["WALLETS_TOKEN"]).send().await.unwrap();
+    assert_eq!(first.status(), 429, "--faults applied");
+    let second = client.get(&url).bearer_auth(&vars["WALLETS_TOKEN"]).send().await.unwrap();
+    assert_eq!(second.status(), 200);
+
+    let mut child = guard.0.take().unwrap();
+    let killed = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(killed.success());
+    let status = tokio::task::spawn_blocking(move || child.wait()).await.unwrap().unwrap();
+    assert!(status.success(), "exits cleanly on Ctrl-C: {status}");
+}
