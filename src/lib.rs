@@ -22,12 +22,15 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod enums;
 mod env;
 pub mod error;
 mod ids;
 pub mod milta;
 pub mod money;
 mod transport;
+pub mod waas;
+pub mod wallets;
 
 pub use error::{ApiError, DecodeError, Error, ErrorKind, OutcomeUnknown, Provider, Result};
 pub use rust_decimal::Decimal;
