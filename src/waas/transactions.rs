@@ -191,8 +191,16 @@ pub struct Transaction {
 impl<'de> Deserialize<'de> for Transaction {
     fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
         // A JSON object may repeat a key; serde's derive refuses that, a map
-        // keeps the last value. Numbers stay exact (arbitrary precision).
-        let object = Value::Object(Map::deserialize(d)?);
+        // keeps the last value. A `Value` holds numbers exactly, but hands
+        // fractions to visitors as f64, so top-level numbers (amounts, ids)
+        // continue as their exact text; nested data is left as it came.
+        let mut map = Map::deserialize(d)?;
+        for value in map.values_mut() {
+            if let Value::Number(n) = value {
+                *value = Value::String(n.to_string());
+            }
+        }
+        let object = Value::Object(map);
         let mut track = serde_path_to_error::Track::new();
         Transaction::deserialize(serde_path_to_error::Deserializer::new(object, &mut track))
             .map_err(|e| D::Error::custom(format!("{e} (at `{}`)", track.path())))
