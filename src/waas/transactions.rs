@@ -138,12 +138,11 @@ pub(crate) fn validate(amount: Decimal, reference: &SourceTransactionId) -> Resu
 /// before and after.
 ///
 /// Amounts arrive as four-decimal strings (`"96.0000"`) and are read
-/// exactly; identifiers are read from strings or numbers; a key repeated in
-/// the object (the document's reversal example repeats `transaction_id`)
-/// takes its last value. Identifiers and amounts are required; the other
-/// fields are optional because the document shows few examples.
+/// exactly; identifiers are read from strings or numbers. Identifiers and
+/// amounts are required; the other fields are optional because the document
+/// shows few examples. In API answers a key repeated in the object (the
+/// document's reversal example repeats `transaction_id`) takes its last value.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct Transaction {
     /// WaaS's id for this entry.
@@ -188,24 +187,27 @@ pub struct Transaction {
     pub transaction_date: Option<DateTime<Utc>>,
 }
 
-impl<'de> Deserialize<'de> for Transaction {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        // A JSON object may repeat a key; serde's derive refuses that, a map
-        // keeps the last value. A `Value` holds numbers exactly, but hands
-        // fractions to visitors as f64, so top-level numbers (amounts, ids)
-        // continue as their exact text; nested data is left as it came.
-        let mut map = Map::deserialize(d)?;
-        for value in map.values_mut() {
-            if let Value::Number(n) = value {
-                *value = Value::String(n.to_string());
-            }
+/// Reads a ledger entry from an API answer, tolerating a repeated key.
+///
+/// serde's derive refuses a repeated key; a map keeps the last value. A
+/// `Value` holds numbers exactly but hands fractions to visitors as `f64`,
+/// so top-level numbers (amounts, ids) continue as their exact text, while
+/// nested data is left as it came.
+fn entry<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Transaction, D::Error> {
+    let mut map = Map::deserialize(d)?;
+    for value in map.values_mut() {
+        if let Value::Number(n) = value {
+            *value = Value::String(n.to_string());
         }
-        let object = Value::Object(map);
-        let mut track = serde_path_to_error::Track::new();
-        Transaction::deserialize(serde_path_to_error::Deserializer::new(object, &mut track))
-            .map_err(|e| D::Error::custom(format!("{e} (at `{}`)", track.path())))
     }
+    let mut track = serde_path_to_error::Track::new();
+    Transaction::deserialize(serde_path_to_error::Deserializer::new(Value::Object(map), &mut track))
+        .map_err(|e| D::Error::custom(format!("{e} (at `{}`)", track.path())))
 }
+
+/// A single ledger entry as an API answer.
+#[derive(Deserialize)]
+struct Entry(#[serde(deserialize_with = "entry")] Transaction);
 
 impl Transaction {
     /// How this entry changed the account's balance: `current - previous`
@@ -221,8 +223,10 @@ impl Transaction {
 #[non_exhaustive]
 pub struct TransactionPair {
     /// The entry on the account funds left.
+    #[serde(deserialize_with = "entry")]
     pub source_transaction: Transaction,
     /// The entry on the account funds reached.
+    #[serde(deserialize_with = "entry")]
     pub destination_transaction: Transaction,
 }
 
@@ -264,7 +268,7 @@ impl Transactions<'_> {
             .json(request)?
             .reference("source_transaction_id", request.source_transaction_id.as_str())
             .rate_class(rate_class::TRANSACTIONS);
-        self.client.send_raw(req).await?.json()
+        self.client.send_raw(req).await?.json::<Entry>().map(|e| e.0)
     }
 
     /// `POST /api/v1/transactions/{id}?command=REVERSE` (no body): undoes a
