@@ -186,7 +186,9 @@ async fn wrong_credentials_fail_each_call_without_touching_the_api() {
 #[tokio::test]
 async fn odd_login_answers() {
     let cases = [
-        (r#"{"data":{"access_token":"wrapped","expires_in":"3600"}}"#, Ok("wrapped")),
+        (r#"{"data":{"access_token":"wrapped","expires_in":3600.5}}"#, Ok("wrapped")),
+        (r#"{"access_token":"top","data":"unrelated"}"#, Ok("top")),
+        (r#"{"access_token":"t","expires_in":"3600"}"#, Ok("t")),
         (r#"{"access_token":"t","expires_in":3600.5,"scope":"all","refresh_token":"r"}"#, Ok("t")),
         (r#"{"token":"elsewhere"}"#, Err("no access_token")),
         (r#"{"access_token":""}"#, Err("no access_token")),

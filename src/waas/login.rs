@@ -112,7 +112,20 @@ struct LoginAnswer {
     #[serde(default, with = "crate::money::option")]
     expires_in: Option<Decimal>,
     token_type: Option<String>,
+    #[serde(default, deserialize_with = "wrapped")]
     data: Option<Box<LoginAnswer>>,
+}
+
+/// A `data` member holding the answer; anything else there is ignored.
+fn wrapped<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Option<Box<LoginAnswer>>, D::Error> {
+    let serde_json::Value::Object(mut map) = serde_json::Value::deserialize(d)? else { return Ok(None) };
+    // A `Value` hands fractions to visitors as f64: pass numbers on as exact text.
+    for value in map.values_mut() {
+        if let serde_json::Value::Number(n) = value {
+            *value = serde_json::Value::String(n.to_string());
+        }
+    }
+    Ok(LoginAnswer::deserialize(serde_json::Value::Object(map)).ok().map(Box::new))
 }
 
 impl WaasLogin {
