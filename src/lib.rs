@@ -22,6 +22,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod enums;
 mod env;
 pub mod error;
 mod ids;
@@ -31,6 +32,8 @@ pub mod money;
 #[cfg(feature = "test-util")]
 pub mod test_util;
 mod transport;
+pub mod waas;
+pub mod wallets;
 
 pub use error::{ApiError, DecodeError, Error, ErrorKind, OutcomeUnknown, Provider, Result};
 pub use rust_decimal::Decimal;

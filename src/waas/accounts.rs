@@ -1,0 +1,165 @@
+//! Accounts (wallets): `POST /api/v1/accounts`, opened for a client by its code.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::client::{paths, rate_class, WaasClient};
+use super::clients::ClientCode;
+use super::wire;
+use crate::enums::wire_enum;
+use crate::error::Result;
+use crate::ids::string_id;
+use crate::money::Decimal;
+use crate::Request;
+
+string_id!(
+    /// The id WaaS gives an account, e.g. `1`.
+    AccountId
+);
+
+string_id!(
+    /// An account's number, e.g. `10000110`; transactions name accounts by it.
+    AccountNumber
+);
+
+wire_enum!(
+    /// What an account is for: the seven documented types.
+    AccountTypeCode {
+        /// `FLOAT_ACCOUNT`.
+        FloatAccount = "FLOAT_ACCOUNT",
+        /// `AVAILABLE_COLLECTIONS`.
+        AvailableCollections = "AVAILABLE_COLLECTIONS",
+        /// `HYBRID_ACCOUNT`.
+        HybridAccount = "HYBRID_ACCOUNT",
+        /// `ACQUIRER_RESERVE`.
+        AcquirerReserve = "ACQUIRER_RESERVE",
+        /// `ROLLING_RESERVE`.
+        RollingReserve = "ROLLING_RESERVE",
+        /// `COMMISSION_ACCOUNT`.
+        CommissionAccount = "COMMISSION_ACCOUNT",
+        /// `COMMISSION_TAX_ACCOUNT`.
+        CommissionTaxAccount = "COMMISSION_TAX_ACCOUNT",
+    }
+);
+
+wire_enum!(
+    /// Whether an account can be used.
+    AccountStatus {
+        /// `ACTIVE`.
+        Active = "ACTIVE",
+        /// `INACTIVE`.
+        Inactive = "INACTIVE",
+    }
+);
+
+/// An account to open. Every field of the document's payload table is here:
+/// required ones are [`AccountRequest::new`]'s arguments, optional ones have
+/// setters.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AccountRequest {
+    client_code: ClientCode,
+    account_type_code: AccountTypeCode,
+    account_name: String,
+    currency: String,
+    #[serde(with = "crate::money::number")]
+    minimum_balance: Decimal,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    can_overdraw: Option<bool>,
+    status: AccountStatus,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status_description: Option<String>,
+}
+
+impl AccountRequest {
+    /// An account of `account_type_code` named `account_name` in `currency`
+    /// (e.g. `KES`) for the client `client_code`, with a minimum balance
+    /// (typically zero) and a status.
+    pub fn new(
+        client_code: impl Into<ClientCode>,
+        account_type_code: AccountTypeCode,
+        account_name: impl Into<String>,
+        currency: impl Into<String>,
+        minimum_balance: Decimal,
+        status: AccountStatus,
+    ) -> Self {
+        AccountRequest {
+            client_code: client_code.into(),
+            account_type_code,
+            account_name: account_name.into(),
+            currency: currency.into(),
+            minimum_balance,
+            can_overdraw: None,
+            status,
+            status_description: None,
+        }
+    }
+
+    /// Whether the account may be overdrawn.
+    pub fn can_overdraw(mut self, can_overdraw: bool) -> Self {
+        self.can_overdraw = Some(can_overdraw);
+        self
+    }
+
+    /// A short description of the account's purpose or status.
+    pub fn status_description(mut self, description: impl Into<String>) -> Self {
+        self.status_description = Some(description.into());
+        self
+    }
+}
+
+/// An account as WaaS reports it. Identifiers are required; the rest is
+/// optional because the document shows a single example. Amounts arrive as
+/// four-decimal strings (`"0.1000"`) and are read exactly.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct Account {
+    /// WaaS's id for the account.
+    #[serde(deserialize_with = "wire::text")]
+    pub account_id: AccountId,
+    /// The account number transactions use.
+    #[serde(deserialize_with = "wire::text")]
+    pub account_number: AccountNumber,
+    /// Name of the account.
+    pub account_name: Option<String>,
+    /// The owning client, when reported.
+    #[serde(default, deserialize_with = "wire::text_opt")]
+    pub client_code: Option<ClientCode>,
+    /// The account type, when reported.
+    pub account_type_code: Option<AccountTypeCode>,
+    /// Currency, e.g. `KES`.
+    pub currency: Option<String>,
+    /// Minimum balance.
+    #[serde(default, with = "crate::money::option")]
+    pub minimum_balance: Option<Decimal>,
+    /// Whether the account may be overdrawn.
+    pub can_overdraw: Option<bool>,
+    /// Status.
+    pub status: Option<AccountStatus>,
+    /// Description of the purpose or status.
+    pub status_description: Option<String>,
+    /// When the account was created.
+    pub created_at: Option<DateTime<Utc>>,
+    /// When the account last changed.
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+/// Account calls; see [`WaasClient::accounts`].
+#[derive(Debug, Clone, Copy)]
+pub struct Accounts<'a> {
+    pub(crate) client: &'a WaasClient,
+}
+
+impl Accounts<'_> {
+    /// `POST /api/v1/accounts`. Not idempotent: a lost answer is
+    /// [`crate::Error::OutcomeUnknown`] carrying the `account_name` to look for.
+    ///
+    /// # Errors
+    /// API errors, transport errors, and [`crate::Error::OutcomeUnknown`].
+    pub async fn create(&self, request: &AccountRequest) -> Result<Account> {
+        let req = Request::post(paths::ACCOUNTS)
+            .json(request)?
+            .reference("account_name", request.account_name.clone())
+            .rate_class(rate_class::SETUP);
+        self.client.send_raw(req).await?.json()
+    }
+}

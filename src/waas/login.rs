@@ -1,0 +1,390 @@
+//! The WaaS login (`POST /api/v1/auth/login`) as a cached, single-flight
+//! Bearer [`TokenSource`].
+//!
+//! One login is shared by every concurrent request: the cache is a lock held
+//! across the login, so callers arriving meanwhile wait for that login's
+//! token instead of starting their own. A 401 drops the token only if it is
+//! still the cached one, so fifty requests rejected with the same expired
+//! token cause one re-login, not fifty. When the server gives `expires_in`,
+//! the token is replaced shortly before it expires (30 s before, or a tenth
+//! of its lifetime for tokens living less than five minutes).
+
+use std::fmt;
+use std::time::Duration;
+
+use futures_util::future::BoxFuture;
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+use tokio::sync::Mutex;
+use tokio::time::Instant;
+
+use super::client::{paths, rate_class};
+use crate::error::{DecodeError, Error, Provider, Result};
+use crate::money::Decimal;
+use crate::transport::auth::Auth;
+use crate::transport::options::{transport_builder_setters, TransportOptions};
+use crate::transport::{secret, Transport, TransportConfig};
+use crate::{env, RateLimits, TokenSource};
+use rust_decimal::prelude::ToPrimitive;
+
+/// The longest head start a token is refreshed with before it expires.
+const MAX_REFRESH_MARGIN: Duration = Duration::from_secs(30);
+
+/// A WaaS login: exchanges username and password for a Bearer token, caches
+/// it, and logs in again when it expires or is rejected.
+///
+/// [`WaasClient`](super::WaasClient) uses one internally; build one yourself
+/// (or take the client's with [`WaasClient::token_source`](super::WaasClient::token_source))
+/// to authenticate another client with the same token, such as the Wallets API:
+///
+/// ```no_run
+/// # fn run() -> walletkit::Result<()> {
+/// use std::sync::Arc;
+/// use walletkit::waas::WaasLogin;
+/// use walletkit::wallets::WalletsClient;
+///
+/// let login = Arc::new(
+///     WaasLogin::builder().base_url("https://waas.example.com").credentials("user", "pass").build()?,
+/// );
+/// let wallets = WalletsClient::builder().base_url("https://wallets.example.com").token_source(login).build()?;
+/// # Ok(()) }
+/// ```
+pub struct WaasLogin {
+    transport: Transport,
+    username: SecretString,
+    password: SecretString,
+    cache: Mutex<Option<CachedToken>>,
+}
+
+struct CachedToken {
+    token: SecretString,
+    /// When to log in again; `None` when the server gave no lifetime.
+    refresh_at: Option<Instant>,
+}
+
+impl CachedToken {
+    fn usable_at(&self, now: Instant) -> bool {
+        self.refresh_at.is_none_or(|at| now < at)
+    }
+}
+
+/// When a token obtained at `sent` and living `life` should be replaced;
+/// `None` when that is beyond what the clock can represent.
+fn refresh_at(sent: Instant, life: Duration) -> Option<Instant> {
+    let margin = MAX_REFRESH_MARGIN.min(life / 10);
+    sent.checked_add(life.saturating_sub(margin))
+}
+
+/// `expires_in` seconds as a duration: fractions dropped, negative as zero,
+/// absurdly large as "never" (capped at a hundred years).
+fn lifetime(secs: Decimal) -> Duration {
+    const CAP: u64 = 100 * 365 * 24 * 3600;
+    if secs <= Decimal::ZERO {
+        return Duration::ZERO;
+    }
+    Duration::from_secs(secs.trunc().to_u64().map_or(CAP, |s| s.min(CAP)))
+}
+
+impl fmt::Debug for WaasLogin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let cached = self.cache.try_lock().map(|c| c.is_some()).ok();
+        f.debug_struct("WaasLogin")
+            .field("transport", &self.transport)
+            .field("username", &"[REDACTED]")
+            .field("password", &"[REDACTED]")
+            .field("token_cached", &cached)
+            .finish()
+    }
+}
+
+#[derive(Serialize)]
+struct LoginBody<'a> {
+    username: &'a str,
+    password: &'a str,
+}
+
+/// The login answer: `access_token`, and `expires_in` (seconds) and
+/// `token_type` when given; other fields are ignored. A body wrapping these
+/// in `data` is accepted too.
+#[derive(Deserialize)]
+struct LoginAnswer {
+    access_token: Option<String>,
+    #[serde(default, with = "crate::money::option")]
+    expires_in: Option<Decimal>,
+    token_type: Option<String>,
+    #[serde(default, deserialize_with = "wrapped")]
+    data: Option<Box<LoginAnswer>>,
+}
+
+/// A `data` member holding the answer; anything else there is ignored.
+fn wrapped<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Option<Box<LoginAnswer>>, D::Error> {
+    let serde_json::Value::Object(mut map) = serde_json::Value::deserialize(d)? else { return Ok(None) };
+    // A `Value` hands fractions to visitors as f64: pass numbers on as exact text.
+    for value in map.values_mut() {
+        if let serde_json::Value::Number(n) = value {
+            *value = serde_json::Value::String(n.to_string());
+        }
+    }
+    Ok(LoginAnswer::deserialize(serde_json::Value::Object(map)).ok().map(Box::new))
+}
+
+impl WaasLogin {
+    /// A builder; set the base URL and credentials, then [`WaasLoginBuilder::build`].
+    pub fn builder() -> WaasLoginBuilder {
+        WaasLoginBuilder {
+            base_url: None,
+            username: None,
+            password: None,
+            options: TransportOptions { rate_limits: RateLimits::new(&[]), ..TransportOptions::default() },
+        }
+    }
+
+    /// A login from `WAAS_BASE_URL`, `WAAS_USERNAME` and `WAAS_PASSWORD`.
+    ///
+    /// # Errors
+    /// [`Error::Config`] naming a missing variable (the base URL is required:
+    /// WaaS documents no public host), or an invalid base URL.
+    pub fn from_env() -> Result<Self> {
+        let (base_url, username, password) = env_settings()?;
+        Self::builder().base_url(base_url).credentials(username, password).build()
+    }
+
+    /// Makes sure a usable token is cached, logging in now if there is none
+    /// or it is about to expire. Requests do this on their own; call it to
+    /// check the credentials early.
+    ///
+    /// # Errors
+    /// The login's API error ([`crate::ErrorKind::Unauthorized`] for wrong
+    /// credentials), transport errors, or [`Error::Decode`] when the answer
+    /// has no `access_token`.
+    pub async fn ensure_logged_in(&self) -> Result<()> {
+        self.current_token().await.map(drop)
+    }
+
+    /// Drops the cached token, so the next request logs in again.
+    pub async fn forget_token(&self) {
+        *self.cache.lock().await = None;
+    }
+
+    async fn current_token(&self) -> Result<SecretString> {
+        // Held across the login: concurrent callers wait for this one.
+        let mut cache = self.cache.lock().await;
+        if let Some(cached) = cache.as_ref().filter(|c| c.usable_at(Instant::now())) {
+            return Ok(cached.token.clone());
+        }
+        let fresh = self.log_in().await?;
+        let token = fresh.token.clone();
+        *cache = Some(fresh);
+        Ok(token)
+    }
+
+    async fn log_in(&self) -> Result<CachedToken> {
+        tracing::debug!("waas login");
+        let body = LoginBody { username: self.username.expose_secret(), password: self.password.expose_secret() };
+        let req = crate::Request::post(paths::LOGIN).json(&body)?.rate_class(rate_class::LOGIN);
+        let sent = Instant::now();
+        let resp = self.transport.send(req).await.map_err(|e| self.login_error(e))?;
+        let answer: LoginAnswer = resp.json().map_err(|e| withhold_body(e, resp.status))?;
+        let answer = match answer {
+            LoginAnswer { access_token: None, data: Some(inner), .. } => *inner,
+            top => top,
+        };
+        let Some(token) = answer.access_token.filter(|t| !t.trim().is_empty()) else {
+            return Err(missing_token(resp.status));
+        };
+        let life = answer.expires_in.map(lifetime);
+        tracing::debug!(
+            expires_in_secs = life.map(|d| d.as_secs()),
+            token_type = answer.token_type.as_deref(),
+            "waas login succeeded"
+        );
+        Ok(CachedToken { token: secret(token), refresh_at: life.and_then(|life| refresh_at(sent, life)) })
+    }
+
+    /// Login failures keep their kind but say they are about the login, never
+    /// echo the credentials, and a lost answer is a network error (logging in
+    /// twice is harmless, so there is nothing to reconcile).
+    fn login_error(&self, e: Error) -> Error {
+        match e {
+            Error::Api(mut api) => {
+                api.message = self.scrub(&format!("login failed: {}", api.message));
+                Error::Api(api)
+            }
+            Error::OutcomeUnknown(o) => Error::Network { provider: o.provider, message: format!("login: {}", o.cause) },
+            Error::Decode(mut d) => {
+                d.excerpt = self.scrub(&d.excerpt);
+                Error::Decode(d)
+            }
+            other => other,
+        }
+    }
+
+    fn scrub(&self, text: &str) -> String {
+        let mut out = text.to_string();
+        for s in [self.password.expose_secret(), self.username.expose_secret()] {
+            if s.len() >= 3 {
+                out = out.replace(s, "[REDACTED]");
+            }
+        }
+        out
+    }
+}
+
+/// A login answer that does not decode may hold a token: keep the JSON path,
+/// drop the body excerpt and any value serde quoted.
+fn withhold_body(e: Error, status: u16) -> Error {
+    match e {
+        Error::Decode(d) => {
+            let message = if d.message.starts_with("missing field") || d.message.starts_with("empty body") {
+                d.message
+            } else {
+                "the login answer is not the expected JSON object".to_string()
+            };
+            Error::Decode(Box::new(DecodeError {
+                provider: Provider::Waas,
+                status,
+                json_path: d.json_path,
+                message,
+                excerpt: "[withheld: a login answer may contain a token]".into(),
+            }))
+        }
+        other => other,
+    }
+}
+
+fn missing_token(status: u16) -> Error {
+    Error::Decode(Box::new(DecodeError {
+        provider: Provider::Waas,
+        status,
+        json_path: Some("access_token".into()),
+        message: "the login answer has no access_token".into(),
+        excerpt: "[withheld: a login answer may contain a token]".into(),
+    }))
+}
+
+/// `WAAS_BASE_URL`, `WAAS_USERNAME`, `WAAS_PASSWORD`, each required.
+pub(crate) fn env_settings() -> Result<(String, String, String)> {
+    let username = env::required("WAAS_USERNAME")?;
+    let password = env::required("WAAS_PASSWORD")?;
+    let base_url = env::optional("WAAS_BASE_URL").ok_or_else(|| {
+        Error::Config(
+            "environment variable WAAS_BASE_URL is not set; Wallet-as-a-Service documents no public host, \
+             so a base URL is required"
+                .into(),
+        )
+    })?;
+    Ok((base_url, username, password))
+}
+
+impl TokenSource for WaasLogin {
+    fn token(&self) -> BoxFuture<'_, Result<SecretString>> {
+        Box::pin(self.current_token())
+    }
+
+    /// Drops the cached token if it is the one rejected (another caller may
+    /// already have replaced it) and answers `true`: a fresh login is always
+    /// possible. The transport retries a call only once, so a token rejected
+    /// right after a fresh login ends as [`crate::ErrorKind::Unauthorized`].
+    fn invalidate<'a>(&'a self, rejected: &'a SecretString) -> BoxFuture<'a, bool> {
+        Box::pin(async move {
+            let mut cache = self.cache.lock().await;
+            if cache.as_ref().is_some_and(|c| c.token.expose_secret() == rejected.expose_secret()) {
+                tracing::debug!("waas token rejected; logging in again on the next attempt");
+                *cache = None;
+            }
+            true
+        })
+    }
+}
+
+/// Builds a [`WaasLogin`].
+pub struct WaasLoginBuilder {
+    base_url: Option<String>,
+    username: Option<SecretString>,
+    password: Option<SecretString>,
+    options: TransportOptions,
+}
+
+impl fmt::Debug for WaasLoginBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WaasLoginBuilder")
+            .field("base_url", &self.base_url)
+            .field("credentials", &self.username.as_ref().map(|_| "[REDACTED]"))
+            .field("options", &self.options)
+            .finish()
+    }
+}
+
+impl WaasLoginBuilder {
+    transport_builder_setters!();
+
+    /// The WaaS username and password.
+    pub fn credentials(mut self, username: impl Into<String>, password: impl Into<String>) -> Self {
+        self.username = Some(secret(username));
+        self.password = Some(secret(password));
+        self
+    }
+
+    /// Builds the login; nothing is sent until a token is needed.
+    ///
+    /// # Errors
+    /// [`Error::Config`] without a base URL or credentials, or with a bad or
+    /// plain-HTTP base URL.
+    pub fn build(self) -> Result<WaasLogin> {
+        let base_url = require_base_url(self.base_url)?;
+        let (Some(username), Some(password)) = (self.username, self.password) else {
+            return Err(Error::Config("Wallet-as-a-Service needs credentials (username and password)".into()));
+        };
+        WaasLogin::new(&base_url, username, password, self.options)
+    }
+}
+
+impl WaasLogin {
+    pub(crate) fn new(
+        base_url: &str,
+        username: SecretString,
+        password: SecretString,
+        options: TransportOptions,
+    ) -> Result<Self> {
+        let transport = Transport::new(TransportConfig {
+            provider: Provider::Waas,
+            base_url,
+            auth: Auth::None,
+            options,
+            decode_error: super::error::decode,
+        })?;
+        Ok(WaasLogin { transport, username, password, cache: Mutex::new(None) })
+    }
+}
+
+/// The base URL, or the configuration error explaining why it is required.
+pub(crate) fn require_base_url(base_url: Option<String>) -> Result<String> {
+    base_url.ok_or_else(|| {
+        Error::Config(
+            "Wallet-as-a-Service documents no public host: a base URL is required (call base_url(..) \
+             or set WAAS_BASE_URL)"
+                .into(),
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refresh_margin_is_30s_or_a_tenth() {
+        let t0 = Instant::now();
+        assert_eq!(refresh_at(t0, Duration::from_secs(3600)), Some(t0 + Duration::from_secs(3570)));
+        assert_eq!(refresh_at(t0, Duration::from_secs(60)), Some(t0 + Duration::from_secs(54)));
+        assert_eq!(refresh_at(t0, Duration::ZERO), Some(t0));
+        assert_eq!(lifetime(Decimal::new(36005, 1)), Duration::from_secs(3600));
+        assert_eq!(lifetime(Decimal::new(-5, 0)), Duration::ZERO);
+        assert_eq!(lifetime(Decimal::MAX), Duration::from_secs(100 * 365 * 24 * 3600));
+        let cached = CachedToken { token: secret("t"), refresh_at: Some(t0 + Duration::from_secs(10)) };
+        assert!(cached.usable_at(t0 + Duration::from_secs(9)));
+        assert!(!cached.usable_at(t0 + Duration::from_secs(10)));
+        let forever = CachedToken { token: secret("t"), refresh_at: None };
+        assert!(forever.usable_at(t0 + Duration::from_secs(1_000_000)));
+    }
+}

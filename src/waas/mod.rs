@@ -1,0 +1,61 @@
+//! Wallet-as-a-Service: client profiles, accounts (wallets), client
+//! services, credits, debits, internal transfers and reversals, with a
+//! Bearer token from `POST /api/v1/auth/login`.
+//!
+//! The login is cached and shared by every concurrent call (one login, not
+//! one per task), replaced shortly before `expires_in` runs out, and
+//! replaced once when a call is rejected with 401. WaaS documents no public
+//! host, so a base URL is always required.
+//!
+//! Money moves here: credits, debits, transfers and reversals are never
+//! re-sent after a lost answer. You get [`crate::Error::OutcomeUnknown`]
+//! carrying your `source_transaction_id` (or the reversed `transaction_id`)
+//! to reconcile by. [`SourceTransactionId::generate`] makes unique references.
+//!
+//! ```no_run
+//! # async fn run() -> walletkit::Result<()> {
+//! use chrono::Utc;
+//! use walletkit::waas::{SourceTransactionId, TransactionRequest, TransactionSource, WaasClient};
+//! use walletkit::Decimal;
+//!
+//! let waas = WaasClient::builder()
+//!     .base_url("https://waas.example.com")
+//!     .credentials("USERNAME", "PASSWORD")
+//!     .build()?;
+//!
+//! let reference = SourceTransactionId::generate(); // store it before sending
+//! let credit = TransactionRequest::new(
+//!     "10000110",
+//!     "PAY1CNAELX",
+//!     TransactionSource::External,
+//!     Decimal::new(9600, 2), // 96.00
+//!     reference,
+//!     Utc::now(),
+//! );
+//! let entry = waas.transactions().credit(&credit).await?;
+//! println!("{} -> {} ({:+})", entry.previous_balance, entry.current_balance, entry.balance_change());
+//! # Ok(()) }
+//! ```
+
+mod accounts;
+mod client;
+mod clients;
+mod error;
+mod login;
+mod services;
+mod transactions;
+mod transfers;
+mod wire;
+
+pub use accounts::{Account, AccountId, AccountNumber, AccountRequest, AccountStatus, AccountTypeCode, Accounts};
+pub use client::{rate_class, WaasClient, WaasClientBuilder};
+pub use clients::{Client, ClientCode, ClientId, ClientRequest, Clients};
+pub use login::{WaasLogin, WaasLoginBuilder};
+pub use services::{
+    ClientService, ClientServiceCode, ClientServiceId, ClientServiceRequest, ClientServices, FeeType, ServiceCode,
+};
+pub use transactions::{
+    SourceTransactionId, Transaction, TransactionId, TransactionPair, TransactionRequest, TransactionSource,
+    TransactionType, Transactions,
+};
+pub use transfers::{AccountTransferRequest, AccountTransfers};

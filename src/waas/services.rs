@@ -1,0 +1,176 @@
+//! Client services: `POST /api/v1/client-services`. A client service holds
+//! the rules (fees, amount limits) transactions are processed under.
+
+use serde::{Deserialize, Serialize};
+
+use super::client::{paths, rate_class, WaasClient};
+use super::clients::ClientCode;
+use super::wire;
+use crate::enums::wire_enum;
+use crate::error::{Error, Result};
+use crate::ids::string_id;
+use crate::money::Decimal;
+use crate::Request;
+
+string_id!(
+    /// The id WaaS gives a client service, e.g. `1`.
+    ClientServiceId
+);
+
+string_id!(
+    /// The code WaaS generates for a client service, e.g. `PAY1CNAELX`;
+    /// transactions name their service by it.
+    ClientServiceCode
+);
+
+string_id!(
+    /// The kind of service, e.g. `CUSTOM_SERVICE`.
+    ServiceCode
+);
+
+wire_enum!(
+    /// How a transaction fee is computed.
+    FeeType {
+        /// A fixed amount per transaction.
+        Fixed = "FIXED",
+        /// A percentage of the transaction amount.
+        Percentage = "PERCENTAGE",
+    }
+);
+
+/// A client service to create. Every field of the document's payload table
+/// is here: required ones are [`ClientServiceRequest::new`]'s arguments,
+/// optional ones have setters.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClientServiceRequest {
+    client_code: ClientCode,
+    client_service_name: String,
+    service_code: ServiceCode,
+    has_transaction_fee: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    transaction_fee_type: Option<FeeType>,
+    #[serde(skip_serializing_if = "Option::is_none", with = "crate::money::option")]
+    transaction_fee: Option<Decimal>,
+    #[serde(with = "crate::money::number")]
+    minimum_transaction_amount: Decimal,
+    #[serde(with = "crate::money::number")]
+    maximum_transaction_amount: Decimal,
+    #[serde(serialize_with = "wire::flag::serialize")]
+    is_active: bool,
+}
+
+impl ClientServiceRequest {
+    /// A service named `client_service_name` of kind `service_code` for the
+    /// client `client_code`, whether it charges a fee, the smallest and
+    /// largest transaction amounts it allows, and whether it is active (sent
+    /// as `1` or `0`).
+    pub fn new(
+        client_code: impl Into<ClientCode>,
+        client_service_name: impl Into<String>,
+        service_code: impl Into<ServiceCode>,
+        has_transaction_fee: bool,
+        minimum_transaction_amount: Decimal,
+        maximum_transaction_amount: Decimal,
+        is_active: bool,
+    ) -> Self {
+        ClientServiceRequest {
+            client_code: client_code.into(),
+            client_service_name: client_service_name.into(),
+            service_code: service_code.into(),
+            has_transaction_fee,
+            transaction_fee_type: None,
+            transaction_fee: None,
+            minimum_transaction_amount,
+            maximum_transaction_amount,
+            is_active,
+        }
+    }
+
+    /// How the fee is computed (needed only when a fee is charged).
+    pub fn transaction_fee_type(mut self, fee_type: FeeType) -> Self {
+        self.transaction_fee_type = Some(fee_type);
+        self
+    }
+
+    /// The fee: an amount for [`FeeType::Fixed`], a percentage for
+    /// [`FeeType::Percentage`] (needed only when a fee is charged).
+    pub fn transaction_fee(mut self, fee: Decimal) -> Self {
+        self.transaction_fee = Some(fee);
+        self
+    }
+
+    fn validate(&self) -> Result<()> {
+        let (min, max) = (self.minimum_transaction_amount, self.maximum_transaction_amount);
+        if min < Decimal::ZERO || min > max {
+            return Err(Error::InvalidRequest(format!(
+                "client service limits must satisfy 0 <= minimum <= maximum, got {min} and {max}"
+            )));
+        }
+        if self.transaction_fee.is_some_and(|fee| fee < Decimal::ZERO) {
+            return Err(Error::InvalidRequest("a transaction fee cannot be negative".into()));
+        }
+        Ok(())
+    }
+}
+
+/// A client service as WaaS reports it. Identifiers are required; the rest
+/// is optional because the document shows a single example. Amounts are
+/// read exactly from numbers or strings.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct ClientService {
+    /// WaaS's id for the service.
+    #[serde(deserialize_with = "wire::text")]
+    pub client_service_id: ClientServiceId,
+    /// The generated code transactions use.
+    #[serde(deserialize_with = "wire::text")]
+    pub client_service_code: ClientServiceCode,
+    /// The owning client.
+    #[serde(default, deserialize_with = "wire::text_opt")]
+    pub client_code: Option<ClientCode>,
+    /// Name of the service.
+    pub client_service_name: Option<String>,
+    /// Kind of service.
+    #[serde(default, deserialize_with = "wire::text_opt")]
+    pub service_code: Option<ServiceCode>,
+    /// Whether a fee is charged.
+    pub has_transaction_fee: Option<bool>,
+    /// How the fee is computed.
+    pub transaction_fee_type: Option<FeeType>,
+    /// The fee.
+    #[serde(default, with = "crate::money::option")]
+    pub transaction_fee: Option<Decimal>,
+    /// Smallest transaction amount allowed.
+    #[serde(default, with = "crate::money::option")]
+    pub minimum_transaction_amount: Option<Decimal>,
+    /// Largest transaction amount allowed.
+    #[serde(default, with = "crate::money::option")]
+    pub maximum_transaction_amount: Option<Decimal>,
+    /// Whether the service is active.
+    #[serde(default, deserialize_with = "wire::flag_opt")]
+    pub is_active: Option<bool>,
+}
+
+/// Client-service calls; see [`WaasClient::client_services`].
+#[derive(Debug, Clone, Copy)]
+pub struct ClientServices<'a> {
+    pub(crate) client: &'a WaasClient,
+}
+
+impl ClientServices<'_> {
+    /// `POST /api/v1/client-services`. Not idempotent: a lost answer is
+    /// [`Error::OutcomeUnknown`] carrying the `client_service_name` to look for.
+    ///
+    /// # Errors
+    /// [`Error::InvalidRequest`] when the minimum is negative or above the
+    /// maximum, or the fee is negative (before sending); API errors,
+    /// transport errors, and [`Error::OutcomeUnknown`].
+    pub async fn create(&self, request: &ClientServiceRequest) -> Result<ClientService> {
+        request.validate()?;
+        let req = Request::post(paths::CLIENT_SERVICES)
+            .json(request)?
+            .reference("client_service_name", request.client_service_name.clone())
+            .rate_class(rate_class::SETUP);
+        self.client.send_raw(req).await?.json()
+    }
+}
