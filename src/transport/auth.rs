@@ -152,7 +152,6 @@ pub(crate) fn sign(key: &[u8], time: &str, method: &str, target: &str, body: &[u
 }
 
 /// How a client authenticates.
-#[allow(dead_code)] // TEMP: Bearer, Hmac and None are used by the clients landing next
 #[derive(Clone)]
 pub(crate) enum Auth {
     /// No credentials (login calls themselves).

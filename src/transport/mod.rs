@@ -118,12 +118,6 @@ impl Transport {
         sync_wrapper::SyncFuture::new(Box::pin(self.execute(req).instrument(span))).await
     }
 
-    /// Sends `req` and decodes the JSON body into `T`.
-    #[allow(dead_code)] // TEMP: used by the MilaCoins, Wallets and WaaS clients
-    pub(crate) async fn send_json<T: serde::de::DeserializeOwned>(&self, req: Request) -> Result<T> {
-        self.send(req).await?.json()
-    }
-
     fn url_for(&self, req: &Request) -> Result<Url> {
         let mut url = self.inner.base.clone();
         let path = format!("{}{}", url.path().trim_end_matches('/'), req.path);

@@ -35,10 +35,19 @@ impl Rate {
 }
 
 /// The client-side limits of a client: one [`Rate`] per route class.
-#[derive(Debug, Clone, Default)]
+///
+/// Enabled by default (with no classes), so a limit set through a builder's
+/// `rate_limit` takes effect without also switching limits on.
+#[derive(Debug, Clone)]
 pub struct RateLimits {
     pub(crate) enabled: bool,
     pub(crate) rates: Vec<(&'static str, Rate)>,
+}
+
+impl Default for RateLimits {
+    fn default() -> Self {
+        RateLimits { enabled: true, rates: Vec::new() }
+    }
 }
 
 impl RateLimits {

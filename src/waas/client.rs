@@ -9,7 +9,7 @@ use crate::error::{Error, Provider, Result};
 use crate::transport::auth::Auth;
 use crate::transport::options::{transport_builder_setters, TransportOptions};
 use crate::transport::{secret, Transport, TransportConfig};
-use crate::{RateLimits, RawResponse, Request};
+use crate::{RawResponse, Request};
 
 use super::accounts::Accounts;
 use super::clients::Clients;
@@ -64,7 +64,7 @@ impl WaasClient {
             username: None,
             password: None,
             login: None,
-            options: TransportOptions { rate_limits: RateLimits::new(&[]), ..TransportOptions::default() },
+            options: TransportOptions::default(),
         }
     }
 

@@ -24,7 +24,7 @@ use crate::money::Decimal;
 use crate::transport::auth::Auth;
 use crate::transport::options::{transport_builder_setters, TransportOptions};
 use crate::transport::{secret, Transport, TransportConfig};
-use crate::{env, RateLimits, TokenSource};
+use crate::{env, TokenSource};
 use rust_decimal::prelude::ToPrimitive;
 
 /// The longest head start a token is refreshed with before it expires.
@@ -131,12 +131,7 @@ fn wrapped<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Option
 impl WaasLogin {
     /// A builder; set the base URL and credentials, then [`WaasLoginBuilder::build`].
     pub fn builder() -> WaasLoginBuilder {
-        WaasLoginBuilder {
-            base_url: None,
-            username: None,
-            password: None,
-            options: TransportOptions { rate_limits: RateLimits::new(&[]), ..TransportOptions::default() },
-        }
+        WaasLoginBuilder { base_url: None, username: None, password: None, options: TransportOptions::default() }
     }
 
     /// A login from `WAAS_BASE_URL`, `WAAS_USERNAME` and `WAAS_PASSWORD`.

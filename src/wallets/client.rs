@@ -7,7 +7,7 @@ use crate::error::{Error, Provider, Result};
 use crate::transport::auth::Auth;
 use crate::transport::options::{transport_builder_setters, TransportOptions};
 use crate::transport::{Transport, TransportConfig};
-use crate::{env, RateLimits, RawResponse, Request, StaticToken, TokenSource};
+use crate::{env, RawResponse, Request, StaticToken, TokenSource};
 
 use super::wallet::Wallets;
 
@@ -41,11 +41,7 @@ impl fmt::Debug for WalletsClient {
 impl WalletsClient {
     /// A builder; set the base URL and a token, then [`WalletsClientBuilder::build`].
     pub fn builder() -> WalletsClientBuilder {
-        WalletsClientBuilder {
-            base_url: None,
-            tokens: None,
-            options: TransportOptions { rate_limits: RateLimits::new(&[]), ..TransportOptions::default() },
-        }
+        WalletsClientBuilder { base_url: None, tokens: None, options: TransportOptions::default() }
     }
 
     /// A client from `WALLETS_BASE_URL` and `WALLETS_TOKEN`.
