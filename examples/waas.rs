@@ -1,146 +1,23 @@
-//! A tour of Wallet-as-a-Service: log in, create a client, two accounts and
-//! a client service, credit one account, debit it, transfer between the two
-//! accounts, reverse the transfer, and print every balance change.
+//! Wallet-as-a-Service: log in, create a client, two accounts and a client
+//! service, credit one account, debit it, transfer between the two accounts,
+//! reverse the transfer, and print every balance change. It moves (test)
+//! money: point it at a sandbox or test environment.
 //!
-//! ```sh
-//! WAAS_BASE_URL=https://waas.example.com WAAS_USERNAME=… WAAS_PASSWORD=… cargo run --example waas
-//! ```
-//!
-//! It moves (test) money: point it at a sandbox or test environment.
+//! Against the embedded sandbox: `cargo run --example waas`.
+//! Against your account: `WAAS_BASE_URL=… WAAS_USERNAME=… WAAS_PASSWORD=… cargo run --example waas`.
+
+mod tours;
 
 use std::process::ExitCode;
 
-use chrono::Utc;
-use walletkit::waas::{
-    AccountRequest, AccountStatus, AccountTransferRequest, AccountTypeCode, ClientRequest, ClientServiceRequest,
-    SourceTransactionId, Transaction, TransactionRequest, TransactionSource, WaasClient,
-};
-use walletkit::{Decimal, Error};
-
-const REQUIRED: [&str; 3] = ["WAAS_BASE_URL", "WAAS_USERNAME", "WAAS_PASSWORD"];
-
 #[tokio::main]
 async fn main() -> ExitCode {
-    let missing: Vec<&str> =
-        REQUIRED.into_iter().filter(|v| std::env::var(v).map_or(true, |s| s.trim().is_empty())).collect();
-    if !missing.is_empty() {
-        eprintln!("This example talks to a real Wallet-as-a-Service API; set {} first.", missing.join(", "));
-        return ExitCode::from(2);
+    let mut connections = tours::Connections::default();
+    let result = async {
+        let client = connections.waas().await?;
+        tours::waas::tour(&client).await?;
+        Ok(())
     }
-    match run().await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            if let Some(unknown) = e.as_outcome_unknown() {
-                eprintln!("outcome unknown: check {:?} before retrying", unknown.reference);
-            }
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
-    }
-}
-
-fn show(step: &str, entry: &Transaction) {
-    println!(
-        "{step:<28} account {:<10} {} {:>12} -> {:>12} ({:+})",
-        entry.account,
-        entry.currency.as_deref().unwrap_or(""),
-        entry.previous_balance,
-        entry.current_balance,
-        entry.balance_change()
-    );
-}
-
-async fn run() -> Result<(), Error> {
-    let waas = WaasClient::from_env()?;
-    waas.login().await?;
-    println!("logged in");
-
-    // Unique names, so the example can run more than once.
-    let tag = SourceTransactionId::generate().as_str()[..8].to_string();
-    let client = waas
-        .clients()
-        .create(
-            &ClientRequest::new(
-                format!("walletkit example {tag}"),
-                format!("example-{tag}@example.com"),
-                "254712345678",
-                "Example Admin",
-                format!("admin-{tag}@example.com"),
-                "254712345678",
-                format!("PIN-{tag}"),
-                "Kenya",
-                true,
-            )
-            .description("created by walletkit's waas example"),
-        )
-        .await?;
-    println!("client {} ({})", client.client_code, client.client_id);
-
-    let account = |name: &str, kind: AccountTypeCode| {
-        AccountRequest::new(
-            client.client_code.clone(),
-            kind,
-            format!("{name} {tag}"),
-            "KES",
-            Decimal::ZERO,
-            AccountStatus::Active,
-        )
-        .can_overdraw(false)
-    };
-    let main = waas.accounts().create(&account("Main", AccountTypeCode::FloatAccount)).await?;
-    let savings = waas.accounts().create(&account("Savings", AccountTypeCode::AvailableCollections)).await?;
-    println!("accounts {} and {}", main.account_number, savings.account_number);
-
-    let service = waas
-        .client_services()
-        .create(&ClientServiceRequest::new(
-            client.client_code.clone(),
-            format!("Example service {tag}"),
-            "CUSTOM_SERVICE",
-            false,
-            Decimal::ONE,
-            Decimal::new(1_000_000, 0),
-            true,
-        ))
-        .await?;
-    println!("client service {}", service.client_service_code);
-
-    let code = service.client_service_code.clone();
-    let entry = |amount: Decimal| {
-        TransactionRequest::new(
-            main.account_number.clone(),
-            code.clone(),
-            TransactionSource::External,
-            amount,
-            SourceTransactionId::generate(),
-            Utc::now(),
-        )
-    };
-    let credit = waas.transactions().credit(&entry(Decimal::new(100_000, 2)).transaction_narration("top-up")).await?;
-    show("credit 1000.00", &credit);
-    let debit = waas.transactions().debit(&entry(Decimal::new(25_050, 2)).transaction_narration("purchase")).await?;
-    show("debit 250.50", &debit);
-
-    let transfer = waas
-        .account_transfers()
-        .create(
-            &AccountTransferRequest::new(
-                main.account_number.clone(),
-                savings.account_number.clone(),
-                code.clone(),
-                Decimal::new(10_000, 2),
-                SourceTransactionId::generate(),
-                TransactionSource::Internal,
-                Utc::now(),
-            )
-            .transaction_narration("to savings"),
-        )
-        .await?;
-    show("transfer 100.00 (from)", &transfer.source_transaction);
-    show("transfer 100.00 (to)", &transfer.destination_transaction);
-
-    let reversal = waas.transactions().reverse(&transfer.source_transaction.transaction_id).await?;
-    show("reversal (from)", &reversal.source_transaction);
-    show("reversal (to)", &reversal.destination_transaction);
-    Ok(())
+    .await;
+    tours::exit("waas example", result)
 }

@@ -1,0 +1,112 @@
+//! The flows the examples run, shared by the per-provider examples, the
+//! quickstart and the end-to-end tests (which include this module), plus
+//! where each client points: the real API when its environment variables are
+//! set, otherwise the sandbox embedded in-process.
+#![allow(dead_code)] // each example uses only its own provider's tour
+
+pub mod milacoins;
+pub mod milta;
+pub mod waas;
+pub mod wallets;
+
+use std::process::ExitCode;
+
+use walletkit::milacoins::{MilaCoinsClient, MilaCoinsClientBuilder};
+use walletkit::milta::{MiltaClient, MiltaClientBuilder};
+use walletkit::waas::{WaasClient, WaasClientBuilder};
+use walletkit::wallets::{WalletsClient, WalletsClientBuilder};
+use walletkit_sandbox::{Sandbox, SandboxConfig};
+
+/// Any error an example can end with.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// A Milta client builder pointed at `sandbox`.
+pub fn milta_on(sandbox: &Sandbox) -> MiltaClientBuilder {
+    let api = sandbox.milta();
+    MiltaClient::builder().base_url(api.base_url()).credentials(api.key_id(), api.key_secret())
+}
+
+/// A MilaCoins client builder pointed at `sandbox`.
+pub fn milacoins_on(sandbox: &Sandbox) -> MilaCoinsClientBuilder {
+    let api = sandbox.milacoins();
+    MilaCoinsClient::builder().base_url(api.base_url()).credentials(api.api_key(), api.secret_key())
+}
+
+/// A Wallets client builder pointed at `sandbox`.
+pub fn wallets_on(sandbox: &Sandbox) -> WalletsClientBuilder {
+    let api = sandbox.wallets();
+    WalletsClient::builder().base_url(api.base_url()).token(api.token())
+}
+
+/// A WaaS client builder pointed at `sandbox`.
+pub fn waas_on(sandbox: &Sandbox) -> WaasClientBuilder {
+    let api = sandbox.waas();
+    WaasClient::builder().base_url(api.base_url()).credentials(api.username(), api.password())
+}
+
+/// Hands out clients: from the environment when a provider's credential
+/// variables are set, otherwise from one sandbox started on first need.
+#[derive(Default)]
+pub struct Connections {
+    sandbox: Option<Sandbox>,
+}
+
+impl Connections {
+    async fn sandbox(&mut self, provider: &str, variables: &str) -> Result<&Sandbox, BoxError> {
+        if self.sandbox.is_none() {
+            self.sandbox = Some(Sandbox::start(SandboxConfig::default()).await?);
+        }
+        println!("{provider}: {variables} not set, using the embedded sandbox");
+        self.sandbox.as_ref().ok_or_else(|| "the sandbox did not start".into())
+    }
+
+    /// A Milta client (`MILTA_API_KEY_ID`, `MILTA_API_KEY_SECRET`, `MILTA_BASE_URL`).
+    pub async fn milta(&mut self) -> Result<MiltaClient, BoxError> {
+        if any_set(&["MILTA_API_KEY_ID", "MILTA_API_KEY_SECRET"]) {
+            return Ok(MiltaClient::from_env()?);
+        }
+        Ok(milta_on(self.sandbox("milta", "MILTA_API_KEY_ID/SECRET").await?).build()?)
+    }
+
+    /// A MilaCoins client (`MILACOINS_API_KEY`, `MILACOINS_SECRET_KEY`, `MILACOINS_BASE_URL`).
+    pub async fn milacoins(&mut self) -> Result<MilaCoinsClient, BoxError> {
+        if any_set(&["MILACOINS_API_KEY", "MILACOINS_SECRET_KEY"]) {
+            return Ok(MilaCoinsClient::from_env()?);
+        }
+        Ok(milacoins_on(self.sandbox("milacoins", "MILACOINS_API_KEY/SECRET_KEY").await?).build()?)
+    }
+
+    /// A Wallets client (`WALLETS_BASE_URL`, `WALLETS_TOKEN`).
+    pub async fn wallets(&mut self) -> Result<WalletsClient, BoxError> {
+        if any_set(&["WALLETS_TOKEN"]) {
+            return Ok(WalletsClient::from_env()?);
+        }
+        Ok(wallets_on(self.sandbox("wallets", "WALLETS_TOKEN").await?).build()?)
+    }
+
+    /// A WaaS client (`WAAS_BASE_URL`, `WAAS_USERNAME`, `WAAS_PASSWORD`).
+    pub async fn waas(&mut self) -> Result<WaasClient, BoxError> {
+        if any_set(&["WAAS_USERNAME", "WAAS_PASSWORD"]) {
+            return Ok(WaasClient::from_env()?);
+        }
+        Ok(waas_on(self.sandbox("waas", "WAAS_USERNAME/PASSWORD").await?).build()?)
+    }
+}
+
+fn any_set(names: &[&str]) -> bool {
+    names.iter().any(|name| std::env::var(name).is_ok_and(|v| !v.trim().is_empty()))
+}
+
+/// Prints how `example` ended and turns it into the process's exit code.
+pub fn exit(example: &str, result: Result<(), BoxError>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{example} failed: {e}");
+            if let Some(unknown) = e.downcast_ref::<walletkit::Error>().and_then(walletkit::Error::as_outcome_unknown) {
+                eprintln!("the outcome is unknown: reconcile by {:?} before retrying", unknown.reference);
+            }
+            ExitCode::FAILURE
+        }
+    }
+}

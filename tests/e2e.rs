@@ -1,0 +1,183 @@
+//! End to end: every example's flow against the shipped sandbox, clean and
+//! under faults, and the sandbox's state proving nothing was booked twice.
+
+#[path = "../examples/tours/mod.rs"]
+mod tours;
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use chrono::Utc;
+use walletkit::waas::{
+    AccountRequest, AccountStatus, AccountTransferRequest, AccountTypeCode, ClientRequest, ClientServiceRequest,
+    SourceTransactionId, TransactionRequest, TransactionSource,
+};
+use walletkit::{Decimal, RetryPolicy};
+use walletkit_sandbox::{Faults, Sandbox, SandboxConfig, Trigger};
+
+/// Retries as in production, minus the waiting.
+fn fast() -> RetryPolicy {
+    RetryPolicy::default().base_delay(Duration::from_millis(1)).max_delay(Duration::from_millis(5))
+}
+
+async fn sandbox(spec: &str) -> Sandbox {
+    Sandbox::start(SandboxConfig::default().with_fault_spec(spec).unwrap()).await.unwrap()
+}
+
+async fn run_all_tours(sb: &Sandbox) {
+    tours::milta::tour(&tours::milta_on(sb).retry_policy(fast()).build().unwrap()).await.unwrap();
+    tours::milacoins::tour(&tours::milacoins_on(sb).retry_policy(fast()).build().unwrap()).await.unwrap();
+    tours::wallets::tour(&tours::wallets_on(sb).retry_policy(fast()).build().unwrap()).await.unwrap();
+    tours::waas::tour(&tours::waas_on(sb).retry_policy(fast()).build().unwrap()).await.unwrap();
+}
+
+/// Every Milta transfer exists once per `externalId`; returns how many there are.
+fn assert_no_duplicate_transfers(sb: &Sandbox) -> usize {
+    let transfers = sb.milta().transfers();
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for t in &transfers {
+        *seen.entry(t.external_id.as_str()).or_default() += 1;
+    }
+    let duplicated: Vec<_> = seen.iter().filter(|(_, n)| **n > 1).collect();
+    assert!(duplicated.is_empty(), "duplicated transfers: {duplicated:?}");
+    transfers.len()
+}
+
+#[tokio::test]
+async fn every_example_flow_runs_against_the_sandbox() {
+    let sb = sandbox("none").await;
+    run_all_tours(&sb).await;
+    // One single, one deferred, 150 batched.
+    assert_eq!(assert_no_duplicate_transfers(&sb), 152);
+    // Double entry: credit, debit, transfer and reversal book two lines each.
+    assert_eq!(sb.waas().entries().len(), 8);
+}
+
+#[tokio::test]
+async fn every_flow_finishes_with_429s_and_5xx_on_gets() {
+    let sb = sandbox("all:429-first,retry-after=0,5xx-every=2,5xx-gets-only").await;
+    run_all_tours(&sb).await;
+    for (api, counts) in [
+        ("milta", sb.milta().fault_counts()),
+        ("milacoins", sb.milacoins().fault_counts()),
+        ("wallets", sb.wallets().fault_counts()),
+        ("waas", sb.waas().fault_counts()),
+    ] {
+        assert!(counts.too_many_requests > 0, "{api} saw no 429: {counts:?}");
+        if api != "waas" {
+            assert!(counts.server_errors > 0, "{api} saw no 5xx: {counts:?}");
+        }
+    }
+    assert_eq!(assert_no_duplicate_transfers(&sb), 152);
+}
+
+#[tokio::test]
+async fn milta_flow_finishes_through_idempotent_retries_when_posts_lose_their_answer() {
+    let sb = sandbox("milta:drop-every=2").await;
+    tours::milta::tour(&tours::milta_on(&sb).retry_policy(fast()).build().unwrap()).await.unwrap();
+    assert!(sb.milta().fault_counts().dropped >= 2, "{:?}", sb.milta().fault_counts());
+    assert_eq!(assert_no_duplicate_transfers(&sb), 152);
+}
+
+#[tokio::test]
+async fn a_milacoins_invoice_whose_answer_is_lost_is_outcome_unknown_and_booked_once() {
+    let sb = sandbox("milacoins:drop-first").await;
+    let mila = tours::milacoins_on(&sb).retry_policy(fast()).build().unwrap();
+    let invoice = walletkit::milacoins::InvoiceRequest::new("EUR", Decimal::new(1050, 2), "EUR").external_id("ORDER-1");
+    let err = mila.invoices().create(&invoice).await.unwrap_err();
+    let unknown = err.as_outcome_unknown().unwrap_or_else(|| panic!("expected outcome unknown, got {err}"));
+    assert_eq!(unknown.reference, Some(("externalID".into(), "ORDER-1".into())));
+    assert_eq!(sb.milacoins().invoices_with_external_id("ORDER-1"), 1, "the server acted once and was not asked again");
+}
+
+#[tokio::test]
+async fn waas_money_movements_whose_answer_is_lost_are_outcome_unknown_and_booked_once() {
+    let sb = sandbox("none").await;
+    let waas = tours::waas_on(&sb).retry_policy(fast()).build().unwrap();
+    let client = waas
+        .clients()
+        .create(&ClientRequest::new(
+            "E2E",
+            "e2e@example.com",
+            "254700000000",
+            "Admin",
+            "a@example.com",
+            "254700000000",
+            "PIN",
+            "Kenya",
+            true,
+        ))
+        .await
+        .unwrap();
+    let account = |name: &str| {
+        AccountRequest::new(
+            client.client_code.clone(),
+            AccountTypeCode::FloatAccount,
+            name,
+            "KES",
+            Decimal::ZERO,
+            AccountStatus::Active,
+        )
+    };
+    let main = waas.accounts().create(&account("main")).await.unwrap();
+    let other = waas.accounts().create(&account("other")).await.unwrap();
+    let service = waas
+        .client_services()
+        .create(&ClientServiceRequest::new(
+            client.client_code.clone(),
+            "svc",
+            "CUSTOM_SERVICE",
+            false,
+            Decimal::ONE,
+            Decimal::new(10_000, 0),
+            true,
+        ))
+        .await
+        .unwrap();
+    waas.transactions()
+        .credit(&TransactionRequest::new(
+            main.account_number.clone(),
+            service.client_service_code.clone(),
+            TransactionSource::External,
+            Decimal::new(500, 0),
+            SourceTransactionId::generate(),
+            Utc::now(),
+        ))
+        .await
+        .unwrap();
+
+    sb.waas().set_faults(Faults { drop_after_post: Some(Trigger::Every(1)), ..Faults::default() });
+
+    let credit_id = SourceTransactionId::generate();
+    let credit = TransactionRequest::new(
+        main.account_number.clone(),
+        service.client_service_code.clone(),
+        TransactionSource::External,
+        Decimal::new(10, 0),
+        credit_id.clone(),
+        Utc::now(),
+    );
+    let err = waas.transactions().credit(&credit).await.unwrap_err();
+    let unknown = err.as_outcome_unknown().unwrap_or_else(|| panic!("expected outcome unknown, got {err}"));
+    assert_eq!(unknown.reference, Some(("source_transaction_id".into(), credit_id.as_str().to_string())));
+    assert_eq!(sb.waas().transactions_with_source_id(credit_id.as_str()), 1);
+
+    let transfer_id = SourceTransactionId::generate();
+    let transfer = AccountTransferRequest::new(
+        main.account_number.clone(),
+        other.account_number.clone(),
+        service.client_service_code.clone(),
+        Decimal::new(25, 0),
+        transfer_id.clone(),
+        TransactionSource::Internal,
+        Utc::now(),
+    );
+    let err = waas.account_transfers().create(&transfer).await.unwrap_err();
+    assert_eq!(
+        err.as_outcome_unknown().and_then(|u| u.reference.clone()),
+        Some(("source_transaction_id".into(), transfer_id.as_str().to_string()))
+    );
+    assert_eq!(sb.waas().transactions_with_source_id(transfer_id.as_str()), 1);
+    // Credit 500, credit 10, transfer out 25: each booked exactly once.
+    assert_eq!(sb.waas().balance(main.account_number.as_str()), Some(Decimal::new(485, 0)));
+}
