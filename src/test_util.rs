@@ -184,4 +184,112 @@ pub mod fixtures {
             json(402, include_str!("../fixtures/milta/error_insufficient_funds.json"))
         }
     }
+
+    /// MilaCoins examples (response shapes from the document's field tables).
+    pub mod milacoins {
+        use super::*;
+
+        /// `GET /currencies` (200).
+        pub fn currencies() -> ResponseTemplate {
+            json(200, include_str!("../fixtures/milacoins/currencies.json"))
+        }
+        /// `GET /wallets` (200).
+        pub fn wallets() -> ResponseTemplate {
+            json(200, include_str!("../fixtures/milacoins/wallets.json"))
+        }
+        /// `POST /invoices` (201).
+        pub fn invoice() -> ResponseTemplate {
+            json(201, include_str!("../fixtures/milacoins/invoice.json"))
+        }
+        /// `POST /invoices/payment-page` (201).
+        pub fn payment_page() -> ResponseTemplate {
+            json(201, include_str!("../fixtures/milacoins/payment_page.json"))
+        }
+        /// `GET /transactions`: the last page of a listing (200).
+        pub fn transactions_page() -> ResponseTemplate {
+            json(200, include_str!("../fixtures/milacoins/transactions_page.json"))
+        }
+        /// `GET /transactions/{id}` (200).
+        pub fn transaction() -> ResponseTemplate {
+            json(200, include_str!("../fixtures/milacoins/transaction.json"))
+        }
+        /// `GET /logs` (200).
+        pub fn logs_page() -> ResponseTemplate {
+            json(200, include_str!("../fixtures/milacoins/logs_page.json"))
+        }
+        /// `GET /logs/{id}` (200).
+        pub fn log() -> ResponseTemplate {
+            json(200, include_str!("../fixtures/milacoins/log.json"))
+        }
+        /// The document's `DOCUMENT_NOT_FOUND` error (404, code 1604).
+        pub fn not_found() -> ResponseTemplate {
+            json(404, include_str!("../fixtures/milacoins/error_not_found.json"))
+        }
+    }
+
+    /// Wallets API examples.
+    pub mod wallets {
+        use super::*;
+
+        /// `GET /api/v1/wallets`: the document's three wallets as the only page,
+        /// with the paging headers.
+        pub fn list() -> ResponseTemplate {
+            json(200, include_str!("../fixtures/wallets/list.json"))
+                .insert_header("X-Page", "1")
+                .insert_header("X-Per-Page", "50")
+                .insert_header("X-Total-Count", "3")
+                .insert_header("X-Total-Pages", "1")
+                .insert_header("X-Page-Size", "3")
+                .insert_header("X-Has-More", "false")
+        }
+        /// `GET /api/v1/wallets/101` (200).
+        pub fn get() -> ResponseTemplate {
+            json(200, include_str!("../fixtures/wallets/get.json"))
+        }
+        /// The document's 401.
+        pub fn unauthorized() -> ResponseTemplate {
+            json(401, include_str!("../fixtures/wallets/error_401.json"))
+        }
+        /// The document's 404.
+        pub fn not_found() -> ResponseTemplate {
+            json(404, include_str!("../fixtures/wallets/error_404.json"))
+        }
+    }
+
+    /// Wallet-as-a-Service examples.
+    pub mod waas {
+        use super::*;
+
+        /// `POST /api/v1/auth/login` handing out `token` for an hour (200).
+        /// The document shows no login response beyond `access_token`.
+        pub fn login(token: &str) -> ResponseTemplate {
+            ResponseTemplate::new(200).set_body_json(serde_json::json!({
+                "access_token": token, "token_type": "Bearer", "expires_in": 3600
+            }))
+        }
+        /// `POST /api/v1/clients` (201).
+        pub fn client() -> ResponseTemplate {
+            json(201, include_str!("../fixtures/waas/client_response.json"))
+        }
+        /// `POST /api/v1/accounts` (201).
+        pub fn account() -> ResponseTemplate {
+            json(201, include_str!("../fixtures/waas/account_response.json"))
+        }
+        /// `POST /api/v1/client-services` (201).
+        pub fn client_service() -> ResponseTemplate {
+            json(201, include_str!("../fixtures/waas/client_service_response.json"))
+        }
+        /// `POST /api/v1/transactions?command=CREDIT` (201).
+        pub fn transaction() -> ResponseTemplate {
+            json(201, include_str!("../fixtures/waas/transaction_response.json"))
+        }
+        /// `POST /api/v1/account-transfers` (201).
+        pub fn transfer() -> ResponseTemplate {
+            json(201, include_str!("../fixtures/waas/transfer_response.json"))
+        }
+        /// `POST /api/v1/transactions/{id}?command=REVERSE` (201).
+        pub fn reversal() -> ResponseTemplate {
+            json(201, include_str!("../fixtures/waas/reversal_response.json"))
+        }
+    }
 }

@@ -50,3 +50,43 @@ async fn bearer_and_signature_matchers_check_the_raw_request() {
     let tampered = signed(r#"{"amount":10.5}"#).body(r#"{"amount":99}"#);
     assert_eq!(tampered.send().await.unwrap().status(), 404);
 }
+
+#[tokio::test]
+async fn fixture_responders_decode_through_the_clients() {
+    use futures_util::TryStreamExt;
+    use walletkit::milacoins::{MilaCoinsClient, TransactionId};
+    use walletkit::waas::{TransactionId as WaasTransactionId, WaasClient};
+    use walletkit::wallets::{WalletId, WalletsClient};
+
+    let server = MockServer::start().await;
+    Mock::given(path("/transactions/62d95a1ba0a3bf0730f5fd2a"))
+        .and(milacoins_signature("k", "s"))
+        .respond_with(fixtures::milacoins::transaction())
+        .mount(&server)
+        .await;
+    Mock::given(path("/api/v1/wallets"))
+        .and(bearer_token("t"))
+        .respond_with(fixtures::wallets::list())
+        .mount(&server)
+        .await;
+    Mock::given(path("/api/v1/wallets/101")).respond_with(fixtures::wallets::get()).mount(&server).await;
+    Mock::given(path("/api/v1/auth/login")).respond_with(fixtures::waas::login("w")).mount(&server).await;
+    Mock::given(path("/api/v1/transactions/7609"))
+        .and(bearer_token("w"))
+        .respond_with(fixtures::waas::reversal())
+        .mount(&server)
+        .await;
+
+    let mila = MilaCoinsClient::builder().base_url(server.uri()).credentials("k", "s").build().unwrap();
+    let tx = mila.transactions().get(&TransactionId::from("62d95a1ba0a3bf0730f5fd2a")).await.unwrap();
+    assert_eq!(tx.id.as_str(), "62d95a1ba0a3bf0730f5fd2a");
+
+    let wallets = WalletsClient::builder().base_url(server.uri()).token("t").build().unwrap();
+    let all: Vec<_> = wallets.wallets().list().stream().try_collect().await.unwrap();
+    assert_eq!(all.len(), 3);
+    assert_eq!(wallets.wallets().get(WalletId(101)).await.unwrap().id, WalletId(101));
+
+    let waas = WaasClient::builder().base_url(server.uri()).credentials("u", "p").build().unwrap();
+    let reversal = waas.transactions().reverse(&WaasTransactionId::from("7609")).await.unwrap();
+    assert_eq!(reversal.source_transaction.current_balance.to_string(), "96.0000");
+}
