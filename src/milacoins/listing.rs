@@ -8,10 +8,10 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 use super::client::MilaCoinsClient;
-use crate::error::{Error, Result};
-use crate::transport::paginate::stream_items;
+use crate::error::Result;
+use crate::transport::paginate::{stream_items, PageQuery};
 use crate::transport::response::RawResponse;
-use crate::{ItemStream, Page, Request};
+use crate::{ItemStream, Page};
 
 /// The largest `limit` the API accepts (its default is 100).
 pub const MAX_LIMIT: u32 = 500;
@@ -60,100 +60,66 @@ pub(crate) fn decode_page<T: DeserializeOwned>(
 #[derive(Debug)]
 pub struct Listing<T> {
     client: MilaCoinsClient,
-    path: &'static str,
-    filters: Vec<(&'static str, String)>,
-    page: u32,
-    limit: Option<u32>,
+    query: PageQuery,
     _item: PhantomData<fn() -> T>,
 }
 
 // By hand: a derive would demand `T: Clone`, which a listing never needs.
 impl<T> Clone for Listing<T> {
     fn clone(&self) -> Self {
-        Listing {
-            client: self.client.clone(),
-            path: self.path,
-            filters: self.filters.clone(),
-            page: self.page,
-            limit: self.limit,
-            _item: PhantomData,
-        }
+        Listing { client: self.client.clone(), query: self.query.clone(), _item: PhantomData }
     }
 }
 
 impl<T: DeserializeOwned + Send + 'static> Listing<T> {
     pub(crate) fn new(client: &MilaCoinsClient, path: &'static str) -> Self {
-        Listing { client: client.clone(), path, filters: Vec::new(), page: 1, limit: None, _item: PhantomData }
+        Listing { client: client.clone(), query: PageQuery::new(path, "limit", MAX_LIMIT), _item: PhantomData }
     }
 
     /// Sets `name` to `value`, replacing an earlier value.
     pub(crate) fn filter(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.filters.retain(|(n, _)| *n != name);
-        self.filters.push((name, value.into()));
+        self.query.set(name, value);
         self
     }
 
     /// Appends `value` to the comma-separated list in `name`.
     pub(crate) fn append(mut self, name: &'static str, value: &str) -> Self {
-        match self.filters.iter_mut().find(|(n, _)| *n == name) {
-            Some((_, existing)) if !existing.split(',').any(|v| v == value) => {
-                existing.push(',');
-                existing.push_str(value);
-            }
-            Some(_) => {}
-            None => self.filters.push((name, value.to_string())),
-        }
+        self.query.append(name, value);
         self
     }
 
     /// The first page to fetch (1-based, default 1).
     pub fn page(mut self, page: u32) -> Self {
-        self.page = page;
+        self.query.set_page(page);
         self
     }
 
     /// Items per page: 1 to [`MAX_LIMIT`] (the server's default is 100).
     pub fn limit(mut self, limit: u32) -> Self {
-        self.limit = Some(limit);
+        self.query.set_size(limit);
         self
     }
 
-    fn request(&self, page: u32) -> Result<Request> {
-        if page == 0 {
-            return Err(Error::InvalidRequest("MilaCoins page numbers start at 1".into()));
-        }
-        let mut req = Request::get(self.path);
-        for (name, value) in &self.filters {
-            req = req.query(*name, value);
-        }
-        if let Some(limit) = self.limit {
-            if limit == 0 || limit > MAX_LIMIT {
-                return Err(Error::InvalidRequest(format!("limit must be between 1 and {MAX_LIMIT}, got {limit}")));
-            }
-            req = req.query("limit", limit);
-        }
-        Ok(req.query("page", page))
-    }
-
     async fn fetch(&self, page: u32) -> Result<Page<T>> {
-        let resp = self.client.send_raw(self.request(page)?).await?;
-        decode_page(&resp, page, self.limit)
+        let resp = self.client.send_raw(self.query.request(page)?).await?;
+        decode_page(&resp, page, self.query.size())
     }
 
     /// Fetches one page.
     ///
     /// # Errors
-    /// [`Error::InvalidRequest`] for page 0 or a limit over [`MAX_LIMIT`]; API
-    /// and transport errors; [`Error::Decode`] for a body that is not a page.
+    /// [`crate::Error::InvalidRequest`] for page 0 or a limit over
+    /// [`MAX_LIMIT`]; API and transport errors; [`crate::Error::Decode`] for a
+    /// body that is not a page.
     pub async fn get(&self) -> Result<Page<T>> {
-        self.fetch(self.page).await
+        self.fetch(self.query.first_page()).await
     }
 
     /// Streams every item from the chosen page on, fetching pages lazily; ends
     /// after the last page, an empty page, or the first error.
     pub fn stream(&self) -> ItemStream<T> {
         let listing = self.clone();
-        stream_items(self.page, move |page| {
+        stream_items(self.query.first_page(), move |page| {
             let listing = listing.clone();
             async move { listing.fetch(page).await }
         })

@@ -7,10 +7,15 @@ use serde::Deserialize;
 
 use super::client::{paths, rate_class, MiltaClient};
 use super::envelope;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::money::Decimal;
-use crate::transport::paginate::stream_items;
-use crate::{ItemStream, Page, Request};
+use crate::transport::paginate::{stream_items, PageQuery};
+use crate::{ItemStream, Page};
+
+/// `pageSize`, at most 100 (the document's paging).
+const PAGE_SIZE: (&str, u32) = ("pageSize", 100);
+/// `limit`, at most 200 (the brands endpoint, from the method reference).
+const LIMIT: (&str, u32) = ("limit", 200);
 
 /// Fields the document does not name, kept as raw JSON (numbers stay exact).
 pub type Extra = serde_json::Map<String, serde_json::Value>;
@@ -154,111 +159,63 @@ impl Inventories<'_> {
     }
 }
 
-/// How a listing names its page-size parameter, and its maximum.
-#[derive(Debug, Clone, Copy)]
-struct SizeParam {
-    name: &'static str,
-    max: u32,
-}
-
-const PAGE_SIZE: SizeParam = SizeParam { name: "pageSize", max: 100 };
-const LIMIT: SizeParam = SizeParam { name: "limit", max: 200 };
-
 /// A reference-data listing: set filters and paging, then [`get`](Listing::get)
 /// one page or [`stream`](Listing::stream) every item.
 #[derive(Debug)]
 pub struct Listing<T> {
     client: MiltaClient,
-    path: &'static str,
-    filters: Vec<(&'static str, String)>,
-    page: u32,
-    size: Option<u32>,
-    size_param: SizeParam,
+    query: PageQuery,
     _item: PhantomData<fn() -> T>,
 }
 
 // By hand: a derive would demand `T: Clone`, which a listing never needs.
 impl<T> Clone for Listing<T> {
     fn clone(&self) -> Self {
-        Listing {
-            client: self.client.clone(),
-            path: self.path,
-            filters: self.filters.clone(),
-            page: self.page,
-            size: self.size,
-            size_param: self.size_param,
-            _item: PhantomData,
-        }
+        Listing { client: self.client.clone(), query: self.query.clone(), _item: PhantomData }
     }
 }
 
 impl<T: DeserializeOwned + Send + 'static> Listing<T> {
-    fn new(client: &MiltaClient, path: &'static str, size_param: SizeParam) -> Self {
-        Listing {
-            client: client.clone(),
-            path,
-            filters: Vec::new(),
-            page: 1,
-            size: None,
-            size_param,
-            _item: PhantomData,
-        }
+    fn new(client: &MiltaClient, path: &'static str, (size_param, max_size): (&'static str, u32)) -> Self {
+        let query = PageQuery::new(path, size_param, max_size).rate_class(rate_class::INVENTORIES);
+        Listing { client: client.clone(), query, _item: PhantomData }
     }
 
     fn filter(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.filters.retain(|(n, _)| *n != name);
-        self.filters.push((name, value.into()));
+        self.query.set(name, value);
         self
     }
 
     /// The first page to fetch (1-based, default 1).
     pub fn page(mut self, page: u32) -> Self {
-        self.page = page;
+        self.query.set_page(page);
         self
     }
 
     /// Items per page (`pageSize` ≤ 100, or `limit` ≤ 200 for brands).
     pub fn page_size(mut self, size: u32) -> Self {
-        self.size = Some(size);
+        self.query.set_size(size);
         self
     }
 
-    fn request(&self, page: u32) -> Result<Request> {
-        if page == 0 {
-            return Err(Error::InvalidRequest("page numbers start at 1".into()));
-        }
-        let mut req = Request::get(self.path).rate_class(rate_class::INVENTORIES);
-        for (name, value) in &self.filters {
-            req = req.query(*name, value);
-        }
-        req = req.query("page", page);
-        if let Some(size) = self.size {
-            let SizeParam { name, max } = self.size_param;
-            if size == 0 || size > max {
-                return Err(Error::InvalidRequest(format!("{name} must be between 1 and {max}, got {size}")));
-            }
-            req = req.query(name, size);
-        }
-        Ok(req)
-    }
-
     async fn fetch(&self, page: u32) -> Result<Page<T>> {
-        let resp = self.client.send_raw(self.request(page)?).await?;
+        let resp = self.client.send_raw(self.query.request(page)?).await?;
         envelope::page(&resp, page)
     }
 
     /// Fetches one page.
     ///
     /// # Errors
-    /// [`Error::InvalidRequest`] for a page size over the maximum; any API error.
+    /// [`crate::Error::InvalidRequest`] for page 0 or a page size over the
+    /// maximum; API and transport errors.
     pub async fn get(&self) -> Result<Page<T>> {
-        self.fetch(self.page).await
+        self.fetch(self.query.first_page()).await
     }
 
     /// Streams every item from the chosen page on, fetching pages lazily.
     pub fn stream(&self) -> ItemStream<T> {
         let listing = self.clone();
-        stream_items(self.page, move |page| {
+        stream_items(self.query.first_page(), move |page| {
             let listing = listing.clone();
             async move { listing.fetch(page).await }
         })

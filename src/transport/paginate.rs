@@ -9,7 +9,8 @@ use futures_core::Stream;
 use futures_util::{stream, StreamExt, TryStreamExt};
 use sync_wrapper::SyncStream;
 
-use crate::error::Result;
+use super::request::Request;
+use crate::error::{Error, Result};
 
 /// One page of a listing.
 #[derive(Debug, Clone, PartialEq)]
@@ -38,6 +39,96 @@ impl<T> Page<T> {
     /// Whether another page follows.
     pub fn has_more(&self) -> bool {
         self.next_page.is_some()
+    }
+}
+
+/// The request side of a paged listing, shared by every provider: path,
+/// filters, first page and page size, validated before anything is sent.
+/// Query order is filters, then size, then page (MilaCoins signs it as sent).
+#[derive(Debug, Clone)]
+pub(crate) struct PageQuery {
+    path: &'static str,
+    rate_class: Option<&'static str>,
+    filters: Vec<(&'static str, String)>,
+    page: u32,
+    size: Option<u32>,
+    size_param: &'static str,
+    max_size: u32,
+}
+
+impl PageQuery {
+    /// A query of `path` whose page size goes in `size_param`, at most `max_size`.
+    pub(crate) fn new(path: &'static str, size_param: &'static str, max_size: u32) -> Self {
+        PageQuery { path, rate_class: None, filters: Vec::new(), page: 1, size: None, size_param, max_size }
+    }
+
+    /// Counts each page request against this client-side rate-limit class.
+    pub(crate) fn rate_class(mut self, class: &'static str) -> Self {
+        self.rate_class = Some(class);
+        self
+    }
+
+    /// Sets filter `name` to `value`, replacing an earlier value.
+    pub(crate) fn set(&mut self, name: &'static str, value: impl Into<String>) {
+        self.filters.retain(|(n, _)| *n != name);
+        self.filters.push((name, value.into()));
+    }
+
+    /// Adds `value` to the comma-separated list in filter `name`, once.
+    pub(crate) fn append(&mut self, name: &'static str, value: &str) {
+        match self.filters.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, list)) if !list.split(',').any(|v| v == value) => {
+                list.push(',');
+                list.push_str(value);
+            }
+            Some(_) => {}
+            None => self.filters.push((name, value.to_string())),
+        }
+    }
+
+    /// The first page to fetch.
+    pub(crate) fn first_page(&self) -> u32 {
+        self.page
+    }
+
+    /// Sets the first page to fetch.
+    pub(crate) fn set_page(&mut self, page: u32) {
+        self.page = page;
+    }
+
+    /// The requested page size, if any.
+    pub(crate) fn size(&self) -> Option<u32> {
+        self.size
+    }
+
+    /// Sets the page size.
+    pub(crate) fn set_size(&mut self, size: u32) {
+        self.size = Some(size);
+    }
+
+    /// The request for page `page`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidRequest`] for page 0 or a size outside `1..=max_size`.
+    pub(crate) fn request(&self, page: u32) -> Result<Request> {
+        if page == 0 {
+            return Err(Error::InvalidRequest("page numbers start at 1".into()));
+        }
+        let mut req = Request::get(self.path);
+        if let Some(class) = self.rate_class {
+            req = req.rate_class(class);
+        }
+        for (name, value) in &self.filters {
+            req = req.query(*name, value);
+        }
+        if let Some(size) = self.size {
+            if size == 0 || size > self.max_size {
+                let (name, max) = (self.size_param, self.max_size);
+                return Err(Error::InvalidRequest(format!("{name} must be between 1 and {max}, got {size}")));
+            }
+            req = req.query(self.size_param, size);
+        }
+        Ok(req.query("page", page))
     }
 }
 

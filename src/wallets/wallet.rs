@@ -5,9 +5,9 @@ use serde::Deserialize;
 
 use super::client::{paths, rate_class, WalletsClient};
 use crate::enums::wire_enum;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::money::Decimal;
-use crate::transport::paginate::stream_items;
+use crate::transport::paginate::{stream_items, PageQuery};
 use crate::{ItemStream, Page, RawResponse, Request};
 
 /// Largest `limit` the API accepts.
@@ -89,7 +89,8 @@ impl Wallets<'_> {
     /// `GET /api/v1/wallets`: set filters and paging on the listing, then
     /// [`get`](WalletListing::get) one page or [`stream`](WalletListing::stream) them all.
     pub fn list(&self) -> WalletListing {
-        WalletListing { client: self.client.clone(), page: 1, limit: None, currency: None, name: None }
+        let query = PageQuery::new(paths::WALLETS, "limit", MAX_LIMIT).rate_class(rate_class::READ);
+        WalletListing { client: self.client.clone(), query }
     }
 
     /// `GET /api/v1/wallets/{id}`.
@@ -107,66 +108,46 @@ impl Wallets<'_> {
 #[derive(Debug, Clone)]
 pub struct WalletListing {
     client: WalletsClient,
-    page: u32,
-    limit: Option<u32>,
-    currency: Option<String>,
-    name: Option<String>,
+    query: PageQuery,
 }
 
 impl WalletListing {
     /// The first page to fetch (1-based, default 1).
     pub fn page(mut self, page: u32) -> Self {
-        self.page = page;
+        self.query.set_page(page);
         self
     }
 
     /// Wallets per page, 1 to 10,000 (the API's default is 50).
     pub fn limit(mut self, limit: u32) -> Self {
-        self.limit = Some(limit);
+        self.query.set_size(limit);
         self
     }
 
     /// Only wallets in this currency.
     pub fn currency(mut self, currency: impl Into<String>) -> Self {
-        self.currency = Some(currency.into());
+        self.query.set("currency", currency);
         self
     }
 
     /// Only wallets with this name.
     pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
+        self.query.set("name", name);
         self
     }
 
-    fn request(&self, page: u32) -> Result<Request> {
-        if page == 0 {
-            return Err(Error::InvalidRequest("page numbers start at 1".into()));
-        }
-        if let Some(limit) = self.limit {
-            if limit == 0 || limit > MAX_LIMIT {
-                return Err(Error::InvalidRequest(format!("limit must be between 1 and {MAX_LIMIT}, got {limit}")));
-            }
-        }
-        Ok(Request::get(paths::WALLETS)
-            .query("page", page)
-            .query_opt("limit", self.limit)
-            .query_opt("currency", self.currency.as_deref())
-            .query_opt("name", self.name.as_deref())
-            .rate_class(rate_class::READ))
-    }
-
     async fn fetch(&self, page: u32) -> Result<Page<Wallet>> {
-        let resp = self.client.send_raw(self.request(page)?).await?;
-        header_page(&resp, page, self.limit)
+        let resp = self.client.send_raw(self.query.request(page)?).await?;
+        header_page(&resp, page, self.query.size())
     }
 
     /// Fetches one page, with the totals from the response headers.
     ///
     /// # Errors
-    /// [`Error::InvalidRequest`] for page 0 or a limit outside 1–10,000
+    /// [`crate::Error::InvalidRequest`] for page 0 or a limit outside 1–10,000
     /// (before sending); API and transport errors.
     pub async fn get(&self) -> Result<Page<Wallet>> {
-        self.fetch(self.page).await
+        self.fetch(self.query.first_page()).await
     }
 
     /// Streams every wallet from the chosen page on, fetching each page only
@@ -174,7 +155,7 @@ impl WalletListing {
     /// last page, on an empty page, or after the first error.
     pub fn stream(&self) -> ItemStream<Wallet> {
         let listing = self.clone();
-        stream_items(self.page, move |page| {
+        stream_items(self.query.first_page(), move |page| {
             let listing = listing.clone();
             async move { listing.fetch(page).await }
         })
