@@ -329,3 +329,19 @@ async fn rate_limits_can_be_switched_off() {
         milta.account().balance().await.unwrap();
     }
 }
+
+#[tokio::test]
+async fn pricing_changes_nothing_so_a_500_is_retried_without_an_idempotency_key() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(500)).up_to_n_times(1).mount(&server).await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"status": "success", "data": {"fee": 1}})))
+        .mount(&server)
+        .await;
+    let req = walletkit::milta::PricingRequest::new("P", Decimal::ONE, "GBP");
+    let price = fast_client(&server.uri()).account().pricing(&req).await.unwrap();
+    assert_eq!(price.fee, Some(Decimal::ONE));
+    let received = server.received_requests().await.unwrap();
+    assert_eq!(received.len(), 2);
+    assert!(received.iter().all(|r| !r.headers.contains_key("x-idempotency-key")), "pricing needs no key");
+}

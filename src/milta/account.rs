@@ -100,10 +100,7 @@ impl Account<'_> {
         if request.amount <= Decimal::ZERO {
             return Err(Error::InvalidRequest(format!("amount {} must be positive", request.amount)));
         }
-        let req = Request::post(paths::PRICING)
-            .json(request)?
-            .idempotency_key("X-Idempotency-Key", uuid::Uuid::new_v4().to_string())
-            .rate_class(rate_class::PRICING);
+        let req = Request::post(paths::PRICING).json(request)?.idempotent().rate_class(rate_class::PRICING);
         envelope::data(&self.client.send_raw(req).await?)
     }
 }

@@ -19,6 +19,7 @@ pub struct Request {
     pub(crate) headers: Vec<(String, String)>,
     pub(crate) body: Option<Vec<u8>>,
     pub(crate) idempotency_key: Option<(String, String)>,
+    pub(crate) safe_to_repeat: bool,
     pub(crate) reference: Option<(String, String)>,
     pub(crate) rate_class: Option<&'static str>,
     pub(crate) retry: Option<RetryPolicy>,
@@ -34,6 +35,7 @@ impl Request {
             headers: Vec::new(),
             body: None,
             idempotency_key: None,
+            safe_to_repeat: false,
             reference: None,
             rate_class: None,
             retry: None,
@@ -93,6 +95,14 @@ impl Request {
         self
     }
 
+    /// Declares that sending this request twice has the same effect as once
+    /// although its method does not say so (a login, a price quote), so it is
+    /// retried after a 5xx or a lost answer like a `GET`.
+    pub fn idempotent(mut self) -> Self {
+        self.safe_to_repeat = true;
+        self
+    }
+
     /// The caller's reference (`field`, `value`) reported if the outcome is unknown.
     pub fn reference(mut self, field: impl Into<String>, value: impl Into<String>) -> Self {
         self.reference = Some((field.into(), value.into()));
@@ -112,9 +122,11 @@ impl Request {
     }
 
     /// Whether sending this request twice has the same effect as once:
-    /// safe methods, and anything carrying an idempotency key.
+    /// safe methods, requests marked [`idempotent`](Request::idempotent), and
+    /// anything carrying an idempotency key.
     pub fn is_idempotent(&self) -> bool {
         matches!(self.method, Method::GET | Method::HEAD | Method::DELETE | Method::PUT)
+            || self.safe_to_repeat
             || self.idempotency_key.is_some()
     }
 

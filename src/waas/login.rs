@@ -176,7 +176,8 @@ impl WaasLogin {
     async fn log_in(&self) -> Result<CachedToken> {
         tracing::debug!("waas login");
         let body = LoginBody { username: self.username.expose_secret(), password: self.password.expose_secret() };
-        let req = crate::Request::post(paths::LOGIN).json(&body)?.rate_class(rate_class::LOGIN);
+        // Logging in twice is harmless: retried after a 5xx or a lost answer.
+        let req = crate::Request::post(paths::LOGIN).json(&body)?.idempotent().rate_class(rate_class::LOGIN);
         let sent = Instant::now();
         let resp = self.transport.send(req).await.map_err(|e| self.login_error(e))?;
         let answer: LoginAnswer = resp.json().map_err(|e| withhold_body(e, resp.status))?;
@@ -196,16 +197,15 @@ impl WaasLogin {
         Ok(CachedToken { token: secret(token), refresh_at: life.and_then(|life| refresh_at(sent, life)) })
     }
 
-    /// Login failures keep their kind but say they are about the login, never
-    /// echo the credentials, and a lost answer is a network error (logging in
-    /// twice is harmless, so there is nothing to reconcile).
+    /// Login failures keep their kind but say they are about the login and
+    /// never echo the credentials.
     fn login_error(&self, e: Error) -> Error {
         match e {
             Error::Api(mut api) => {
                 api.message = self.scrub(&format!("login failed: {}", api.message));
                 Error::Api(api)
             }
-            Error::OutcomeUnknown(o) => Error::Network { provider: o.provider, message: format!("login: {}", o.cause) },
+            Error::Network { provider, message } => Error::Network { provider, message: format!("login: {message}") },
             Error::Decode(mut d) => {
                 d.excerpt = self.scrub(&d.excerpt);
                 Error::Decode(d)
