@@ -118,7 +118,7 @@ impl Transport {
         sync_wrapper::SyncFuture::new(Box::pin(self.execute(req).instrument(span))).await
     }
 
-    fn url_for(&self, req: &Request) -> Result<Url> {
+    fn url_for(&self, req: &Request) -> Url {
         let mut url = self.inner.base.clone();
         let path = format!("{}{}", url.path().trim_end_matches('/'), req.path);
         url.set_path(&path);
@@ -126,7 +126,7 @@ impl Transport {
         if !req.query.is_empty() {
             url.query_pairs_mut().extend_pairs(req.query.iter());
         }
-        Ok(url)
+        url
     }
 
     fn build_attempt(&self, req: &Request, url: &Url) -> Result<reqwest::Request> {
@@ -141,6 +141,7 @@ impl Transport {
         }
         if let Some(body) = &req.body {
             headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            // `Bytes`: every attempt sends the same buffer, shared, not copied.
             *http_req.body_mut() = Some(body.clone().into());
         }
         Ok(http_req)
@@ -150,7 +151,7 @@ impl Transport {
         let inner = &*self.inner;
         let policy = req.retry.unwrap_or(inner.options.retry);
         let idempotent = req.is_idempotent();
-        let url = self.url_for(&req)?;
+        let url = self.url_for(&req);
         let started = Instant::now();
         let mut retries = 0u32;
         let mut refreshed_auth = false;
@@ -225,7 +226,11 @@ impl Transport {
                 tracing::debug!("retry budget spent; not retrying");
                 return Err(error);
             }
-            tracing::debug!(attempt = retries + 1, delay_ms = delay.as_millis() as u64, "retrying");
+            tracing::debug!(
+                attempt = retries + 1,
+                delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+                "retrying"
+            );
             tokio::time::sleep(delay).await;
             retries += 1;
         }

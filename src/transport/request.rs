@@ -1,5 +1,6 @@
 //! A request as plain data: what to send, and how it may be retried.
 
+use bytes::Bytes;
 use reqwest::Method;
 use serde::Serialize;
 
@@ -17,7 +18,7 @@ pub struct Request {
     pub(crate) path: String,
     pub(crate) query: Vec<(String, String)>,
     pub(crate) headers: Vec<(String, String)>,
-    pub(crate) body: Option<Vec<u8>>,
+    pub(crate) body: Option<Bytes>,
     pub(crate) idempotency_key: Option<(String, String)>,
     pub(crate) safe_to_repeat: bool,
     pub(crate) reference: Option<(String, String)>,
@@ -84,7 +85,7 @@ impl Request {
     pub fn json<T: Serialize + ?Sized>(mut self, body: &T) -> Result<Self> {
         let bytes = serde_json::to_vec(body)
             .map_err(|e| Error::InvalidRequest(format!("request body could not be serialised: {e}")))?;
-        self.body = Some(bytes);
+        self.body = Some(Bytes::from(bytes));
         Ok(self)
     }
 
