@@ -75,7 +75,7 @@ pub enum ErrorKind {
     Connect,
     /// The request was sent but no complete answer arrived.
     Network,
-    /// A non-idempotent request was sent and its outcome is unknown.
+    /// A request with side effects was sent and its outcome is unknown.
     OutcomeUnknown,
     /// The response could not be decoded.
     Decode,
@@ -183,7 +183,7 @@ impl fmt::Display for OutcomeUnknown {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{} {} {}: sent, but no answer arrived ({}); reconcile before retrying",
+            "{} {} {}: sent, but the outcome is unknown ({}); reconcile before retrying",
             self.provider, self.method, self.path, self.cause
         )?;
         if let Some((field, value)) = &self.reference {
@@ -245,7 +245,9 @@ pub enum Error {
         /// What failed.
         message: String,
     },
-    /// A non-idempotent request was sent and no answer came back.
+    /// A request with side effects was sent and either no answer came back or
+    /// the server failed (500, 502, 504, or 503 without `Retry-After`), so it
+    /// may have acted. Reconcile by the carried reference before sending again.
     #[error("{0}")]
     OutcomeUnknown(Box<OutcomeUnknown>),
     /// The response could not be decoded.

@@ -10,8 +10,9 @@
 //!   strings are read digit for digit and written in shortest form. No `f64`.
 //! - **No double spends from retries.** Only idempotent requests are retried
 //!   after a lost answer; Milta transfers carry an idempotency key reused by
-//!   every retry; any other lost POST returns [`Error::OutcomeUnknown`] with
-//!   the reference to reconcile by.
+//!   every retry; any other POST that loses its answer or meets a server
+//!   failure returns [`Error::OutcomeUnknown`] with the reference to
+//!   reconcile by, never a "retryable" error that invites a second send.
 //! - **One error type.** [`Error`] says what to do next: retry, reconcile,
 //!   or fix the request. [`Error::kind`] normalises every provider's codes.
 //! - **Secrets stay secret.** Credentials are [`secrecy::SecretString`] and

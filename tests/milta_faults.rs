@@ -95,13 +95,45 @@ async fn a_500_on_get_is_retried() {
 }
 
 #[tokio::test]
-async fn a_500_on_a_post_without_idempotency_key_is_not_retried() {
+async fn a_500_on_a_post_without_idempotency_key_is_not_retried_and_is_outcome_unknown() {
+    // A 500 does not prove the server did nothing (it may have failed after
+    // committing), so the caller must reconcile, not blindly send again.
     let server = MockServer::start().await;
-    Mock::given(method("POST")).respond_with(ResponseTemplate::new(500)).mount(&server).await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(500).set_body_json(json!({"status": "error", "message": "boom"})))
+        .mount(&server)
+        .await;
+    let raw = walletkit::Request::post("/anything").json(&json!({"a": 1})).unwrap().reference("externalId", "E-5");
+    let err = fast_client(&server.uri()).send_raw(raw).await.unwrap_err();
+    let unknown = err.as_outcome_unknown().unwrap_or_else(|| panic!("{err:?}"));
+    assert_eq!(unknown.reference, Some(("externalId".into(), "E-5".into())));
+    assert!(unknown.cause.contains("500") && unknown.cause.contains("boom"), "{}", unknown.cause);
+    assert!(!err.is_retryable());
+    assert_eq!(hits(&server).await, 1);
+}
+
+#[tokio::test]
+async fn a_503_with_retry_after_on_a_post_says_it_was_not_processed() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(503).insert_header("retry-after", "3600"))
+        .mount(&server)
+        .await;
     let raw = walletkit::Request::post("/anything").json(&json!({"a": 1})).unwrap();
     let err = fast_client(&server.uri()).send_raw(raw).await.unwrap_err();
-    assert_eq!((err.kind(), err.status()), (ErrorKind::ServerError, Some(500)));
-    assert_eq!(hits(&server).await, 1);
+    assert_eq!((err.kind(), err.retry_after()), (ErrorKind::Unavailable, Some(Duration::from_secs(3600))));
+}
+
+#[tokio::test]
+async fn a_keyed_transfer_failing_with_5xx_on_every_attempt_is_outcome_unknown_with_its_key() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(502)).mount(&server).await;
+    let req = TransferRequest::new("E-7", "P", "+1", Decimal::ONE, "GBP");
+    let err = fast_client(&server.uri()).transfers().create_with_key(&req, "key-7").await.unwrap_err();
+    let unknown = err.as_outcome_unknown().unwrap_or_else(|| panic!("{err:?}"));
+    assert_eq!(unknown.idempotency_key.as_deref(), Some("key-7"), "retry with the same key to reconcile");
+    assert_eq!(unknown.reference, Some(("externalId".into(), "E-7".into())));
+    assert_eq!(hits(&server).await, 4, "retried three times with the key first");
 }
 
 #[tokio::test]

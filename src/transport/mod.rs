@@ -198,7 +198,7 @@ impl Transport {
                 }
                 Err(AttemptFailure::NoAnswer(message)) => {
                     tracing::debug!(attempt = retries + 1, latency_ms, %message, "no answer");
-                    let error = self.no_answer_error(&req, idempotent, message);
+                    let error = self.no_answer_error(&req, message);
                     (Attempt::NoAnswer, error)
                 }
                 Err(AttemptFailure::TooLarge { status, limit }) => {
@@ -213,18 +213,18 @@ impl Transport {
             };
 
             let delay = match retry::decide(&policy, retries, idempotent, attempt) {
-                Decision::Stop | Decision::WaitTooLong => return Err(error),
+                Decision::Stop | Decision::WaitTooLong => return Err(self.final_error(&req, attempt, error)),
                 Decision::Backoff(ceiling) => retry::jitter(ceiling),
                 Decision::Wait(exact) => exact,
             };
             if let Some(deadline) = policy.deadline {
                 if started.elapsed() + delay > deadline {
-                    return Err(error);
+                    return Err(self.final_error(&req, attempt, error));
                 }
             }
             if !inner.budget.withdraw(attempt) {
                 tracing::debug!("retry budget spent; not retrying");
-                return Err(error);
+                return Err(self.final_error(&req, attempt, error));
             }
             tracing::debug!(
                 attempt = retries + 1,
@@ -286,12 +286,31 @@ impl Transport {
         api
     }
 
-    fn no_answer_error(&self, req: &Request, idempotent: bool, cause: String) -> Error {
-        let provider = self.inner.provider;
-        if idempotent && req.idempotency_key.is_none() {
-            return Error::Network { provider, message: cause };
+    /// The error a call ends with. A server failure (500, 502, 504, or 503
+    /// without `Retry-After`) on a request with side effects does not prove
+    /// the server did nothing (it may have failed after committing, or a
+    /// gateway may have lost its answer), so it is outcome-unknown, like a
+    /// lost answer, never a retryable error that invites a second send.
+    fn final_error(&self, req: &Request, attempt: Attempt, error: Error) -> Error {
+        let server_failed = matches!(
+            attempt,
+            Attempt::Status { status: 500 | 502 | 504, .. } | Attempt::Status { status: 503, retry_after: None }
+        );
+        if server_failed && may_have_side_effects(req) {
+            return self.outcome_unknown(req, error.to_string());
         }
-        // Either not idempotent, or keyed: the server may have acted.
+        error
+    }
+
+    fn no_answer_error(&self, req: &Request, cause: String) -> Error {
+        if may_have_side_effects(req) {
+            return self.outcome_unknown(req, cause);
+        }
+        Error::Network { provider: self.inner.provider, message: cause }
+    }
+
+    fn outcome_unknown(&self, req: &Request, cause: String) -> Error {
+        let provider = self.inner.provider;
         Error::OutcomeUnknown(Box::new(OutcomeUnknown {
             provider,
             method: req.method.to_string(),
@@ -301,6 +320,14 @@ impl Transport {
             cause,
         }))
     }
+}
+
+/// Whether the server may have changed something even though the call failed:
+/// any request not idempotent by nature. A keyed request counts too: the key
+/// makes our retries safe, but a failed call still needs reconciling (retry
+/// with the same key, or look up the caller's reference).
+fn may_have_side_effects(req: &Request) -> bool {
+    !req.is_idempotent() || req.idempotency_key.is_some()
 }
 
 /// HTTPS, or plain HTTP to a loopback host only.
