@@ -175,7 +175,7 @@ pub struct OutcomeUnknown {
     /// The caller's reference to reconcile by, as `(field name, value)`,
     /// for example `("externalID", "INV-1")`.
     pub reference: Option<(String, String)>,
-    /// Why no answer arrived.
+    /// Why the outcome is unknown: the lost answer, or the server's failure.
     pub cause: String,
 }
 
