@@ -8,7 +8,10 @@
 //! round-trips need.
 //!
 //! Use with `#[serde(with = "walletkit::money::number")]` or
-//! `#[serde(with = "walletkit::money::option")]` on your own types.
+//! `#[serde(with = "walletkit::money::option")]` on your own types, decoded
+//! with `serde_json::from_str`/`from_slice`/`from_reader`. Going through a
+//! `serde_json::Value` may hand fractions over as `f64`; those are refused
+//! rather than rounded.
 
 use std::fmt;
 use std::str::FromStr;
@@ -24,8 +27,29 @@ use serde::{Deserialize, Deserializer, Serializer};
 /// [`Decimal`] exactly (more than 28 significant digits).
 pub fn parse(text: &str) -> Result<Decimal, String> {
     let text = text.trim();
-    let parsed = if text.contains(['e', 'E']) { Decimal::from_scientific(text) } else { Decimal::from_str_exact(text) };
+    let parsed = match text.split_once(['e', 'E']) {
+        None => Decimal::from_str_exact(text).map_err(|e| e.to_string()),
+        Some((mantissa, exponent)) => {
+            let mantissa = Decimal::from_str_exact(mantissa).map_err(|e| e.to_string())?;
+            let exponent: i32 = exponent.parse().map_err(|_| "bad exponent".to_string())?;
+            times_power_of_ten(mantissa, exponent).ok_or_else(|| "out of range".to_string())
+        }
+    };
     parsed.map_err(|e| format!("`{text}` is not an exact decimal amount: {e}"))
+}
+
+/// `value × 10^exponent` exactly, or `None` when that needs more than 28
+/// decimal places or overflows. (`Decimal::from_scientific` rounds the
+/// mantissa, which is why exponents are applied here.)
+fn times_power_of_ten(mut value: Decimal, exponent: i32) -> Option<Decimal> {
+    let scale = i64::from(value.scale()) - i64::from(exponent);
+    if scale >= 0 {
+        value.set_scale(u32::try_from(scale).ok()?).ok()?;
+        return Some(value);
+    }
+    value.set_scale(0).ok()?;
+    let power = 10i128.checked_pow(u32::try_from(-scale).ok()?)?;
+    value.checked_mul(Decimal::try_from_i128_with_scale(power, 0).ok()?)
 }
 
 /// The amount in shortest form: no trailing zeros, no exponent (`10.00` → `10`).
@@ -164,6 +188,9 @@ mod tests {
         assert_eq!(round_trip(r#"{"amount":"96.0000"}"#), r#"{"amount":96,"fee":null}"#);
         assert_eq!(round_trip(r#"{"amount":-250.75}"#), r#"{"amount":-250.75,"fee":null}"#);
         assert_eq!(round_trip(r#"{"amount":1e3}"#), r#"{"amount":1000,"fee":null}"#);
+        assert_eq!(round_trip(r#"{"amount":1.5E+2}"#), r#"{"amount":150,"fee":null}"#);
+        assert_eq!(round_trip(r#"{"amount":5e-7}"#), r#"{"amount":0.0000005,"fee":null}"#);
+        assert_eq!(round_trip(r#"{"amount":"-2.50e1"}"#), r#"{"amount":-25,"fee":null}"#);
     }
 
     #[test]
@@ -177,5 +204,8 @@ mod tests {
         assert!(serde_json::from_str::<Amount>(r#"{"amount":"ten"}"#).is_err());
         assert!(serde_json::from_str::<Amount>(r#"{"amount":true}"#).is_err());
         assert!(serde_json::from_str::<Amount>(r#"{"amount":1.00000000000000000000000000001}"#).is_err());
+        assert!(serde_json::from_str::<Amount>(r#"{"amount":1.00000000000000000000000000001e0}"#).is_err());
+        assert!(serde_json::from_str::<Amount>(r#"{"amount":1e29}"#).is_err());
+        assert!(serde_json::from_str::<Amount>(r#"{"amount":1e-29}"#).is_err());
     }
 }

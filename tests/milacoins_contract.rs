@@ -421,3 +421,23 @@ fn clients_futures_and_streams_are_send_and_sync() {
     send_sync(&transactions.get(&id));
     send_sync(&mila.reference().currencies());
 }
+
+#[tokio::test]
+async fn a_rate_limit_set_on_the_builder_takes_effect() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(r#"{"currencies":["EUR"]}"#, "application/json"))
+        .mount(&server)
+        .await;
+    let window = std::time::Duration::from_millis(300);
+    let mila = MilaCoinsClient::builder()
+        .base_url(server.uri())
+        .credentials("k", "s")
+        .rate_limit(walletkit::milacoins::rate_class::READ, Some(walletkit::Rate::new(1, window)))
+        .build()
+        .unwrap();
+    let start = std::time::Instant::now();
+    mila.reference().currencies().await.unwrap();
+    mila.reference().currencies().await.unwrap();
+    assert!(start.elapsed() >= window, "the second read waited only {:?}", start.elapsed());
+}

@@ -99,3 +99,15 @@ fn clients_futures_and_streams_are_send_and_sync() {
     assert_send_sync(&transfers.submit_all(&[]));
     assert_send_sync(&milta.send_raw(walletkit::Request::get("/x")));
 }
+
+#[test]
+fn a_request_debug_shows_names_not_values() {
+    let req = walletkit::Request::post("/auth/login")
+        .json(&serde_json::json!({"username": "u", "password": CANARY_SECRET}))
+        .unwrap()
+        .header("X-Custom-Auth", CANARY_SECRET)
+        .query("token", CANARY_SECRET);
+    let debug = format!("{req:?}");
+    assert_clean("Request Debug", &debug);
+    assert!(debug.contains("X-Custom-Auth") && debug.contains("/auth/login"), "{debug}");
+}

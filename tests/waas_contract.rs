@@ -294,7 +294,7 @@ fn check_documented_credit(t: &Transaction) {
     assert_eq!(t.transaction_amount.to_string(), "96.0000");
     assert_eq!(t.previous_balance.to_string(), "0.0000");
     assert_eq!(t.current_balance.to_string(), "96.0000");
-    assert_eq!(t.balance_change(), dec("96"));
+    assert_eq!(t.balance_change(), Some(dec("96")));
     assert_eq!(t.other_party_account, Some(AccountNumber::from("10000002")));
     assert_eq!(t.other_party_transaction_hash.as_deref(), Some("N/A"));
     assert_eq!(t.transaction_source, Some(TransactionSource::External));
@@ -336,7 +336,7 @@ fn check_documented_transfer(pair: &TransactionPair) {
     assert_eq!((s.account.as_str(), d.account.as_str()), ("10000097", "10000095"));
     assert_eq!(s.transaction_amount.to_string(), "10.0000");
     assert_eq!((s.previous_balance, s.current_balance), (dec("2985.0000"), dec("2975.0000")));
-    assert_eq!((s.balance_change(), d.balance_change()), (dec("-10"), dec("10")));
+    assert_eq!((s.balance_change(), d.balance_change()), (Some(dec("-10")), Some(dec("10"))));
     assert_eq!(s.transaction_source, Some(TransactionSource::Internal));
     assert_eq!(s.other_party_account, Some(AccountNumber::from("10000095")));
     assert_eq!(d.source_transaction_id, Some(SourceTransactionId::from("IFT212242342412324")));
@@ -388,7 +388,7 @@ async fn reversal_posts_no_body_and_reads_the_documented_answer() {
     assert_eq!((s.previous_balance, s.current_balance), (dec("1093.0000"), dec("96.0000")));
     assert_eq!(s.transaction_amount.to_string(), "997.0000");
     assert_eq!(d.current_balance.to_string(), "10192.0000");
-    assert_eq!(d.balance_change(), dec("997"));
+    assert_eq!(d.balance_change(), Some(dec("997")));
     assert_eq!(s.client_service, Some(ClientServiceCode::from("REVN6D91E4")));
 }
 
@@ -414,7 +414,7 @@ async fn ledger_amounts_are_exact_in_every_form() {
     assert_eq!(t.transaction_amount.to_string(), "12345678901234567.89");
     assert_eq!(t.previous_balance.to_string(), "-0.5000");
     assert_eq!(t.current_balance.to_string(), "-12345678901234568.39");
-    assert_eq!(t.balance_change(), dec("-12345678901234567.89"));
+    assert_eq!(t.balance_change(), Some(dec("-12345678901234567.89")));
     assert_eq!(serde_json::to_string(&t.source_transaction_data).unwrap(), r#"{"x":1.10}"#, "nested data untouched");
     assert_eq!(t.transaction_source, Some(TransactionSource::Unknown("PARTNER".into())));
 }

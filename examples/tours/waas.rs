@@ -12,12 +12,12 @@ use walletkit::Decimal;
 
 fn show(step: &str, entry: &Transaction) {
     println!(
-        "{step:<28} account {:<10} {} {:>12} -> {:>12} ({:+})",
+        "{step:<28} account {:<10} {} {:>12} -> {:>12} ({})",
         entry.account,
         entry.currency.as_deref().unwrap_or(""),
         entry.previous_balance,
         entry.current_balance,
-        entry.balance_change()
+        entry.balance_change().map_or_else(|| "?".to_string(), |change| format!("{change:+}"))
     );
 }
 

@@ -40,6 +40,16 @@ impl Environment {
     }
 }
 
+/// Client-side rate-limit classes. MilaCoins documents no numbers (it
+/// answers 4302 when exceeded), so none are set by default; set your
+/// contract's with the builder's `rate_limit(class, Some(rate))`.
+pub mod rate_class {
+    /// Every `GET`.
+    pub const READ: &str = "milacoins.read";
+    /// Every `POST` (invoices, payment pages).
+    pub const WRITE: &str = "milacoins.write";
+}
+
 /// Every path the client calls, relative to the base URL.
 pub(crate) mod paths {
     use crate::error::{Error, Result};
@@ -132,7 +142,11 @@ impl MilaCoinsClient {
     ///
     /// # Errors
     /// Any [`Error`] the transport maps.
-    pub async fn send_raw(&self, req: Request) -> Result<RawResponse> {
+    pub async fn send_raw(&self, mut req: Request) -> Result<RawResponse> {
+        if req.rate_class.is_none() {
+            let class = if req.method == reqwest::Method::GET { rate_class::READ } else { rate_class::WRITE };
+            req = req.rate_class(class);
+        }
         self.transport.send(req).await
     }
 }

@@ -2,10 +2,11 @@
 //! `POST /invoices/payment-page`.
 //!
 //! Neither is idempotent and MilaCoins takes no idempotency key, so a request
-//! whose answer is lost is never re-sent: the call returns
-//! [`Error::OutcomeUnknown`] carrying the `externalID` you gave, to reconcile
-//! by (for example with [`Listing::external_id`](super::Listing::external_id)
-//! on transactions) before trying again.
+//! whose answer is lost (or that meets a server failure) is never re-sent:
+//! the call returns [`Error::OutcomeUnknown`] carrying the `externalID`, to
+//! reconcile by (for example with [`Listing::external_id`](super::Listing::external_id)
+//! on transactions) before trying again. Without an `externalID` there is
+//! nothing to find the invoice by, so always set one when money depends on it.
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize, Serializer};
@@ -202,8 +203,8 @@ impl Invoices<'_> {
     /// # Errors
     /// [`Error::InvalidRequest`] for a non-positive amount or an empty wallet
     /// or currency; API errors ([`crate::ErrorKind::Validation`] for an unknown
-    /// wallet or currency); [`Error::OutcomeUnknown`] carrying the
-    /// `externalID` when the answer was lost.
+    /// wallet or currency); [`Error::OutcomeUnknown`] when the answer was lost
+    /// or the server failed, carrying the `externalID` if you set one.
     pub async fn create(&self, invoice: &InvoiceRequest) -> Result<Invoice> {
         check_common(&invoice.wallet, invoice.amount, &invoice.currency)?;
         let req = with_reference(Request::post(paths::INVOICES).json(invoice)?, invoice.external_id.as_deref());

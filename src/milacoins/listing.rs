@@ -38,7 +38,7 @@ pub(crate) fn decode_page<T: DeserializeOwned>(
     } else {
         let skip = skip.or_else(|| limit.map(|l| u64::from(requested_page.saturating_sub(1)) * u64::from(l)));
         match (count, skip) {
-            (Some(count), Some(skip)) => (skip + seen < count).then(|| requested_page.saturating_add(1)),
+            (Some(count), Some(skip)) => (skip.saturating_add(seen) < count).then(|| requested_page.saturating_add(1)),
             // Neither skip nor limit: the position cannot be told.
             (Some(_), None) => None,
             // No total: a full page suggests more.

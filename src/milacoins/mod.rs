@@ -31,7 +31,9 @@ mod signature_tests;
 mod time;
 mod transactions;
 
-pub use client::{Environment, MilaCoinsClient, MilaCoinsClientBuilder, PRODUCTION_BASE_URL, SANDBOX_BASE_URL};
+pub use client::{
+    rate_class, Environment, MilaCoinsClient, MilaCoinsClientBuilder, PRODUCTION_BASE_URL, SANDBOX_BASE_URL,
+};
 pub use invoices::{Invoice, InvoiceId, InvoiceRequest, Invoices, PaymentPageRequest};
 pub use listing::{Listing, MAX_LIMIT};
 pub use logs::{LogEntry, LogId, Logs};

@@ -3,10 +3,11 @@
 use std::fmt;
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer};
 
 use super::client::{paths, MilaCoinsClient};
 use super::listing::Listing;
+use crate::enums::wire_enum;
 use crate::error::Result;
 use crate::ids::string_id;
 use crate::money::Decimal;
@@ -17,64 +18,7 @@ string_id! {
     TransactionId
 }
 
-/// Declares a string enum that keeps values this version does not know.
-macro_rules! open_enum {
-    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $wire:literal,)* }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-        #[non_exhaustive]
-        pub enum $name {
-            $($(#[$vdoc])* $variant,)*
-            /// A value this version does not know, kept as sent.
-            Unknown(String),
-        }
-
-        impl $name {
-            /// The wire value.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    $($name::$variant => $wire,)*
-                    $name::Unknown(s) => s,
-                }
-            }
-        }
-
-        impl From<String> for $name {
-            fn from(s: String) -> Self {
-                match s.as_str() {
-                    $($wire => $name::$variant,)*
-                    _ => $name::Unknown(s),
-                }
-            }
-        }
-
-        impl From<&str> for $name {
-            fn from(s: &str) -> Self {
-                $name::from(s.to_string())
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl<'de> Deserialize<'de> for $name {
-            fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-                String::deserialize(d).map($name::from)
-            }
-        }
-
-        impl Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-                s.serialize_str(self.as_str())
-            }
-        }
-    };
-}
-
-open_enum! {
+wire_enum! {
     /// Where a payment stands (the document's status enum).
     TransactionStatus {
         /// Created, nothing received yet.
@@ -96,7 +40,7 @@ open_enum! {
     }
 }
 
-open_enum! {
+wire_enum! {
     /// Where a refund stands. The document names no values; these are the
     /// usual ones, and anything else is kept in [`RefundStatus::Unknown`].
     RefundStatus {

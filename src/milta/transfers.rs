@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::client::{paths, rate_class, MiltaClient, IDEMPOTENCY_HEADER};
 use super::envelope;
+use crate::enums::wire_enum;
 use crate::error::{Error, Result};
 use crate::ids::string_id;
 use crate::money::Decimal;
@@ -23,64 +24,21 @@ pub const MAX_BATCH: usize = 100;
 /// How long before `scheduledAt` a deferred transfer can still be cancelled.
 pub const CANCELLATION_WINDOW: chrono::TimeDelta = chrono::TimeDelta::minutes(5);
 
-/// A transfer's lifecycle state; unknown values are kept as sent.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum TransferStatus {
-    /// Accepted, being processed.
-    Pending,
-    /// Deferred, waiting for `scheduledAt`.
-    Scheduled,
-    /// Done.
-    Completed,
-    /// Failed.
-    Failed,
-    /// Cancelled before execution.
-    Cancelled,
-    /// A batch entry the server refused.
-    Rejected,
-    /// A status this version does not know.
-    Unknown(String),
-}
-
-impl TransferStatus {
-    /// The wire value.
-    pub fn as_str(&self) -> &str {
-        match self {
-            TransferStatus::Pending => "PENDING",
-            TransferStatus::Scheduled => "SCHEDULED",
-            TransferStatus::Completed => "COMPLETED",
-            TransferStatus::Failed => "FAILED",
-            TransferStatus::Cancelled => "CANCELLED",
-            TransferStatus::Rejected => "REJECTED",
-            TransferStatus::Unknown(s) => s,
-        }
-    }
-}
-
-impl From<String> for TransferStatus {
-    fn from(s: String) -> Self {
-        match s.as_str() {
-            "PENDING" => TransferStatus::Pending,
-            "SCHEDULED" => TransferStatus::Scheduled,
-            "COMPLETED" => TransferStatus::Completed,
-            "FAILED" => TransferStatus::Failed,
-            "CANCELLED" => TransferStatus::Cancelled,
-            "REJECTED" => TransferStatus::Rejected,
-            _ => TransferStatus::Unknown(s),
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for TransferStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        String::deserialize(d).map(TransferStatus::from)
-    }
-}
-
-impl Serialize for TransferStatus {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
+wire_enum! {
+    /// A transfer's lifecycle state; unknown values are kept as sent.
+    TransferStatus {
+        /// Accepted, being processed.
+        Pending = "PENDING",
+        /// Deferred, waiting for `scheduledAt`.
+        Scheduled = "SCHEDULED",
+        /// Done.
+        Completed = "COMPLETED",
+        /// Failed.
+        Failed = "FAILED",
+        /// Cancelled before execution.
+        Cancelled = "CANCELLED",
+        /// A batch entry the server refused.
+        Rejected = "REJECTED",
     }
 }
 

@@ -13,6 +13,7 @@ use reqwest::header::{HeaderName, HeaderValue, AUTHORIZATION};
 use secrecy::{ExposeSecret, SecretString};
 use sha2::Sha256;
 
+use super::header_value;
 use crate::error::{Error, Result};
 
 /// Something that hands out Bearer tokens: a fixed token, a login flow, your
@@ -201,10 +202,6 @@ impl Auth {
             Auth::Hmac(signer) => signer.apply(req).map(|()| None),
         }
     }
-}
-
-fn header_value(value: &str) -> Result<HeaderValue> {
-    HeaderValue::from_str(value).map_err(|_| Error::InvalidRequest("a header value has invalid characters".into()))
 }
 
 /// A header value hidden from `Debug` (and so from reqwest's own logs).

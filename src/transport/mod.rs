@@ -361,7 +361,8 @@ fn header_name(name: &str) -> Result<HeaderName> {
 }
 
 fn header_value(value: &str) -> Result<HeaderValue> {
-    HeaderValue::from_str(value).map_err(|_| Error::InvalidRequest(format!("invalid header value {value:?}")))
+    // The value is not echoed: it may be a credential.
+    HeaderValue::from_str(value).map_err(|_| Error::InvalidRequest("a header value has invalid characters".into()))
 }
 
 /// The error and its sources on one line (reqwest's top-level message alone

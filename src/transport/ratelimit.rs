@@ -65,6 +65,9 @@ impl RateLimits {
     }
 }
 
+/// About thirty years: "never" for a timer, without overflowing `Instant`.
+const FAR_FUTURE: Duration = Duration::from_secs(86_400 * 365 * 30);
+
 #[derive(Debug)]
 struct Window {
     rate: Rate,
@@ -85,7 +88,9 @@ impl Window {
         } else {
             // The request `max` places back must have left the window.
             let oldest = granted[granted.len() - max];
-            now.max(oldest + self.rate.per)
+            // A window too long to add is one no request ever leaves: far future.
+            let free = oldest.checked_add(self.rate.per).unwrap_or_else(|| now + FAR_FUTURE);
+            now.max(free)
         };
         granted.push_back(slot);
         while granted.len() > max {

@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 /// Provider clients build these for every typed operation; you can build one
 /// yourself to call an endpoint walletkit does not know yet, with the same
 /// auth, retries, rate limits and errors (see each client's `send_raw`).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Request {
     pub(crate) method: Method,
     pub(crate) path: String,
@@ -24,6 +24,22 @@ pub struct Request {
     pub(crate) reference: Option<(String, String)>,
     pub(crate) rate_class: Option<&'static str>,
     pub(crate) retry: Option<RetryPolicy>,
+}
+
+/// Names and sizes only: bodies and header values can hold credentials (a
+/// login's password, a caller's own auth header).
+impl std::fmt::Debug for Request {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names = |pairs: &[(String, String)]| pairs.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("query", &names(&self.query))
+            .field("headers", &names(&self.headers))
+            .field("body_bytes", &self.body.as_ref().map(Bytes::len))
+            .field("idempotent", &self.is_idempotent())
+            .finish()
+    }
 }
 
 impl Request {

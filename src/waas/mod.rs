@@ -33,7 +33,7 @@
 //!     Utc::now(),
 //! );
 //! let entry = waas.transactions().credit(&credit).await?;
-//! println!("{} -> {} ({:+})", entry.previous_balance, entry.current_balance, entry.balance_change());
+//! println!("{} -> {} (change {:?})", entry.previous_balance, entry.current_balance, entry.balance_change());
 //! # Ok(()) }
 //! ```
 

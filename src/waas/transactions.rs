@@ -211,9 +211,10 @@ struct Entry(#[serde(deserialize_with = "entry")] Transaction);
 
 impl Transaction {
     /// How this entry changed the account's balance: `current - previous`
-    /// (negative for a debit).
-    pub fn balance_change(&self) -> Decimal {
-        self.current_balance - self.previous_balance
+    /// (negative for a debit); `None` if the server's figures are so far
+    /// apart that the difference does not fit a `Decimal`.
+    pub fn balance_change(&self) -> Option<Decimal> {
+        self.current_balance.checked_sub(self.previous_balance)
     }
 }
 
