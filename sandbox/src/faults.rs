@@ -1,4 +1,5 @@
-//! Fault switches: 429s, 5xx, dropped connections after POSTs, latency.
+//! Fault switches: 429s, 5xx, dropped connections after successful POSTs,
+//! latency.
 //!
 //! Every trigger counts per endpoint (method plus route template, e.g.
 //! `GET /transfers/{id}`) and per fault, so behaviour is deterministic: with
@@ -48,8 +49,10 @@ pub struct Faults {
     pub server_errors: Option<Trigger>,
     /// Limit injected 500s to `GET` requests.
     pub server_errors_gets_only: bool,
-    /// Process a POST, then close the connection without answering.
-    /// Login requests are never dropped.
+    /// Process a POST, then, when it succeeded (2xx), close the connection
+    /// without answering. Only successful POSTs count towards the trigger
+    /// (a refused POST is answered and does not consume `First`). Login
+    /// requests are never dropped.
     pub drop_after_post: Option<Trigger>,
     /// Added before every request is processed.
     pub latency: Duration,
@@ -86,8 +89,9 @@ pub(crate) enum Injected {
     ServerError,
 }
 
-/// Renders an injected error in one API's format.
-pub(crate) type Render = fn(Injected) -> Response;
+/// Renders an injected error in one API's format, for the matched route
+/// template (e.g. `/api/v1/wallets/{id}`).
+pub(crate) type Render = fn(Injected, &str) -> Response;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Stage {
@@ -156,21 +160,24 @@ pub(crate) async fn middleware(State(state): State<Arc<FaultState>>, req: Reques
     if let Some(trigger) = faults.too_many_requests {
         if trigger.fires(state.bump(Stage::RateLimit, &endpoint)) {
             state.record(|c| c.too_many_requests += 1);
-            return (state.render)(Injected::TooManyRequests { retry_after_secs: faults.retry_after_secs });
+            return (state.render)(Injected::TooManyRequests { retry_after_secs: faults.retry_after_secs }, &route);
         }
     }
     if let Some(trigger) = faults.server_errors {
         let applies = !faults.server_errors_gets_only || method == Method::GET;
         if applies && trigger.fires(state.bump(Stage::ServerError, &endpoint)) {
             state.record(|c| c.server_errors += 1);
-            return (state.render)(Injected::ServerError);
+            return (state.render)(Injected::ServerError, &route);
         }
     }
-    let drop = method == Method::POST
-        && !state.never_drop.contains(&route.as_str())
-        && faults.drop_after_post.is_some_and(|t| t.fires(state.bump(Stage::Drop, &endpoint)));
+    let droppable = method == Method::POST && !state.never_drop.contains(&route.as_str());
     let mut resp = next.run(req).await;
-    if drop {
+    // Only a POST that changed state (2xx) counts towards the trigger and
+    // loses its answer; a refused one is answered as usual.
+    if droppable
+        && resp.status().is_success()
+        && faults.drop_after_post.is_some_and(|t| t.fires(state.bump(Stage::Drop, &endpoint)))
+    {
         state.record(|c| c.dropped += 1);
         resp.extensions_mut().insert(DropConnection);
     }

@@ -55,10 +55,20 @@ pub(crate) fn object(body: &[u8]) -> Result<Map<String, Value>, String> {
     }
 }
 
-/// Reads an exact decimal from a JSON number (never through `f64`).
+/// Reads an exact decimal from a JSON number (never through `f64`); `None`
+/// when it cannot be held exactly (more than 28 decimal places, too many
+/// digits, out of range), rather than a rounded value that would then pass
+/// precision checks.
 pub(crate) fn decimal(n: &Number) -> Option<Decimal> {
     let text = n.to_string();
-    Decimal::from_str(&text).ok().or_else(|| Decimal::from_scientific(&text).ok())
+    match text.split_once(['e', 'E']) {
+        None => Decimal::from_str_exact(&text).ok(),
+        // `from_scientific` parses the mantissa with rounding: check it first.
+        Some((mantissa, _)) => {
+            Decimal::from_str_exact(mantissa).ok()?;
+            Decimal::from_scientific(&text).ok()
+        }
+    }
 }
 
 /// A JSON number carrying `d` digit for digit (`10.00` stays `10.00`).
@@ -157,5 +167,21 @@ mod tests {
         assert_eq!(number(f.decimal("b").unwrap()).to_string(), "10.00");
         assert!(matches!(f.decimal("c"), Err(FieldError::WrongType { got: "string", .. })));
         assert_eq!(f.decimal("d"), Err(FieldError::Missing("d".into())));
+    }
+
+    #[test]
+    fn numbers_that_would_round_are_refused() {
+        let map = object(
+            br#"{"long": 10.0000000000000000000000000001, "sci_long": 1.00000000000000000000000000001e1,
+                 "huge": 1e40, "tiny": 1e-29, "sci": 1.5e3, "neg": -2.5E-2, "plus": 2e+2}"#,
+        )
+        .unwrap();
+        let f = Fields(&map);
+        for name in ["long", "sci_long", "huge", "tiny"] {
+            assert!(matches!(f.decimal(name), Err(FieldError::Invalid { .. })), "{name}: {:?}", f.decimal(name));
+        }
+        assert_eq!(f.decimal("sci").unwrap(), Decimal::new(1500, 0));
+        assert_eq!(f.decimal("neg").unwrap(), Decimal::new(-25, 3));
+        assert_eq!(f.decimal("plus").unwrap(), Decimal::new(200, 0));
     }
 }

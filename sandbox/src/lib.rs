@@ -46,7 +46,6 @@ use std::net::SocketAddr;
 pub struct ReadmeDoctests;
 
 use tokio::net::TcpListener;
-use tokio::task::JoinHandle;
 
 pub use config::{Limit, MilaCoinsConfig, MiltaConfig, MiltaLimits, SandboxConfig, WaasConfig, WalletsConfig};
 pub use faults::{FaultCounts, Faults, Trigger};
@@ -56,20 +55,25 @@ pub use spec::FaultSpecError;
 pub use waas::{WaasEntry, WaasSandbox};
 pub use wallets::WalletsSandbox;
 
-/// A running sandbox. Dropping it stops every listener and connection.
+/// A running sandbox.
+///
+/// Dropping it stops every listener and connection, but only best-effort and
+/// asynchronously: the serving tasks are aborted, and their listeners and
+/// connections close when the runtime next polls them, shortly after `drop`
+/// returns. Await [`Sandbox::shutdown`] to know they are closed.
 #[derive(Debug)]
 pub struct Sandbox {
     milta: MiltaSandbox,
     milacoins: MilaCoinsSandbox,
     wallets: WalletsSandbox,
     waas: WaasSandbox,
-    tasks: Vec<JoinHandle<()>>,
+    servers: Vec<server::Served>,
 }
 
 impl Drop for Sandbox {
     fn drop(&mut self) {
-        for task in &self.tasks {
-            task.abort();
+        for server in &self.servers {
+            server.abort();
         }
     }
 }
@@ -108,7 +112,7 @@ impl Sandbox {
         let (wallets_state, wallets_router) = wallets::build(&config.wallets);
         let (waas_state, waas_router) = waas::build(&config.waas);
 
-        let tasks = vec![
+        let servers = vec![
             server::spawn(milta_listener, milta_router),
             server::spawn(milacoins_listener, milacoins_router),
             server::spawn(wallets_listener, wallets_router),
@@ -119,8 +123,18 @@ impl Sandbox {
             milacoins: MilaCoinsSandbox { base_url: milacoins_url, state: milacoins_state },
             wallets: WalletsSandbox { base_url: url(wallets_addr), state: wallets_state },
             waas: WaasSandbox { base_url: url(waas_addr), state: waas_state },
-            tasks,
+            servers,
         })
+    }
+
+    /// Stops every listener and connection and returns once they are all
+    /// closed: a new connection to any of the base URLs is refused (unless
+    /// something else has bound the port since), and connections that were
+    /// open have been closed without an answer to any request in flight.
+    pub async fn shutdown(mut self) {
+        for server in std::mem::take(&mut self.servers) {
+            server.shutdown().await;
+        }
     }
 
     /// The Milta Partner fake.

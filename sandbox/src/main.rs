@@ -68,6 +68,16 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // Listen for SIGINT before the exports are printed: a supervisor may
+    // send it as soon as it has read them, and the default action would kill
+    // the process instead of stopping it cleanly.
+    let interrupted = match interrupt() {
+        Ok(interrupted) => interrupted,
+        Err(e) => {
+            eprintln!("walletkit-sandbox: cannot listen for Ctrl-C: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let sandbox = match Sandbox::start(config).await {
         Ok(s) => s,
         Err(e) => {
@@ -82,12 +92,30 @@ async fn main() -> ExitCode {
     let _ = out.flush();
     drop(out);
     eprintln!("walletkit-sandbox: serving; Ctrl-C to stop");
-    if let Err(e) = tokio::signal::ctrl_c().await {
+    if let Err(e) = interrupted.await {
         eprintln!("walletkit-sandbox: cannot wait for Ctrl-C: {e}");
         return ExitCode::FAILURE;
     }
-    drop(sandbox);
+    sandbox.shutdown().await;
     ExitCode::SUCCESS
+}
+
+/// Registers the SIGINT handler now and returns a future that resolves on
+/// the first SIGINT.
+#[cfg(unix)]
+fn interrupt() -> std::io::Result<impl std::future::Future<Output = std::io::Result<()>>> {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut sigint = signal(SignalKind::interrupt())?;
+    Ok(async move {
+        sigint.recv().await;
+        Ok(())
+    })
+}
+
+/// Elsewhere `ctrl_c` registers its handler when first polled.
+#[cfg(not(unix))]
+fn interrupt() -> std::io::Result<impl std::future::Future<Output = std::io::Result<()>>> {
+    Ok(tokio::signal::ctrl_c())
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ use axum::Router;
 use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
+use tokio::sync::oneshot;
 use tokio::task::{JoinHandle, JoinSet};
 use tower_service::Service;
 
@@ -32,43 +33,80 @@ impl fmt::Display for Dropped {
 
 impl std::error::Error for Dropped {}
 
-/// Accepts connections until the returned task is aborted; aborting it also
-/// ends every open connection (they live in the task's `JoinSet`).
-pub(crate) fn spawn(listener: TcpListener, router: Router) -> JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut connections = JoinSet::new();
-        loop {
-            while connections.try_join_next().is_some() {}
-            let (stream, peer) = match listener.accept().await {
-                Ok(accepted) => accepted,
-                // Out of descriptors or similar: back off instead of spinning.
-                Err(_) => {
-                    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-                    continue;
-                }
-            };
-            let router = router.clone();
-            connections.spawn(async move {
-                let service = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
-                    req.extensions_mut().insert(Peer(peer));
-                    let mut router = router.clone();
-                    async move {
-                        let resp: Response = match router.call(req).await {
-                            Ok(resp) => resp,
-                            Err(never) => match never {},
-                        };
-                        if resp.extensions().get::<DropConnection>().is_some() {
-                            return Err(Dropped);
-                        }
-                        Ok::<_, Dropped>(resp)
-                    }
-                });
-                // Errors here are the client going away or a planned drop.
-                let _ = hyper::server::conn::http1::Builder::new()
-                    .keep_alive(true)
-                    .serve_connection(TokioIo::new(stream), service)
-                    .await;
-            });
+/// One served listener: the accepting task and the switch that stops it.
+#[derive(Debug)]
+pub(crate) struct Served {
+    task: JoinHandle<()>,
+    stop: Option<oneshot::Sender<()>>,
+}
+
+impl Served {
+    /// Stops at once without waiting: the listener and the open connections
+    /// close when the runtime next polls the aborted tasks.
+    pub(crate) fn abort(&self) {
+        self.task.abort();
+    }
+
+    /// Stops accepting, closes the listener, aborts every open connection
+    /// and returns once all of them are gone.
+    pub(crate) async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
         }
-    })
+        // An error is only a cancelled task, which is stopped all the same.
+        let _ = (&mut self.task).await;
+    }
+}
+
+/// Accepts connections until stopped; stopping or aborting it also ends
+/// every open connection (they live in the task's `JoinSet`).
+pub(crate) fn spawn(listener: TcpListener, router: Router) -> Served {
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        let mut connections = JoinSet::new();
+        tokio::select! {
+            // A send or a dropped sender: either way, stop.
+            _ = stopped => {}
+            () = accept(&listener, &router, &mut connections) => {}
+        }
+        drop(listener);
+        connections.shutdown().await;
+    });
+    Served { task, stop: Some(stop) }
+}
+
+async fn accept(listener: &TcpListener, router: &Router, connections: &mut JoinSet<()>) {
+    loop {
+        while connections.try_join_next().is_some() {}
+        let (stream, peer) = match listener.accept().await {
+            Ok(accepted) => accepted,
+            // Out of descriptors or similar: back off instead of spinning.
+            Err(_) => {
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                continue;
+            }
+        };
+        let router = router.clone();
+        connections.spawn(async move {
+            let service = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
+                req.extensions_mut().insert(Peer(peer));
+                let mut router = router.clone();
+                async move {
+                    let resp: Response = match router.call(req).await {
+                        Ok(resp) => resp,
+                        Err(never) => match never {},
+                    };
+                    if resp.extensions().get::<DropConnection>().is_some() {
+                        return Err(Dropped);
+                    }
+                    Ok::<_, Dropped>(resp)
+                }
+            });
+            // Errors here are the client going away or a planned drop.
+            let _ = hyper::server::conn::http1::Builder::new()
+                .keep_alive(true)
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+        });
+    }
 }

@@ -27,6 +27,9 @@ const CURRENCIES: [(u32, &str, u32); 6] =
 
 const NAMES: [&str; 8] = ["Main", "Payroll", "Operations", "Marketing", "Treasury", "Payouts", "Refunds", "Savings"];
 
+const LIST_ROUTE: &str = "/api/v1/wallets";
+const ONE_ROUTE: &str = "/api/v1/wallets/{id}";
+
 /// How many wallets are seeded (ids 101 to 340).
 const SEEDED: u64 = 240;
 
@@ -86,7 +89,9 @@ fn bad_request(message: &str) -> Response {
     error(StatusCode::BAD_REQUEST, "BadRequestError", "BAD_REQUEST", message)
 }
 
-fn render_fault(fault: Injected) -> Response {
+/// Injected faults; a 500 carries the document's message for the route
+/// (the list and the single wallet differ).
+fn render_fault(fault: Injected, route: &str) -> Response {
     match fault {
         Injected::TooManyRequests { retry_after_secs } => {
             let mut resp =
@@ -98,7 +103,7 @@ fn render_fault(fault: Injected) -> Response {
             StatusCode::INTERNAL_SERVER_ERROR,
             "InternalServerError",
             "INTERNAL_SERVER_ERROR",
-            "Could not retrieve wallets",
+            if route == ONE_ROUTE { "Failed to retrieve wallet" } else { "Could not retrieve wallets" },
         ),
     }
 }
@@ -185,8 +190,8 @@ pub(crate) fn build(config: &WalletsConfig) -> (Arc<Wallets>, Router) {
         faults: FaultState::new(config.faults.clone(), render_fault, &[]),
     });
     let router = Router::new()
-        .route("/api/v1/wallets", get(list))
-        .route("/api/v1/wallets/{id}", get(get_one))
+        .route(LIST_ROUTE, get(list))
+        .route(ONE_ROUTE, get(get_one))
         .route_layer(from_fn_with_state(w.faults.clone(), faults::middleware))
         .fallback(not_found)
         .layer(from_fn_with_state(w.clone(), bearer))

@@ -16,10 +16,10 @@ impl Drop for KillOnDrop {
     }
 }
 
-#[tokio::test]
-async fn binary_prints_exports_serves_and_stops_on_sigint() {
+/// Starts the binary and reads its 11 export lines.
+async fn spawn(args: &[&str]) -> (KillOnDrop, HashMap<String, String>) {
     let child = Command::new(env!("CARGO_BIN_EXE_walletkit-sandbox"))
-        .args(["--faults", "wallets:429-first,retry-after=0"])
+        .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -39,6 +39,20 @@ async fn binary_prints_exports_serves_and_stops_on_sigint() {
     })
     .await
     .unwrap();
+    (guard, vars)
+}
+
+/// Sends SIGINT and waits for the exit status.
+async fn interrupt(mut guard: KillOnDrop) -> std::process::ExitStatus {
+    let mut child = guard.0.take().unwrap();
+    let killed = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(killed.success());
+    tokio::task::spawn_blocking(move || child.wait()).await.unwrap().unwrap()
+}
+
+#[tokio::test]
+async fn binary_prints_exports_serves_and_stops_on_sigint() {
+    let (guard, vars) = spawn(&["--faults", "wallets:429-first,retry-after=0"]).await;
     for name in [
         "MILTA_BASE_URL",
         "MILTA_API_KEY_ID",
@@ -62,9 +76,14 @@ async fn binary_prints_exports_serves_and_stops_on_sigint() {
     let second = client.get(&url).bearer_auth(&vars["WALLETS_TOKEN"]).send().await.unwrap();
     assert_eq!(second.status(), 200);
 
-    let mut child = guard.0.take().unwrap();
-    let killed = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
-    assert!(killed.success());
-    let status = tokio::task::spawn_blocking(move || child.wait()).await.unwrap().unwrap();
+    let status = interrupt(guard).await;
     assert!(status.success(), "exits cleanly on Ctrl-C: {status}");
+}
+
+#[tokio::test]
+async fn sigint_right_after_the_exports_still_stops_cleanly() {
+    let (guard, vars) = spawn(&[]).await;
+    assert_eq!(vars.len(), 11);
+    let status = interrupt(guard).await;
+    assert!(status.success(), "the handler is in place before the exports are printed: {status}");
 }

@@ -116,6 +116,9 @@ async fn validation_errors_name_the_field() {
         send(waas(&sb, &token, "/api/v1/transactions?command=CREDIT", &movement(&account, &service, "5000", "V-4")))
             .await;
     assert_eq!(a.status, 400, "above the service maximum");
+    let long = movement(&account, &service, "10.0000000000000000000000000001", "V-5");
+    let a = send(waas(&sb, &token, "/api/v1/transactions?command=CREDIT", &long)).await;
+    assert_eq!((a.status.as_u16(), a.json["code"].as_str()), (400, Some("VALIDATION_ERROR")), "not rounded to 10");
     assert_eq!(sb.waas().entries().len(), 0);
 }
 
@@ -221,4 +224,73 @@ async fn reversal_is_exact_and_happens_once() {
     let no_command = send(waas(&sb, &token, &format!("/api/v1/transactions/{id}"), &json!({}))).await;
     assert_eq!(no_command.status, 400);
     assert_eq!(sb.waas().entries().len(), 4, "one credit and one reversal, two lines each");
+}
+
+#[tokio::test]
+async fn a_posting_that_would_overflow_a_balance_is_refused_whole() {
+    let sb = start().await;
+    let token = waas_token(&sb).await;
+    let client = send(waas(
+        &sb,
+        &token,
+        "/api/v1/clients",
+        &json!({
+            "client_name": "Big", "client_email": "b@example.com", "client_phone_number": "1",
+            "contact_person_name": "B", "contact_person_email": "b@example.com", "contact_person_msisdn": "1",
+            "business_pin": "1", "country": "KE", "is_active": 1,
+        }),
+    ))
+    .await;
+    let code = client.json["client_code"].as_str().unwrap().to_owned();
+    let account = |overdraw: bool| {
+        json!({
+            "client_code": code, "account_type_code": "FLOAT_ACCOUNT", "account_name": "Big",
+            "currency": "KES", "minimum_balance": 0, "can_overdraw": overdraw, "status": "ACTIVE",
+        })
+    };
+    let a = send(waas(&sb, &token, "/api/v1/accounts", &account(true))).await;
+    let b = send(waas(&sb, &token, "/api/v1/accounts", &account(false))).await;
+    let (a, b) = (a.json["account_number"].as_str().unwrap(), b.json["account_number"].as_str().unwrap());
+    // Decimal::MAX as the service maximum, so only the balances can overflow.
+    let service: Value = serde_json::from_str(&format!(
+        r#"{{"client_code":"{code}","client_service_name":"Big","service_code":"CUSTOM_SERVICE",
+            "has_transaction_fee":false,"minimum_transaction_amount":1,
+            "maximum_transaction_amount":79228162514264337593543950335,"is_active":1}}"#
+    ))
+    .unwrap();
+    let service = send(waas(&sb, &token, "/api/v1/client-services", &service)).await;
+    assert_eq!(service.status, 201, "{}", service.json);
+    let service = service.json["client_service_code"].as_str().unwrap();
+
+    let five = "50000000000000000000000000000";
+    let credit =
+        send(waas(&sb, &token, "/api/v1/transactions?command=CREDIT", &movement(b, service, five, "O-1"))).await;
+    assert_eq!(credit.status, 201, "{}", credit.json);
+    let before: Vec<_> = sb.waas().entries();
+    let balances = |sb: &Sandbox| (sb.waas().balance(a), sb.waas().balance(b));
+    let balances_before = balances(&sb);
+
+    // B would go past Decimal::MAX; A may overdraw, so only the credit line overflows.
+    let transfer = |amount: &str| -> Value {
+        serde_json::from_str(&format!(
+            r#"{{"source_account_number":"{a}","destination_account_number":"{b}","client_service_code":"{service}",
+                "transaction_amount":{amount},"source_transaction_id":"O-2","transaction_source":"INTERNAL",
+                "transaction_date":"2024-07-29T12:34:56Z"}}"#
+        ))
+        .unwrap()
+    };
+    let four = "40000000000000000000000000000";
+    let refused = send(waas(&sb, &token, "/api/v1/account-transfers", &transfer(four))).await;
+    assert_eq!(refused.status, 400, "{}", refused.json);
+    assert_eq!(refused.json["code"], "VALIDATION_ERROR");
+    // The settlement account (already at -5e28) would overflow on the debit line.
+    let credit =
+        send(waas(&sb, &token, "/api/v1/transactions?command=CREDIT", &movement(a, service, four, "O-3"))).await;
+    assert_eq!(credit.status, 400, "{}", credit.json);
+    assert_eq!(sb.waas().entries(), before, "no line of either posting was booked");
+    assert_eq!(balances(&sb), balances_before);
+    assert_eq!(sb.waas().transactions_with_source_id("O-2"), 0);
+
+    let fine = send(waas(&sb, &token, "/api/v1/account-transfers", &transfer("1"))).await;
+    assert_eq!(fine.status, 201, "the refused key is still free: {}", fine.json);
 }

@@ -3,9 +3,9 @@
 
 mod common;
 
-use common::{http, send, start};
+use common::{http, send, start, start_with};
 use serde_json::Value;
-use walletkit_sandbox::Sandbox;
+use walletkit_sandbox::{Sandbox, SandboxConfig};
 
 fn get(sb: &Sandbox, path: &str) -> reqwest::RequestBuilder {
     http().get(format!("{}{path}", sb.wallets().base_url())).bearer_auth(sb.wallets().token())
@@ -97,4 +97,17 @@ async fn single_wallet_and_errors() {
         assert_eq!(a.status, 400, "{query}");
         assert_eq!(a.json["error"]["name"], "BadRequestError");
     }
+}
+
+#[tokio::test]
+async fn injected_500s_carry_the_documented_message_of_each_endpoint() {
+    let sb = start_with(SandboxConfig::default().with_fault_spec("wallets:5xx-first").unwrap()).await;
+    let list = send(get(&sb, "/api/v1/wallets")).await;
+    assert_eq!(list.status, 500);
+    assert_eq!(list.json["error"]["message"], "Could not retrieve wallets");
+    let one = send(get(&sb, "/api/v1/wallets/101")).await;
+    assert_eq!(one.status, 500);
+    assert_eq!(one.json["error"]["name"], "InternalServerError");
+    assert_eq!(one.json["error"]["code"], "INTERNAL_SERVER_ERROR");
+    assert_eq!(one.json["error"]["message"], "Failed to retrieve wallet");
 }

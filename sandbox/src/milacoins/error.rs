@@ -73,7 +73,7 @@ pub(crate) fn field(e: &FieldError) -> Response {
 }
 
 /// Injected faults in MilaCoins' format.
-pub(crate) fn render_fault(fault: Injected) -> Response {
+pub(crate) fn render_fault(fault: Injected, _route: &str) -> Response {
     match fault {
         Injected::TooManyRequests { retry_after_secs } => {
             let mut resp = error(LIMIT_ERROR, "Too many requests, please try again later.");

@@ -71,7 +71,7 @@ pub(crate) fn too_many_requests(retry_after_secs: u64) -> Response {
 }
 
 /// Injected faults in Milta's format.
-pub(crate) fn render_fault(fault: Injected) -> Response {
+pub(crate) fn render_fault(fault: Injected, _route: &str) -> Response {
     match fault {
         Injected::TooManyRequests { retry_after_secs } => too_many_requests(u64::from(retry_after_secs)),
         Injected::ServerError => {

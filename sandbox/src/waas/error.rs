@@ -63,7 +63,7 @@ impl IntoResponse for Refusal {
 }
 
 /// Injected faults.
-pub(crate) fn render_fault(fault: Injected) -> Response {
+pub(crate) fn render_fault(fault: Injected, _route: &str) -> Response {
     match fault {
         Injected::TooManyRequests { retry_after_secs } => {
             let mut resp =

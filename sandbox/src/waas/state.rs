@@ -178,9 +178,20 @@ impl Ledger {
     /// Moves `p.amount` from `debit` to `credit`, refusing to take the debit
     /// account below its minimum balance unless it may overdraw. Returns the
     /// operation's index.
+    ///
+    /// Both new balances are computed before anything changes, so a balance
+    /// that would leave `Decimal`'s range refuses the whole posting (400)
+    /// instead of booking one line of it.
     pub(crate) fn post(&mut self, debit: usize, credit: usize, p: Posting<'_>) -> Result<usize, Refusal> {
         let from = &self.accounts[debit];
-        if !from.can_overdraw && from.balance - p.amount < from.minimum_balance {
+        let out_of_range = |number: &str| {
+            Refusal::bad(
+                code::VALIDATION_ERROR,
+                format!("transaction_amount {} would take account {number} out of range", amount(p.amount)),
+            )
+        };
+        let debited = from.balance.checked_sub(p.amount).ok_or_else(|| out_of_range(&from.number))?;
+        if !from.can_overdraw && debited < from.minimum_balance {
             return Err(Refusal::new(
                 StatusCode::BAD_REQUEST,
                 code::INSUFFICIENT_FUNDS,
@@ -194,13 +205,16 @@ impl Ledger {
                 ),
             ));
         }
+        let to = &self.accounts[credit];
+        let credit_base = if credit == debit { debited } else { to.balance };
+        let credited = credit_base.checked_add(p.amount).ok_or_else(|| out_of_range(&to.number))?;
         let op = self.ops.len();
-        let line = |ledger: &mut Ledger, account: usize, other: usize, credit: bool, id: String| {
+        let line = |ledger: &mut Ledger, account: usize, other: usize, credit: bool, balance: Decimal, id: String| {
             let (number, other_number) =
                 (ledger.accounts[account].number.clone(), ledger.accounts[other].number.clone());
             let acct = &mut ledger.accounts[account];
             let previous = acct.balance;
-            acct.balance = if credit { previous + p.amount } else { previous - p.amount };
+            acct.balance = balance;
             let entry = Entry {
                 id: ledger.next_txn_id(),
                 account: number,
@@ -209,7 +223,7 @@ impl Ledger {
                 currency: ledger.accounts[account].currency.clone(),
                 amount: p.amount,
                 previous,
-                current: ledger.accounts[account].balance,
+                current: balance,
                 other_party: other_number,
                 source: p.source.to_owned(),
                 source_transaction_id: id,
@@ -221,8 +235,8 @@ impl Ledger {
             ledger.entries.push(entry);
             ledger.entries.len() - 1
         };
-        let d = line(self, debit, credit, false, p.ids.0.clone());
-        let c = line(self, credit, debit, true, p.ids.1.clone());
+        let d = line(self, debit, credit, false, debited, p.ids.0.clone());
+        let c = line(self, credit, debit, true, credited, p.ids.1.clone());
         self.ops.push(Op { key: p.key, lines: (d, c), reversed: false, reversal_of: p.reversal_of });
         Ok(op)
     }
