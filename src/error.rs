@@ -9,6 +9,9 @@
 use std::fmt;
 use std::time::Duration;
 
+/// The source of a transport failure, kept for `Error::source()`.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
 /// Shorthand for `Result<T, walletkit::Error>`.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -77,6 +80,8 @@ pub enum ErrorKind {
     Network,
     /// A request with side effects was sent and its outcome is unknown.
     OutcomeUnknown,
+    /// A request with side effects was accepted (2xx) but its answer could not be read.
+    AcceptedUnreadable,
     /// The response could not be decoded.
     Decode,
     /// The request was refused before it was sent.
@@ -196,6 +201,53 @@ impl fmt::Display for OutcomeUnknown {
     }
 }
 
+/// A call with side effects that the server accepted (a 2xx) but whose
+/// answer could not be read: money may have moved. Never resend it as is;
+/// reconcile by the carried reference first.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct AcceptedUnreadable {
+    /// Which API answered.
+    pub provider: Provider,
+    /// HTTP method.
+    pub method: String,
+    /// Path the request was sent to.
+    pub path: String,
+    /// HTTP status of the accepted answer.
+    pub status: u16,
+    /// The idempotency key sent with the request, if any.
+    pub idempotency_key: Option<String>,
+    /// The caller's reference to reconcile by, as `(field name, value)`.
+    pub reference: Option<(String, String)>,
+    /// The JSON path that failed (`data.transferId`), when known.
+    pub json_path: Option<String>,
+    /// What could not be read.
+    pub message: String,
+    /// The first bytes of the body, made printable.
+    pub excerpt: String,
+}
+
+impl fmt::Display for AcceptedUnreadable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} {} {} was accepted (status {}) but its answer could not be read",
+            self.provider, self.method, self.path, self.status
+        )?;
+        if let Some(path) = &self.json_path {
+            write!(f, " at `{path}`")?;
+        }
+        write!(f, ": {}; the server may have acted, do not resend: reconcile", self.message)?;
+        if let Some((field, value)) = &self.reference {
+            write!(f, " by {field}={value}")?;
+        }
+        if let Some(key) = &self.idempotency_key {
+            write!(f, " [idempotency key {key}]")?;
+        }
+        write!(f, "; body starts {:?}", self.excerpt)
+    }
+}
+
 /// A response that could not be decoded into the expected type.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -234,22 +286,32 @@ pub enum Error {
     Connect {
         /// Which API was called.
         provider: Provider,
-        /// What failed.
+        /// What failed, with its causes on one line.
         message: String,
+        /// The underlying error (reqwest's, usually), when there is one.
+        #[source]
+        source: Option<BoxError>,
     },
     /// An idempotent request was sent but no complete answer arrived (timeout, reset).
     #[error("{provider}: no answer: {message}")]
     Network {
         /// Which API was called.
         provider: Provider,
-        /// What failed.
+        /// What failed, with its causes on one line.
         message: String,
+        /// The underlying error (reqwest's, usually), when there is one.
+        #[source]
+        source: Option<BoxError>,
     },
     /// A request with side effects was sent and either no answer came back or
     /// the server failed (500, 502, 504, or 503 without `Retry-After`), so it
     /// may have acted. Reconcile by the carried reference before sending again.
     #[error("{0}")]
     OutcomeUnknown(Box<OutcomeUnknown>),
+    /// A request with side effects was accepted (2xx) but its answer could
+    /// not be read. Money may have moved: reconcile, never resend as is.
+    #[error("{0}")]
+    AcceptedUnreadable(Box<AcceptedUnreadable>),
     /// The response could not be decoded.
     #[error("{0}")]
     Decode(Box<DecodeError>),
@@ -269,6 +331,7 @@ impl Error {
             Error::Connect { .. } => ErrorKind::Connect,
             Error::Network { .. } => ErrorKind::Network,
             Error::OutcomeUnknown(_) => ErrorKind::OutcomeUnknown,
+            Error::AcceptedUnreadable(_) => ErrorKind::AcceptedUnreadable,
             Error::Decode(_) => ErrorKind::Decode,
             Error::InvalidRequest(_) => ErrorKind::InvalidRequest,
             Error::Config(_) => ErrorKind::Config,
@@ -280,13 +343,14 @@ impl Error {
         match self {
             Error::Api(e) => Some(e.status),
             Error::Decode(e) => Some(e.status),
+            Error::AcceptedUnreadable(e) => Some(e.status),
             _ => None,
         }
     }
 
     /// Whether sending the same request again later is safe and may succeed.
     ///
-    /// False for [`Error::OutcomeUnknown`]: reconcile first.
+    /// False for [`Error::OutcomeUnknown`] and [`Error::AcceptedUnreadable`]: reconcile first.
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Api(e) => matches!(e.kind, ErrorKind::RateLimited | ErrorKind::Unavailable | ErrorKind::ServerError),
@@ -307,6 +371,14 @@ impl Error {
     pub fn as_api(&self) -> Option<&ApiError> {
         match self {
             Error::Api(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The reconciliation details, when an accepted answer could not be read.
+    pub fn as_accepted_unreadable(&self) -> Option<&AcceptedUnreadable> {
+        match self {
+            Error::AcceptedUnreadable(e) => Some(e),
             _ => None,
         }
     }
@@ -335,4 +407,79 @@ pub(crate) fn excerpt(body: &[u8]) -> String {
         out.push('…');
     }
     out
+}
+
+/// Keys whose string values never appear in an excerpt.
+const SENSITIVE_KEYS: [&str; 6] = ["token", "secret", "password", "authorization", "apikey", "api_key"];
+
+/// [`excerpt`] with the string values of credential-like keys (`access_token`,
+/// `password`, `apiKey`, …) blanked, for bodies a caller may log.
+pub(crate) fn redacted_excerpt(body: &[u8]) -> String {
+    let mut text = String::from_utf8_lossy(body).into_owned();
+    let mut from = 0;
+    while let Some(found) = text.get(from..).and_then(|rest| rest.find('"')) {
+        let key_start = from + found + 1;
+        let Some(key_len) = text.get(key_start..).and_then(|rest| rest.find('"')) else { break };
+        let key = text[key_start..key_start + key_len].to_ascii_lowercase();
+        let after_key = key_start + key_len + 1;
+        let trimmed = text.get(after_key..).unwrap_or_default().trim_start();
+        let is_key = trimmed.starts_with(':');
+        from = after_key;
+        if !is_key || !SENSITIVE_KEYS.iter().any(|k| key.contains(k)) {
+            continue;
+        }
+        let value_part = trimmed[1..].trim_start();
+        if !value_part.starts_with('"') {
+            continue;
+        }
+        let value_start = text.len() - value_part.len() + 1;
+        let mut end = value_start;
+        let bytes = text.as_bytes();
+        while end < bytes.len() && bytes[end] != b'"' {
+            end += if bytes[end] == b'\\' { 2 } else { 1 };
+        }
+        let mut end = end.min(text.len());
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        text.replace_range(value_start..end, "[REDACTED]");
+        from = value_start + "[REDACTED]".len() + 1;
+    }
+    excerpt(text.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpts_blank_credential_values_only() {
+        let body = br#"{"access_token":"abc\"def","amount":10.5,"apiKey" : "k-1","note":"token"}"#;
+        let out = redacted_excerpt(body);
+        assert!(!out.contains("abc") && !out.contains("k-1"), "{out}");
+        assert!(out.contains(r#""access_token":"[REDACTED]""#), "{out}");
+        assert!(out.contains("10.5") && out.contains(r#""note":"token""#), "{out}");
+        assert_eq!(redacted_excerpt(br#"{"password":"unterminated"#), r#"{"password":"[REDACTED]"#);
+    }
+
+    #[test]
+    fn accepted_unreadable_says_not_to_resend_and_is_not_retryable() {
+        let e = Error::AcceptedUnreadable(Box::new(AcceptedUnreadable {
+            provider: Provider::Milta,
+            method: "POST".into(),
+            path: "/transfers".into(),
+            status: 201,
+            idempotency_key: Some("k".into()),
+            reference: Some(("externalId".into(), "TXN-1".into())),
+            json_path: Some("data.transferId".into()),
+            message: "bad".into(),
+            excerpt: "{}".into(),
+        }));
+        assert!(!e.is_retryable());
+        assert_eq!((e.kind(), e.status()), (ErrorKind::AcceptedUnreadable, Some(201)));
+        let text = e.to_string();
+        for part in ["accepted (status 201)", "do not resend", "externalId=TXN-1", "idempotency key k", "data.transferId"] {
+            assert!(text.contains(part), "{part}: {text}");
+        }
+    }
 }

@@ -1,12 +1,21 @@
-//! Typed identifiers: a transfer id cannot be passed where a product id is expected.
+//! Typed identifiers: a transfer id cannot be passed where a product id is
+//! expected. Each reads from a JSON string or an integer.
 
 /// Declares a string newtype identifier with the usual conversions.
 macro_rules! string_id {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
         #[serde(transparent)]
         pub struct $name(pub String);
+
+        /// Reads a JSON string or an integer: the document's type is a guess
+        /// a provider may not share.
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                $crate::wire::deserialize_text(d).map($name)
+            }
+        }
 
         impl $name {
             /// The identifier as text.

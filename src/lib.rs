@@ -35,6 +35,7 @@ pub mod test_util;
 mod transport;
 pub mod waas;
 pub mod wallets;
+mod wire;
 
 pub use error::{ApiError, DecodeError, Error, ErrorKind, OutcomeUnknown, Provider, Result};
 pub use rust_decimal::Decimal;
@@ -46,6 +47,7 @@ pub use transport::ratelimit::{Rate, RateLimits};
 pub use transport::request::Request;
 pub use transport::response::RawResponse;
 pub use transport::retry::RetryPolicy;
+pub use wire::{Extra, Timestamp};
 
 /// The README's examples, compiled as doctests so they cannot rot.
 #[cfg(doctest)]

@@ -2,23 +2,20 @@
 //!
 //! Every amount is a [`Decimal`]. Reading accepts JSON numbers and JSON
 //! strings (`10.5`, `"96.0000"`, `1e3`) without passing through `f64`: the
-//! crate enables serde_json's `arbitrary_precision`, so a number reaches us as
-//! its original digits. Writing emits a JSON number in shortest form (`10`,
-//! `10.5`), which is what the MilaCoins signature and `JSON.stringify`
-//! round-trips need.
+//! number's raw text (serde_json's `RawValue`) is parsed digit for digit, so
+//! no global serde_json feature is needed and none is switched on. Writing
+//! emits a JSON number in shortest form (`10`, `10.5`), which is what the
+//! MilaCoins signature and `JSON.stringify` round-trips need.
 //!
 //! Use with `#[serde(with = "walletkit::money::number")]` or
 //! `#[serde(with = "walletkit::money::option")]` on your own types, decoded
-//! with `serde_json::from_str`/`from_slice`/`from_reader`. Going through a
-//! `serde_json::Value` may hand fractions over as `f64`; those are refused
-//! rather than rounded.
-
-use std::fmt;
-use std::str::FromStr;
+//! and encoded with serde_json (from text, bytes, a reader or a `Value`).
 
 pub use rust_decimal::Decimal;
-use serde::de::{self, MapAccess, Visitor};
-use serde::{Deserialize, Deserializer, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::value::RawValue;
+
+use crate::wire::{ViaOption, WireDecode};
 
 /// Parses a decimal from its textual form exactly, accepting exponent notation.
 ///
@@ -36,6 +33,21 @@ pub fn parse(text: &str) -> Result<Decimal, String> {
         }
     };
     parsed.map_err(|e| format!("`{text}` is not an exact decimal amount: {e}"))
+}
+
+/// Parses one raw JSON value, a number or a string holding one, exactly.
+///
+/// # Errors
+/// When the value is neither, or does not fit a [`Decimal`] exactly.
+pub fn parse_json(raw: &str) -> Result<Decimal, String> {
+    match raw.as_bytes().first() {
+        Some(b'"') => {
+            let text: std::borrow::Cow<'_, str> = serde_json::from_str(raw).map_err(|e| e.to_string())?;
+            parse(&text)
+        }
+        Some(b'-' | b'0'..=b'9') => parse(raw),
+        _ => Err(format!("expected a decimal amount as a JSON number or string, got {}", crate::error::excerpt(raw.as_bytes()))),
+    }
 }
 
 /// `value × 10^exponent` exactly, or `None` when that needs more than 28
@@ -57,39 +69,27 @@ pub fn shortest(amount: Decimal) -> String {
     amount.normalize().to_string()
 }
 
-/// The amount as a JSON number in shortest form, digit for digit.
-pub fn to_json_number(amount: Decimal) -> serde_json::Number {
-    // Decimal's Display never produces a form serde_json rejects; the
-    // fallback only guards the invariant without panicking.
-    serde_json::Number::from_str(&shortest(amount)).unwrap_or_else(|_| serde_json::Number::from(0))
+/// The amount as raw JSON number text in shortest form, digit for digit.
+pub fn to_json(amount: Decimal) -> Box<RawValue> {
+    raw_number(shortest(amount))
 }
 
-struct DecimalVisitor;
+/// Text known to be a JSON number, as a raw value.
+pub(crate) fn raw_number(text: String) -> Box<RawValue> {
+    // Decimal's Display is always valid JSON number text; the fallback only
+    // guards that invariant without panicking.
+    RawValue::from_string(text).unwrap_or_default()
+}
 
-impl<'de> Visitor<'de> for DecimalVisitor {
+/// Reads an amount through [`crate::wire::wire_object!`].
+pub(crate) struct Money;
+
+impl WireDecode for Money {
     type Value = Decimal;
 
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a decimal amount as a JSON number or string")
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Decimal, E> {
-        parse(v).map_err(E::custom)
-    }
-
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Decimal, E> {
-        Ok(Decimal::from(v))
-    }
-
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Decimal, E> {
-        Ok(Decimal::from(v))
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Decimal, A::Error> {
-        // serde_json's arbitrary-precision numbers arrive as a one-entry map
-        // holding the original digits; `Number` knows how to read it.
-        let number = serde_json::Number::deserialize(de::value::MapAccessDeserializer::new(map))?;
-        parse(number.as_str()).map_err(de::Error::custom)
+    fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+        let raw = Box::<RawValue>::deserialize(d)?;
+        parse_json(raw.get()).map_err(serde::de::Error::custom)
     }
 }
 
@@ -102,7 +102,7 @@ pub mod number {
     /// # Errors
     /// Only the serializer's own errors.
     pub fn serialize<S: Serializer>(amount: &Decimal, serializer: S) -> Result<S::Ok, S::Error> {
-        serde::Serialize::serialize(&to_json_number(*amount), serializer)
+        to_json(*amount).serialize(serializer)
     }
 
     /// Reads a JSON number or string exactly.
@@ -110,13 +110,14 @@ pub mod number {
     /// # Errors
     /// When the value is neither, or does not fit a `Decimal` exactly.
     pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Decimal, D::Error> {
-        deserializer.deserialize_any(DecimalVisitor)
+        Money::decode(deserializer)
     }
 }
 
 /// Serde adapter for an optional [`Decimal`] amount (`null` or absent is `None`).
 pub mod option {
     use super::*;
+    use serde::de::DeserializeSeed;
 
     /// Writes `Some` as a JSON number in shortest form, `None` as `null`.
     ///
@@ -134,23 +135,7 @@ pub mod option {
     /// # Errors
     /// When the value is none of those, or does not fit a `Decimal` exactly.
     pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Decimal>, D::Error> {
-        struct OptVisitor;
-        impl<'de> Visitor<'de> for OptVisitor {
-            type Value = Option<Decimal>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("null or a decimal amount")
-            }
-            fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-                Ok(None)
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-                Ok(None)
-            }
-            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-                d.deserialize_any(DecimalVisitor).map(Some)
-            }
-        }
-        deserializer.deserialize_option(OptVisitor)
+        ViaOption::<Money>::new().deserialize(deserializer)
     }
 }
 
@@ -200,9 +185,22 @@ mod tests {
     }
 
     #[test]
+    fn exact_from_every_serde_json_entry_point() {
+        let want: Decimal = "0.123456789012345678".parse().unwrap();
+        let json = r#"{"amount":0.123456789012345678}"#;
+        assert_eq!(serde_json::from_str::<Amount>(json).unwrap().amount, want);
+        assert_eq!(serde_json::from_slice::<Amount>(json.as_bytes()).unwrap().amount, want);
+        assert_eq!(serde_json::from_reader::<_, Amount>(json.as_bytes()).unwrap().amount, want);
+        let big = r#"{"amount":"12345678901234567.89"}"#;
+        let value: serde_json::Value = serde_json::from_str(big).unwrap();
+        assert_eq!(serde_json::from_value::<Amount>(value).unwrap().amount.to_string(), "12345678901234567.89");
+    }
+
+    #[test]
     fn rejects_non_numbers_and_overlong_digits() {
         assert!(serde_json::from_str::<Amount>(r#"{"amount":"ten"}"#).is_err());
         assert!(serde_json::from_str::<Amount>(r#"{"amount":true}"#).is_err());
+        assert!(serde_json::from_str::<Amount>(r#"{"amount":[1]}"#).is_err());
         assert!(serde_json::from_str::<Amount>(r#"{"amount":1.00000000000000000000000000001}"#).is_err());
         assert!(serde_json::from_str::<Amount>(r#"{"amount":1.00000000000000000000000000001e0}"#).is_err());
         assert!(serde_json::from_str::<Amount>(r#"{"amount":1e29}"#).is_err());

@@ -137,6 +137,7 @@ mod tests {
             status: 200,
             headers: Default::default(),
             body: body.as_bytes().to_vec(),
+            accepted: None,
         };
         decode_page(&resp, requested, None).unwrap()
     }

@@ -1,30 +1,25 @@
 //! Balance (`GET /balance`) and pricing estimates (`POST /pricing`).
 //!
 //! The document names these endpoints but not their fields; the types below
-//! read the obvious names and keep everything else in `extra`.
+//! read the obvious names (every one optional) and keep everything else in `extra`.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::client::{paths, rate_class, MiltaClient};
 use super::envelope;
-use super::inventories::Extra;
 use crate::error::{Error, Result};
-use crate::money::Decimal;
+use crate::money::{Decimal, Money};
+use crate::wire::wire_object;
 use crate::Request;
 
-/// The partner account's balance.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct Balance {
-    /// Available balance.
-    #[serde(alias = "balance", alias = "available", with = "crate::money::number")]
-    pub amount: Decimal,
-    /// Currency (ISO 4217).
-    pub currency: Option<String>,
-    /// Fields the document does not name.
-    #[serde(flatten)]
-    pub extra: Extra,
+wire_object! {
+    /// The partner account's balance. The document gives no shape.
+    pub struct Balance {
+        /// The balance (`balance`, or `amount`, or `available`).
+        pub amount: Option<Decimal> = optional ["balance", "amount", "availableBalance", "available"] via Money,
+        /// Currency (ISO 4217).
+        pub currency: Option<String> = optional ["currency", "currencyCode"],
+    }
 }
 
 /// What to price: a product, an amount and a currency.
@@ -52,28 +47,20 @@ impl PricingRequest {
     }
 }
 
-/// A price estimate.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct PricingEstimate {
-    /// The priced amount.
-    #[serde(default, with = "crate::money::option")]
-    pub amount: Option<Decimal>,
-    /// The fee charged.
-    #[serde(default, with = "crate::money::option")]
-    pub fee: Option<Decimal>,
-    /// What the account is debited in total.
-    #[serde(default, with = "crate::money::option")]
-    pub total: Option<Decimal>,
-    /// Currency of the figures.
-    pub currency: Option<String>,
-    /// Exchange rate applied, when any.
-    #[serde(default, with = "crate::money::option")]
-    pub exchange_rate: Option<Decimal>,
-    /// Fields the document does not name.
-    #[serde(flatten)]
-    pub extra: Extra,
+wire_object! {
+    /// A price estimate. The document gives no shape: every field is optional.
+    pub struct PricingEstimate {
+        /// The priced amount.
+        pub amount: Option<Decimal> = optional ["amount"] via Money,
+        /// The fee charged.
+        pub fee: Option<Decimal> = optional ["fee"] via Money,
+        /// What the account is debited in total.
+        pub total: Option<Decimal> = optional ["total", "totalAmount"] via Money,
+        /// Currency of the figures.
+        pub currency: Option<String> = optional ["currency", "currencyCode"],
+        /// Exchange rate applied, when any.
+        pub exchange_rate: Option<Decimal> = optional ["exchangeRate", "rate"] via Money,
+    }
 }
 
 /// Balance and pricing calls; see [`MiltaClient::account`].

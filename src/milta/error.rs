@@ -2,14 +2,18 @@
 //! the documented table when the server sends one.
 
 use reqwest::header::HeaderMap;
-use serde::Deserialize;
 
 use crate::error::{excerpt, ApiError, ErrorKind, Provider};
+use crate::wire::{wire_object, Text};
 
-#[derive(Deserialize)]
-struct Body {
-    message: Option<String>,
-    code: Option<String>,
+wire_object! {
+    /// An error body; the code may arrive as a string or a number.
+    struct Body {
+        /// What went wrong.
+        pub message: Option<String> = optional ["message", "error"],
+        /// A documented code, when sent.
+        pub code: Option<String> = optional ["code", "errorCode"] via Text,
+    }
 }
 
 /// The kind each documented Milta error code means.
@@ -28,15 +32,21 @@ pub(crate) fn kind_of(code: &str) -> Option<ErrorKind> {
     })
 }
 
-pub(crate) fn decode(provider: Provider, status: u16, _headers: &HeaderMap, body: &[u8]) -> ApiError {
+pub(crate) fn decode(_provider: Provider, status: u16, _headers: &HeaderMap, body: &[u8]) -> ApiError {
     let parsed: Option<Body> = serde_json::from_slice(body).ok();
     let (message, code) = match parsed {
         Some(b) => (b.message, b.code),
         None => (None, None),
     };
+    api_error(status, code, message, body)
+}
+
+/// The error a Milta body reports, whatever the HTTP status (a 2xx envelope
+/// may say `"status": "error"` too).
+pub(crate) fn api_error(status: u16, code: Option<String>, message: Option<String>, body: &[u8]) -> ApiError {
     let kind = code.as_deref().and_then(kind_of).unwrap_or_else(|| ErrorKind::from_status(status));
     let message = message.unwrap_or_else(|| excerpt(body));
-    let mut err = ApiError::new(provider, status, kind, message);
+    let mut err = ApiError::new(Provider::Milta, status, kind, message);
     err.code = code;
     err
 }
@@ -64,6 +74,12 @@ mod tests {
             assert_eq!(e.kind, kind, "{code}");
             assert_eq!(e.code.as_deref(), Some(code));
         }
+    }
+
+    #[test]
+    fn numeric_codes_are_kept_as_text() {
+        let e = decode(Provider::Milta, 400, &HeaderMap::new(), br#"{"status":"error","message":"m","code":1042}"#);
+        assert_eq!((e.code.as_deref(), e.kind), (Some("1042"), ErrorKind::Validation));
     }
 
     #[test]

@@ -3,12 +3,12 @@
 use std::marker::PhantomData;
 
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
 
 use super::client::{paths, rate_class, MiltaClient};
 use super::envelope;
 use crate::error::Result;
-use crate::money::Decimal;
+use crate::money::{Decimal, Money};
+use crate::wire::{wire_object, Text};
 use crate::transport::paginate::{stream_items, PageQuery};
 use crate::{ItemStream, Page};
 
@@ -17,108 +17,85 @@ const PAGE_SIZE: (&str, u32) = ("pageSize", 100);
 /// `limit`, at most 200 (the brands endpoint, from the method reference).
 const LIMIT: (&str, u32) = ("limit", 200);
 
-/// Fields the document does not name, kept as raw JSON (numbers stay exact).
-pub type Extra = serde_json::Map<String, serde_json::Value>;
-
-/// A supported country.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct Country {
-    /// ISO 3166-1 alpha-2 code.
-    pub code: String,
-    /// Display name.
-    pub name: String,
-    /// The country's ISO 4217 currency.
-    pub currency_code: Option<String>,
+wire_object! {
+    /// A supported country (the document's example shape).
+    pub struct Country {
+        /// ISO 3166-1 alpha-2 code.
+        pub code: String = required ["code", "countryCode"],
+        /// Display name.
+        pub name: Option<String> = optional ["name"],
+        /// The country's ISO 4217 currency.
+        pub currency_code: Option<String> = optional ["currencyCode", "currency"],
+    }
 }
 
-/// A supported currency.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct Currency {
-    /// ISO 4217 code.
-    pub code: String,
-    /// Display name.
-    pub name: Option<String>,
-    /// Fields the document does not name.
-    #[serde(flatten)]
-    pub extra: Extra,
+wire_object! {
+    /// A supported currency. The document gives no shape: every field is optional.
+    pub struct Currency {
+        /// ISO 4217 code.
+        pub code: Option<String> = optional ["code", "currencyCode"],
+        /// Display name.
+        pub name: Option<String> = optional ["name"],
+    }
 }
 
-/// A product category (the `productType` filter's values).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct Category {
-    /// Category id or code.
-    pub id: Option<String>,
-    /// Display name.
-    pub name: Option<String>,
-    /// Fields the document does not name.
-    #[serde(flatten)]
-    pub extra: Extra,
+wire_object! {
+    /// A product category (the `productType` filter's values). The document
+    /// gives no shape: every field is optional.
+    pub struct Category {
+        /// Category id or code.
+        pub category_id: Option<String> = optional ["categoryId", "id", "code"] via Text,
+        /// Display name.
+        pub name: Option<String> = optional ["name"],
+    }
 }
 
-/// A payment provider.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct ProviderInfo {
-    /// Provider id (the `providerId` filter).
-    pub id: String,
-    /// Display name.
-    pub name: Option<String>,
-    /// Country served, when given.
-    pub country: Option<String>,
-    /// Fields the document does not name.
-    #[serde(flatten)]
-    pub extra: Extra,
+wire_object! {
+    /// A payment provider. The document gives no shape: every field is optional.
+    pub struct ProviderInfo {
+        /// Provider id (the `providerId` filter).
+        pub provider_id: Option<String> = optional ["providerId", "id"] via Text,
+        /// Display name.
+        pub name: Option<String> = optional ["name"],
+        /// Country served, when given.
+        pub country: Option<String> = optional ["country", "countryCode"],
+    }
 }
 
-/// A product (top-up, bill payment, …).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct Product {
-    /// Product id, used in transfers.
-    pub id: String,
-    /// Display name (localised by `Accept-Language`).
-    pub name: Option<String>,
-    /// Provider offering it.
-    pub provider_id: Option<String>,
-    /// Country (ISO 3166-1 alpha-2).
-    pub country: Option<String>,
-    /// Currency (ISO 4217).
-    pub currency: Option<String>,
-    /// Category, e.g. `TOPUP`.
-    pub product_type: Option<String>,
-    /// Smallest amount accepted, when given.
-    #[serde(default, with = "crate::money::option")]
-    pub min_amount: Option<Decimal>,
-    /// Largest amount accepted, when given.
-    #[serde(default, with = "crate::money::option")]
-    pub max_amount: Option<Decimal>,
-    /// Fields the document does not name.
-    #[serde(flatten)]
-    pub extra: Extra,
+wire_object! {
+    /// A product (top-up, bill payment, …). The document gives no shape:
+    /// every field is optional.
+    pub struct Product {
+        /// Product id, used in transfers and pricing.
+        pub product_id: Option<String> = optional ["productId", "id"] via Text,
+        /// Display name (localised by `Accept-Language`).
+        pub name: Option<String> = optional ["name"],
+        /// Provider offering it.
+        pub provider_id: Option<String> = optional ["providerId"] via Text,
+        /// Country (ISO 3166-1 alpha-2).
+        pub country: Option<String> = optional ["country", "countryCode"],
+        /// Currency (ISO 4217).
+        pub currency: Option<String> = optional ["currency", "currencyCode"],
+        /// Category, e.g. `TOPUP`.
+        pub product_type: Option<String> = optional ["productType", "type", "category"],
+        /// Smallest amount accepted, when given.
+        pub min_amount: Option<Decimal> = optional ["minAmount"] via Money,
+        /// Largest amount accepted, when given.
+        pub max_amount: Option<Decimal> = optional ["maxAmount"] via Money,
+    }
 }
 
-/// A brand, from the provider's method reference (`page`/`limit` paging).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct Brand {
-    /// Brand id.
-    pub id: Option<String>,
-    /// Display name.
-    pub name: Option<String>,
-    /// Category, when given.
-    pub category: Option<String>,
-    /// Fields the document does not name.
-    #[serde(flatten)]
-    pub extra: Extra,
+wire_object! {
+    /// A brand, from the provider's method reference (`page`/`limit` paging).
+    /// Every field is optional.
+    pub struct Brand {
+        /// Brand id.
+        pub brand_id: Option<String> = optional ["brandId", "id"] via Text,
+        /// Display name.
+        pub name: Option<String> = optional ["name"],
+        /// Category, when given.
+        pub category: Option<String> = optional ["category", "categoryId"] via Text,
+    }
 }
 
 /// Reference-data calls; see [`MiltaClient::inventories`].
@@ -200,7 +177,7 @@ impl<T: DeserializeOwned + Send + 'static> Listing<T> {
 
     async fn fetch(&self, page: u32) -> Result<Page<T>> {
         let resp = self.client.send_raw(self.query.request(page)?).await?;
-        envelope::page(&resp, page)
+        envelope::page(&resp, page, self.query.size().unwrap_or(envelope::DEFAULT_PAGE_SIZE))
     }
 
     /// Fetches one page.

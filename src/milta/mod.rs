@@ -22,8 +22,9 @@ mod transfers;
 
 pub use account::{Account, Balance, PricingEstimate, PricingRequest};
 pub use client::{rate_class, Locale, MiltaClient, MiltaClientBuilder, DEFAULT_BASE_URL};
-pub use inventories::{Brand, Category, Country, Currency, Extra, Inventories, Listing, Product, ProviderInfo};
+pub use inventories::{Brand, Category, Country, Currency, Inventories, Listing, Product, ProviderInfo};
 pub use transfers::{
     BatchEntry, BatchResponse, SubmitOutcome, Transfer, TransferId, TransferRequest, TransferStatus, Transfers,
+    UnreadableEntry,
     CANCELLATION_WINDOW, MAX_BATCH,
 };

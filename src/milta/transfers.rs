@@ -3,14 +3,16 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::value::RawValue;
 
 use super::client::{paths, rate_class, MiltaClient, IDEMPOTENCY_HEADER};
 use super::envelope;
 use crate::enums::wire_enum;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::ids::string_id;
-use crate::money::Decimal;
+use crate::money::{Decimal, Money};
+use crate::wire::{wire_object, Extra, RawJson, Strict, Text, WireDecode};
 use crate::Request;
 
 string_id!(
@@ -110,24 +112,22 @@ impl TransferRequest {
     }
 }
 
-/// A transfer as the server reports it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct Transfer {
-    /// Milta's id.
-    pub transfer_id: TransferId,
-    /// Your reference.
-    pub external_id: Option<String>,
-    /// Current state.
-    pub status: TransferStatus,
-    /// When a deferred transfer executes.
-    pub scheduled_at: Option<DateTime<Utc>>,
-    /// Amount, when reported.
-    #[serde(default, with = "crate::money::option")]
-    pub amount: Option<Decimal>,
-    /// Currency, when reported.
-    pub currency: Option<String>,
+wire_object! {
+    /// A transfer as the server reports it (the document's shape).
+    pub struct Transfer {
+        /// Milta's id.
+        pub transfer_id: TransferId = required ["transferId", "id"],
+        /// Your reference.
+        pub external_id: Option<String> = optional ["externalId"] via Text,
+        /// Current state.
+        pub status: TransferStatus = required ["status"],
+        /// When a deferred transfer executes.
+        pub scheduled_at: Option<DateTime<Utc>> = optional ["scheduledAt"] via Strict,
+        /// Amount, when reported.
+        pub amount: Option<Decimal> = optional ["amount"] via Money,
+        /// Currency, when reported.
+        pub currency: Option<String> = optional ["currency", "currencyCode"],
+    }
 }
 
 #[derive(Serialize)]
@@ -136,23 +136,92 @@ struct BatchBody<'a> {
 }
 
 /// The answer to one batch request.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
+///
+/// Entries are read one by one: an entry that cannot be read lands in
+/// [`unreadable`](BatchResponse::unreadable) and never costs the others.
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BatchResponse {
     /// The batch's id.
     pub batch_id: Option<String>,
-    /// How many entries were accepted.
-    pub accepted: u32,
-    /// How many were rejected.
-    pub rejected: u32,
-    /// One outcome per submitted entry.
+    /// How many entries were accepted, when the server says.
+    pub accepted: Option<u32>,
+    /// How many were rejected, when the server says.
+    pub rejected: Option<u32>,
+    /// One outcome per readable entry, in the server's order.
     pub transfers: Vec<BatchEntry>,
+    /// Entries the server sent that could not be read. The server may have
+    /// accepted them: reconcile by `externalId`, never resend blindly.
+    pub unreadable: Vec<UnreadableEntry>,
+    /// Fields this version does not name, as raw JSON.
+    pub extra: Extra,
+}
+
+/// A batch entry that could not be read.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct UnreadableEntry {
+    /// Its position in the server's `transfers` array.
+    pub index: usize,
+    /// Its `externalId`, when that much could be read.
+    pub external_id: Option<String>,
+    /// Why it could not be read.
+    pub message: String,
+    /// The start of the entry's JSON.
+    pub excerpt: String,
+}
+
+wire_object! {
+    /// The batch answer as sent; entries are decoded one at a time afterwards.
+    struct BatchWire {
+        /// The batch's id.
+        pub batch_id: Option<String> = optional ["batchId", "id"] via Text,
+        /// Accepted count.
+        pub accepted: Option<u32> = optional ["accepted"],
+        /// Rejected count.
+        pub rejected: Option<u32> = optional ["rejected"],
+        /// The entries, still raw.
+        pub transfers: Vec<RawJson> = default ["transfers", "items"],
+    }
+}
+
+impl<'de> Deserialize<'de> for BatchResponse {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let wire = BatchWire::deserialize(d)?;
+        let mut transfers = Vec::with_capacity(wire.transfers.len());
+        let mut unreadable = Vec::new();
+        for (index, raw) in wire.transfers.iter().enumerate() {
+            match serde_json::from_str::<BatchEntry>(raw.get()) {
+                Ok(entry) => transfers.push(entry),
+                Err(e) => unreadable.push(UnreadableEntry {
+                    index,
+                    external_id: serde_json::from_str::<ExternalIdOnly>(raw.get()).ok().and_then(|e| e.external_id),
+                    message: e.to_string(),
+                    excerpt: crate::error::excerpt(raw.get().as_bytes()),
+                }),
+            }
+        }
+        Ok(BatchResponse {
+            batch_id: wire.batch_id,
+            accepted: wire.accepted,
+            rejected: wire.rejected,
+            transfers,
+            unreadable,
+            extra: wire.extra,
+        })
+    }
+}
+
+wire_object! {
+    /// Just enough of an unreadable entry to reconcile it.
+    struct ExternalIdOnly {
+        /// Your reference.
+        pub external_id: Option<String> = optional ["externalId"] via Text,
+    }
 }
 
 /// One entry's outcome in a batch.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BatchEntry {
     /// Your reference.
@@ -161,9 +230,82 @@ pub struct BatchEntry {
     pub status: TransferStatus,
     /// Milta's id, for accepted entries.
     pub transfer_id: Option<TransferId>,
-    /// Why an entry was rejected, when the server says.
-    #[serde(alias = "reason", alias = "error")]
+    /// Why an entry was rejected (`message`, `reason` or `error.message`).
     pub message: Option<String>,
+    /// The rejection code exactly as sent (`code` or `error.code`), e.g. `INSUFFICIENT_FUNDS`.
+    pub code: Option<String>,
+    /// The rejection code normalised, so `INSUFFICIENT_FUNDS` and
+    /// `INVALID_RECIPIENT` can be told apart without string matching.
+    pub kind: Option<ErrorKind>,
+    /// Fields this version does not name, as raw JSON.
+    pub extra: Extra,
+}
+
+wire_object! {
+    /// A batch entry as sent.
+    struct BatchEntryWire {
+        /// Your reference.
+        pub external_id: String = required ["externalId"] via Text,
+        /// State.
+        pub status: TransferStatus = required ["status"],
+        /// Milta's id.
+        pub transfer_id: Option<TransferId> = optional ["transferId", "id"],
+        /// A message.
+        pub message: Option<String> = optional ["message"],
+        /// A reason.
+        pub reason: Option<String> = optional ["reason"],
+        /// A code.
+        pub code: Option<String> = optional ["code", "errorCode"] via Text,
+        /// An error, as text or as `{code, message}`.
+        pub error: Option<EntryError> = optional ["error"] via EntryErrorWire,
+    }
+}
+
+wire_object! {
+    /// `error: {"code": …, "message": …}` inside a batch entry.
+    struct EntryError {
+        /// The code.
+        pub code: Option<String> = optional ["code"] via Text,
+        /// The message.
+        pub message: Option<String> = optional ["message", "reason"],
+    }
+}
+
+/// Reads `error` as an object, or as plain text (its message).
+struct EntryErrorWire;
+
+impl WireDecode for EntryErrorWire {
+    type Value = EntryError;
+
+    fn decode<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<EntryError, D::Error> {
+        let raw = Box::<RawValue>::deserialize(d)?;
+        if let Ok(text) = serde_json::from_str::<String>(raw.get()) {
+            return Ok(EntryError { code: None, message: Some(text), extra: Extra::default() });
+        }
+        serde_json::from_str(raw.get()).map_err(serde::de::Error::custom)
+    }
+}
+
+impl<'de> Deserialize<'de> for BatchEntry {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let wire = BatchEntryWire::deserialize(d)?;
+        let (error_code, error_message) = wire.error.map(|e| (e.code, e.message)).unwrap_or_default();
+        let code = wire.code.or(error_code);
+        let refused = matches!(wire.status, TransferStatus::Rejected | TransferStatus::Failed);
+        let kind = match code.as_deref() {
+            Some(code) => Some(super::error::kind_of(code).unwrap_or(ErrorKind::Other)),
+            None => refused.then_some(ErrorKind::Other),
+        };
+        Ok(BatchEntry {
+            external_id: wire.external_id,
+            status: wire.status,
+            transfer_id: wire.transfer_id,
+            message: error_message.or(wire.message).or(wire.reason),
+            code,
+            kind,
+            extra: wire.extra,
+        })
+    }
 }
 
 impl BatchEntry {
@@ -188,6 +330,15 @@ pub enum SubmitOutcome {
         external_id: String,
         /// Why the batch failed.
         error: Arc<Error>,
+    },
+    /// The server accepted the batch, but its entry for this transfer was
+    /// missing or could not be read: the transfer may exist. Reconcile by
+    /// `external_id` before sending it again.
+    Unreadable {
+        /// Your reference.
+        external_id: String,
+        /// What could not be read.
+        message: String,
     },
 }
 
@@ -262,8 +413,8 @@ impl Transfers<'_> {
     /// `POST /transfers/batch` with up to 100 transfers and a fresh idempotency key.
     ///
     /// # Errors
-    /// [`Error::InvalidRequest`] for an empty batch, more than 100 entries or
-    /// a non-positive amount; API and transport errors.
+    /// [`Error::InvalidRequest`] for an empty batch, more than 100 entries, a
+    /// repeated `externalId` or a non-positive amount; API and transport errors.
     pub async fn batch(&self, transfers: &[TransferRequest]) -> Result<BatchResponse> {
         self.batch_with_key(transfers, new_idempotency_key()).await
     }
@@ -282,6 +433,7 @@ impl Transfers<'_> {
         for t in transfers {
             t.validate()?;
         }
+        check_unique_external_ids(transfers)?;
         let key = key.into();
         let req = Request::post(paths::TRANSFERS_BATCH)
             .json(&BatchBody { transfers })?
@@ -301,15 +453,17 @@ impl Transfers<'_> {
     /// carry the shared error.
     ///
     /// # Errors
-    /// Only [`Error::InvalidRequest`] for invalid input, before anything is sent.
+    /// Only [`Error::InvalidRequest`] for invalid input (including a repeated
+    /// `externalId`), before anything is sent.
     pub async fn submit_all(&self, transfers: &[TransferRequest]) -> Result<Vec<SubmitOutcome>> {
         for t in transfers {
             t.validate()?;
         }
+        check_unique_external_ids(transfers)?;
         let mut outcomes = Vec::with_capacity(transfers.len());
         for chunk in transfers.chunks(MAX_BATCH) {
             match self.batch(chunk).await {
-                Ok(resp) => outcomes.extend(match_entries(chunk, resp.transfers)),
+                Ok(resp) => outcomes.extend(match_entries(chunk, resp)),
                 Err(e) => {
                     let error = Arc::new(e);
                     outcomes.extend(chunk.iter().map(|t| SubmitOutcome::BatchFailed {
@@ -324,9 +478,10 @@ impl Transfers<'_> {
 }
 
 /// Puts the server's entries in the order of the submitted transfers,
-/// matching by `externalId` (entries sharing one are taken in order).
-fn match_entries(chunk: &[TransferRequest], entries: Vec<BatchEntry>) -> Vec<SubmitOutcome> {
-    let mut pool: Vec<Option<BatchEntry>> = entries.into_iter().map(Some).collect();
+/// matching by `externalId`; a transfer whose entry is missing or unreadable
+/// is [`SubmitOutcome::Unreadable`].
+fn match_entries(chunk: &[TransferRequest], resp: BatchResponse) -> Vec<SubmitOutcome> {
+    let mut pool: Vec<Option<BatchEntry>> = resp.transfers.into_iter().map(Some).collect();
     chunk
         .iter()
         .map(|t| {
@@ -334,21 +489,29 @@ fn match_entries(chunk: &[TransferRequest], entries: Vec<BatchEntry>) -> Vec<Sub
                 .iter_mut()
                 .find(|e| e.as_ref().is_some_and(|e| e.external_id == t.external_id))
                 .and_then(Option::take);
-            match found {
-                Some(entry) => SubmitOutcome::Entry(entry),
-                None => SubmitOutcome::BatchFailed {
-                    external_id: t.external_id.clone(),
-                    error: Arc::new(Error::Decode(Box::new(crate::error::DecodeError {
-                        provider: crate::Provider::Milta,
-                        status: 200,
-                        json_path: Some("data.transfers".into()),
-                        message: format!("the batch response has no entry for externalId {}", t.external_id),
-                        excerpt: String::new(),
-                    }))),
-                },
+            if let Some(entry) = found {
+                return SubmitOutcome::Entry(entry);
             }
+            let unreadable = resp.unreadable.iter().find(|u| u.external_id.as_deref() == Some(t.external_id.as_str()));
+            let message = match unreadable {
+                Some(u) => format!("entry {} could not be read: {}", u.index, u.message),
+                None => "the accepted batch answer has no readable entry for it".to_string(),
+            };
+            SubmitOutcome::Unreadable { external_id: t.external_id.clone(), message }
         })
         .collect()
+}
+
+/// Refuses a set of transfers that repeats an `externalId`: the server would
+/// reject the repeats, and the outcomes could not be told apart.
+fn check_unique_external_ids(transfers: &[TransferRequest]) -> Result<()> {
+    let mut seen = std::collections::HashSet::with_capacity(transfers.len());
+    for t in transfers {
+        if !seen.insert(t.external_id.as_str()) {
+            return Err(Error::InvalidRequest(format!("externalId {} appears twice; each must be unique", t.external_id)));
+        }
+    }
+    Ok(())
 }
 
 fn transfer_path(id: &TransferId) -> Result<String> {

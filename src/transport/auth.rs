@@ -9,12 +9,12 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use base64::Engine as _;
 use futures_util::future::BoxFuture;
 use hmac::{Hmac, Mac};
-use reqwest::header::{HeaderName, HeaderValue, AUTHORIZATION};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, DATE};
 use secrecy::{ExposeSecret, SecretString};
 use sha2::Sha256;
 
 use super::header_value;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 
 /// Something that hands out Bearer tokens: a fixed token, a login flow, your
 /// own vault. Called before every attempt, so it should cache.
@@ -108,7 +108,7 @@ impl HmacSigner {
     }
 
     /// Learns the offset between our clock and the server's `Date`.
-    pub(crate) fn learn_server_time(&self, server: SystemTime) {
+    fn learn_server_time(&self, server: SystemTime) {
         let secs = |t: SystemTime| match t.duration_since(UNIX_EPOCH) {
             Ok(d) => i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
             Err(e) => -i64::try_from(e.duration().as_secs()).unwrap_or(i64::MAX),
@@ -202,6 +202,44 @@ impl Auth {
             Auth::Hmac(signer) => signer.apply(req).map(|()| None),
         }
     }
+}
+
+/// An error answer the credentials might fix.
+pub(crate) struct Rejection<'a> {
+    pub status: u16,
+    pub kind: ErrorKind,
+    pub headers: &'a HeaderMap,
+    /// The Bearer token the attempt carried, if any.
+    pub token_used: Option<&'a SecretString>,
+}
+
+impl Auth {
+    /// Recovers from a rejection the credentials can fix, so the transport
+    /// needs to know no provider's scheme: a Bearer token refused with 401 is
+    /// replaced (a login source logs in again), and a signature refused for
+    /// clock skew is re-signed with the offset learned from the server's
+    /// `Date`. True when the request should be sent again at once; the
+    /// transport allows this once per call.
+    pub(crate) async fn recover(&self, rejection: &Rejection<'_>) -> bool {
+        match self {
+            Auth::Bearer(source) if rejection.status == 401 => match rejection.token_used {
+                Some(token) => source.invalidate(token).await,
+                None => false,
+            },
+            Auth::Hmac(signer) if rejection.kind == ErrorKind::ClockSkew => match server_date(rejection.headers) {
+                Some(date) => {
+                    signer.learn_server_time(date);
+                    true
+                }
+                None => false,
+            },
+            _ => false,
+        }
+    }
+}
+
+fn server_date(headers: &HeaderMap) -> Option<SystemTime> {
+    headers.get(DATE).and_then(|v| v.to_str().ok()).and_then(|v| httpdate::parse_http_date(v).ok())
 }
 
 /// A header value hidden from `Debug` (and so from reqwest's own logs).

@@ -4,6 +4,7 @@
 //! outcome into [`Error`].
 
 pub(crate) mod auth;
+pub(crate) mod decide;
 pub(crate) mod options;
 pub(crate) mod paginate;
 pub(crate) mod ratelimit;
@@ -16,19 +17,20 @@ use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::SystemTime;
 
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE, DATE, LOCATION, RETRY_AFTER};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE, LOCATION, RETRY_AFTER};
 use reqwest::Url;
 use secrecy::SecretString;
 use tokio::time::Instant;
 use tracing::Instrument;
 
 use crate::error::{ApiError, Error, ErrorKind, OutcomeUnknown, Provider, Result};
-use auth::Auth;
+use auth::{Auth, Rejection};
+use decide::{Attempt, Ending, Progress, Step};
 use options::TransportOptions;
 use ratelimit::RateLimiter;
 use request::Request;
-use response::RawResponse;
-use retry::{Attempt, Decision, RetryBudget};
+use response::{RawResponse, Sent};
+use retry::RetryBudget;
 
 /// Turns a provider's error response (status, headers, body) into an [`ApiError`].
 pub(crate) type ErrorDecoder = fn(Provider, u16, &HeaderMap, &[u8]) -> ApiError;
@@ -73,9 +75,22 @@ impl fmt::Debug for Transport {
 
 /// Why an attempt produced no response to decode.
 enum AttemptFailure {
-    Connect(String),
-    NoAnswer(String),
+    Connect(reqwest::Error),
+    NoAnswer { message: String, source: Option<reqwest::Error> },
     TooLarge { status: u16, limit: usize },
+}
+
+impl AttemptFailure {
+    fn no_answer(e: reqwest::Error) -> Self {
+        AttemptFailure::NoAnswer { message: error_chain(&e), source: Some(e) }
+    }
+}
+
+/// A call's last attempt, kept for the error it ends with.
+enum Last {
+    Answer { api: ApiError },
+    Connect(reqwest::Error),
+    NoAnswer { message: String, source: Option<reqwest::Error> },
 }
 
 impl Transport {
@@ -147,15 +162,17 @@ impl Transport {
         Ok(http_req)
     }
 
+    /// The send loop: each attempt's result goes through the pure decisions
+    /// in [`decide`]; this only carries them out.
     async fn execute(&self, req: Request) -> Result<RawResponse> {
         let inner = &*self.inner;
         let policy = req.retry.unwrap_or(inner.options.retry);
         let idempotent = req.is_idempotent();
+        let side_effects = may_have_side_effects(&req);
         let url = self.url_for(&req);
         let started = Instant::now();
-        let mut retries = 0u32;
-        let mut refreshed_auth = false;
-        let mut corrected_clock = false;
+        let mut retries_done = 0u32;
+        let mut recovered = false;
 
         loop {
             inner.limiter.acquire(req.rate_class).await;
@@ -164,75 +181,121 @@ impl Transport {
             let attempt_started = Instant::now();
             let result = self.attempt(http_req).await;
             let latency_ms = u64::try_from(attempt_started.elapsed().as_millis()).unwrap_or(u64::MAX);
+            let number = retries_done + 1;
 
-            let (attempt, error) = match result {
+            let (attempt, last) = match result {
                 Ok((status, headers, body)) if (200..300).contains(&status) => {
-                    tracing::debug!(attempt = retries + 1, status, latency_ms, "response");
+                    tracing::debug!(attempt = number, status, latency_ms, "response");
                     inner.budget.deposit();
-                    return Ok(RawResponse { provider: inner.provider, status, headers, body });
+                    let accepted = match decide::ending(Attempt::Status { status, retry_after: None }, side_effects) {
+                        Ending::Success { side_effects: true } => Some(Box::new(self.sent(&req))),
+                        _ => None,
+                    };
+                    return Ok(RawResponse { provider: inner.provider, status, headers, body, accepted });
                 }
                 Ok((status, headers, body)) => {
-                    tracing::debug!(attempt = retries + 1, status, latency_ms, "error response");
+                    tracing::debug!(attempt = number, status, latency_ms, "error response");
                     let api = self.api_error(status, &headers, &body);
-                    if status == 401 && !refreshed_auth {
-                        if let (Auth::Bearer(source), Some(token)) = (&inner.auth, &token_used) {
-                            refreshed_auth = true;
-                            if source.invalidate(token).await {
-                                continue;
-                            }
-                        }
-                    }
-                    if api.kind == ErrorKind::ClockSkew && !corrected_clock {
-                        if let (Auth::Hmac(signer), Some(date)) = (&inner.auth, server_date(&headers)) {
-                            corrected_clock = true;
-                            signer.learn_server_time(date);
+                    if !recovered {
+                        let rejection =
+                            Rejection { status, kind: api.kind, headers: &headers, token_used: token_used.as_ref() };
+                        if inner.auth.recover(&rejection).await {
+                            recovered = true;
+                            tracing::debug!(attempt = number, status, "credentials renewed; sending again");
                             continue;
                         }
                     }
-                    let attempt = Attempt::Status { status, retry_after: api.retry_after };
-                    (attempt, Error::from(api))
+                    (Attempt::Status { status, retry_after: api.retry_after }, Last::Answer { api })
                 }
-                Err(AttemptFailure::Connect(message)) => {
-                    tracing::debug!(attempt = retries + 1, latency_ms, %message, "connect failed");
-                    (Attempt::ConnectFailed, Error::Connect { provider: inner.provider, message })
+                Err(AttemptFailure::Connect(e)) => {
+                    tracing::debug!(attempt = number, latency_ms, error = %error_chain(&e), "connect failed");
+                    (Attempt::ConnectFailed, Last::Connect(e))
                 }
-                Err(AttemptFailure::NoAnswer(message)) => {
-                    tracing::debug!(attempt = retries + 1, latency_ms, %message, "no answer");
-                    let error = self.no_answer_error(&req, message);
-                    (Attempt::NoAnswer, error)
+                Err(AttemptFailure::NoAnswer { message, source }) => {
+                    tracing::debug!(attempt = number, latency_ms, %message, "no answer");
+                    (Attempt::NoAnswer, Last::NoAnswer { message, source })
                 }
                 Err(AttemptFailure::TooLarge { status, limit }) => {
-                    return Err(Error::Decode(Box::new(crate::error::DecodeError {
+                    let resp = RawResponse {
                         provider: inner.provider,
                         status,
-                        json_path: None,
-                        message: format!("response body exceeds the {limit}-byte cap"),
-                        excerpt: String::new(),
-                    })));
+                        headers: HeaderMap::new(),
+                        body: Vec::new(),
+                        accepted: side_effects.then(|| Box::new(self.sent(&req))),
+                    };
+                    return Err(resp.unreadable(None, format!("response body exceeds the {limit}-byte cap")));
                 }
             };
 
-            let delay = match retry::decide(&policy, retries, idempotent, attempt) {
-                Decision::Stop | Decision::WaitTooLong => return Err(self.final_error(&req, attempt, error)),
-                Decision::Backoff(ceiling) => retry::jitter(ceiling),
-                Decision::Wait(exact) => exact,
+            let progress = Progress {
+                retries_done,
+                elapsed: started.elapsed(),
+                idempotent,
+                budget_left: inner.budget.can_afford(attempt),
             };
-            if let Some(deadline) = policy.deadline {
-                if started.elapsed() + delay > deadline {
-                    return Err(self.final_error(&req, attempt, error));
+            match decide::next_step(&policy, progress, attempt, retry::jitter) {
+                Step::Retry(delay) if inner.budget.withdraw(attempt) => {
+                    let delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
+                    tracing::debug!(attempt = number, delay_ms, "retrying");
+                    tokio::time::sleep(delay).await;
+                    retries_done += 1;
+                }
+                step => {
+                    tracing::debug!(attempt = number, ?step, "stopping");
+                    return Err(self.ending_error(&req, decide::ending(attempt, side_effects), last));
                 }
             }
-            if !inner.budget.withdraw(attempt) {
-                tracing::debug!("retry budget spent; not retrying");
-                return Err(self.final_error(&req, attempt, error));
+        }
+    }
+
+    /// The error a call ends with, as [`decide::ending`] classified it.
+    fn ending_error(&self, req: &Request, ending: Ending, last: Last) -> Error {
+        let provider = self.inner.provider;
+        match (ending, last) {
+            (Ending::OutcomeUnknown, last) => {
+                let cause = match last {
+                    Last::Answer { api } => api.to_string(),
+                    Last::Connect(e) => error_chain(&e),
+                    Last::NoAnswer { message, .. } => message,
+                };
+                let sent = self.sent(req);
+                tracing::warn!(
+                    %provider,
+                    method = %sent.method,
+                    path = %sent.path,
+                    reference = ?sent.reference,
+                    idempotency_key = ?sent.idempotency_key,
+                    %cause,
+                    "outcome unknown; reconcile before resending"
+                );
+                Error::OutcomeUnknown(Box::new(OutcomeUnknown {
+                    provider,
+                    method: sent.method,
+                    path: sent.path,
+                    idempotency_key: sent.idempotency_key,
+                    reference: sent.reference,
+                    cause,
+                }))
             }
-            tracing::debug!(
-                attempt = retries + 1,
-                delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
-                "retrying"
-            );
-            tokio::time::sleep(delay).await;
-            retries += 1;
+            (_, Last::Answer { api }) => Error::from(api),
+            (_, Last::Connect(e)) => {
+                Error::Connect { provider, message: error_chain(&e), source: Some(Box::new(e)) }
+            }
+            (_, Last::NoAnswer { message, source }) => Error::Network {
+                provider,
+                message,
+                source: source.map(|e| Box::new(e) as crate::error::BoxError),
+            },
+        }
+    }
+
+    /// What was sent, for reconciling a request the server may have acted on.
+    fn sent(&self, req: &Request) -> Sent {
+        Sent {
+            method: req.method.to_string(),
+            path: req.path.clone(),
+            idempotency_key: req.idempotency_key.as_ref().map(|(_, k)| k.clone()),
+            reference: req.reference.clone(),
         }
     }
 
@@ -242,9 +305,9 @@ impl Transport {
         let exchange = async {
             let mut resp = inner.http.execute(req).await.map_err(|e| {
                 if e.is_connect() {
-                    AttemptFailure::Connect(error_chain(&e))
+                    AttemptFailure::Connect(e)
                 } else {
-                    AttemptFailure::NoAnswer(error_chain(&e))
+                    AttemptFailure::no_answer(e)
                 }
             })?;
             let status = resp.status().as_u16();
@@ -254,7 +317,7 @@ impl Transport {
             }
             let headers = std::mem::take(resp.headers_mut());
             let mut body = Vec::new();
-            while let Some(chunk) = resp.chunk().await.map_err(|e| AttemptFailure::NoAnswer(error_chain(&e)))? {
+            while let Some(chunk) = resp.chunk().await.map_err(AttemptFailure::no_answer)? {
                 if body.len() + chunk.len() > limit {
                     return Err(AttemptFailure::TooLarge { status, limit });
                 }
@@ -265,7 +328,7 @@ impl Transport {
         match inner.options.attempt_timeout {
             Some(t) => tokio::time::timeout(t, exchange)
                 .await
-                .unwrap_or_else(|_| Err(AttemptFailure::NoAnswer(format!("timed out after {t:?}")))),
+                .unwrap_or_else(|_| Err(AttemptFailure::NoAnswer { message: format!("timed out after {t:?}"), source: None })),
             None => exchange.await,
         }
     }
@@ -284,41 +347,6 @@ impl Transport {
             api.message = format!("redirect to {to} refused (credentials are never forwarded)");
         }
         api
-    }
-
-    /// The error a call ends with. A server failure (500, 502, 504, or 503
-    /// without `Retry-After`) on a request with side effects does not prove
-    /// the server did nothing (it may have failed after committing, or a
-    /// gateway may have lost its answer), so it is outcome-unknown, like a
-    /// lost answer, never a retryable error that invites a second send.
-    fn final_error(&self, req: &Request, attempt: Attempt, error: Error) -> Error {
-        let server_failed = matches!(
-            attempt,
-            Attempt::Status { status: 500 | 502 | 504, .. } | Attempt::Status { status: 503, retry_after: None }
-        );
-        if server_failed && may_have_side_effects(req) {
-            return self.outcome_unknown(req, error.to_string());
-        }
-        error
-    }
-
-    fn no_answer_error(&self, req: &Request, cause: String) -> Error {
-        if may_have_side_effects(req) {
-            return self.outcome_unknown(req, cause);
-        }
-        Error::Network { provider: self.inner.provider, message: cause }
-    }
-
-    fn outcome_unknown(&self, req: &Request, cause: String) -> Error {
-        let provider = self.inner.provider;
-        Error::OutcomeUnknown(Box::new(OutcomeUnknown {
-            provider,
-            method: req.method.to_string(),
-            path: req.path.clone(),
-            idempotency_key: req.idempotency_key.as_ref().map(|(_, k)| k.clone()),
-            reference: req.reference.clone(),
-            cause,
-        }))
     }
 }
 
@@ -350,10 +378,6 @@ fn is_loopback(url: &Url) -> bool {
         Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
         None => false,
     }
-}
-
-fn server_date(headers: &HeaderMap) -> Option<SystemTime> {
-    headers.get(DATE).and_then(|v| v.to_str().ok()).and_then(|v| httpdate::parse_http_date(v).ok())
 }
 
 fn header_name(name: &str) -> Result<HeaderName> {

@@ -1,8 +1,10 @@
-//! When to retry and how long to wait: one pure decision function, a policy,
-//! and a per-client retry budget.
+//! How a client retries: the policy, backoff and jitter, `Retry-After`, and
+//! a per-client retry budget. The decisions themselves are in `decide`.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, SystemTime};
+
+use super::decide::Attempt;
 
 /// How a client retries failed attempts.
 ///
@@ -67,64 +69,8 @@ impl RetryPolicy {
     }
 }
 
-/// What one attempt came to, as far as retrying is concerned.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Attempt {
-    /// The server answered with this status.
-    Status { status: u16, retry_after: Option<Duration> },
-    /// The connection was never established: nothing was sent.
-    ConnectFailed,
-    /// The request went out and no full answer came back.
-    NoAnswer,
-}
-
-/// The decision for the next step.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Decision {
-    /// Return this outcome to the caller.
-    Stop,
-    /// Retry after a jittered backoff of at most this long.
-    Backoff(Duration),
-    /// Retry after exactly this long (the server's `Retry-After`).
-    Wait(Duration),
-    /// The server asked for a longer wait than the policy allows: return it.
-    WaitTooLong,
-}
-
-/// Decides whether to retry after `retries_done` retries.
-///
-/// 429 is retried for every method (the server did not process it), connect
-/// failures too (nothing was sent); 5xx and lost answers only when the request
-/// is idempotent.
-pub(crate) fn decide(policy: &RetryPolicy, retries_done: u32, idempotent: bool, attempt: Attempt) -> Decision {
-    let retry_after = match attempt {
-        Attempt::Status { status, retry_after } => {
-            let retryable = status == 429 || (idempotent && matches!(status, 500 | 502 | 503 | 504));
-            if !retryable {
-                return Decision::Stop;
-            }
-            retry_after
-        }
-        Attempt::ConnectFailed => None,
-        Attempt::NoAnswer if idempotent => None,
-        Attempt::NoAnswer => return Decision::Stop,
-    };
-    if let Some(wait) = retry_after {
-        if wait > policy.max_retry_after {
-            return Decision::WaitTooLong;
-        }
-    }
-    if retries_done >= policy.max_retries {
-        return Decision::Stop;
-    }
-    match retry_after {
-        Some(wait) => Decision::Wait(wait),
-        None => Decision::Backoff(backoff_ceiling(policy, retries_done)),
-    }
-}
-
 /// `base * 2^retries`, capped.
-fn backoff_ceiling(policy: &RetryPolicy, retries_done: u32) -> Duration {
+pub(crate) fn backoff_ceiling(policy: &RetryPolicy, retries_done: u32) -> Duration {
     let factor = 1u32.checked_shl(retries_done).unwrap_or(u32::MAX);
     policy.base_delay.saturating_mul(factor).min(policy.max_delay)
 }
@@ -166,12 +112,21 @@ impl RetryBudget {
         RetryBudget { tokens: AtomicU32::new(Self::CAPACITY) }
     }
 
-    /// Takes the cost of one retry; false when the budget is spent.
-    pub(crate) fn withdraw(&self, attempt: Attempt) -> bool {
-        let cost = match attempt {
+    fn cost(attempt: Attempt) -> u32 {
+        match attempt {
             Attempt::NoAnswer => Self::NO_ANSWER_COST,
             _ => Self::RETRY_COST,
-        };
+        }
+    }
+
+    /// Whether one more retry after `attempt` is affordable.
+    pub(crate) fn can_afford(&self, attempt: Attempt) -> bool {
+        self.tokens.load(Ordering::Acquire) >= Self::cost(attempt)
+    }
+
+    /// Takes the cost of one retry; false when the budget is spent.
+    pub(crate) fn withdraw(&self, attempt: Attempt) -> bool {
+        let cost = Self::cost(attempt);
         self.tokens.fetch_update(Ordering::AcqRel, Ordering::Acquire, |t| t.checked_sub(cost)).is_ok()
     }
 
@@ -185,59 +140,12 @@ impl RetryBudget {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use Attempt::*;
-    use Decision::*;
+    use crate::transport::decide::Attempt;
 
     fn status(code: u16) -> Attempt {
-        Status { status: code, retry_after: None }
-    }
-    fn status_after(code: u16, secs: u64) -> Attempt {
-        Status { status: code, retry_after: Some(Duration::from_secs(secs)) }
+        Attempt::Status { status: code, retry_after: None }
     }
     const S: fn(u64) -> Duration = Duration::from_secs;
-
-    #[test]
-    fn decision_table() {
-        let p = RetryPolicy::default();
-        #[rustfmt::skip]
-        let table: &[(u32, bool, Attempt, Decision)] = &[
-            // retries done, idempotent, outcome, decision
-            (0, false, status(429), Backoff(S(1))),
-            (1, false, status(429), Backoff(S(2))),
-            (2, true, status(429), Backoff(S(4))),
-            (3, true, status(429), Stop),
-            (0, false, status_after(429, 7), Wait(S(7))),
-            (0, true, status_after(503, 2), Wait(S(2))),
-            (0, false, status_after(429, 60), Wait(S(60))),
-            (0, false, status_after(429, 61), WaitTooLong),
-            (3, false, status_after(429, 61), WaitTooLong),
-            (0, true, status(500), Backoff(S(1))),
-            (0, true, status(502), Backoff(S(1))),
-            (0, true, status(503), Backoff(S(1))),
-            (0, true, status(504), Backoff(S(1))),
-            (0, false, status(500), Stop),
-            (0, false, status(503), Stop),
-            (0, true, status(501), Stop),
-            (0, true, status(400), Stop),
-            (0, true, status(401), Stop),
-            (0, true, status(404), Stop),
-            (0, false, ConnectFailed, Backoff(S(1))),
-            (2, false, ConnectFailed, Backoff(S(4))),
-            (3, false, ConnectFailed, Stop),
-            (0, true, NoAnswer, Backoff(S(1))),
-            (0, false, NoAnswer, Stop),
-        ];
-        for (i, (done, idem, attempt, want)) in table.iter().enumerate() {
-            assert_eq!(decide(&p, *done, *idem, *attempt), *want, "row {i}: {attempt:?}");
-        }
-    }
-
-    #[test]
-    fn backoff_is_capped() {
-        let p = RetryPolicy::default().max_retries(40);
-        assert_eq!(decide(&p, 10, true, status(500)), Backoff(S(20)));
-        assert_eq!(decide(&p, 35, true, status(500)), Backoff(S(20)));
-    }
 
     #[test]
     fn jitter_stays_within_half_to_full() {

@@ -205,7 +205,9 @@ impl WaasLogin {
                 api.message = self.scrub(&format!("login failed: {}", api.message));
                 Error::Api(api)
             }
-            Error::Network { provider, message } => Error::Network { provider, message: format!("login: {message}") },
+            Error::Network { provider, message, source } => {
+                Error::Network { provider, message: format!("login: {message}"), source }
+            }
             Error::Decode(mut d) => {
                 d.excerpt = self.scrub(&d.excerpt);
                 Error::Decode(d)

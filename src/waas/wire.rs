@@ -5,46 +5,14 @@
 use std::fmt;
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use serde::de::{self, MapAccess, Visitor};
-use serde::{Deserialize, Deserializer, Serializer};
+use serde::de::{self, Visitor};
 
-/// Reads a JSON string or number as its text (`"254712345678"` and
-/// `254712345678` both give `254712345678`), digit for digit.
-struct Text;
-
-impl<'de> Visitor<'de> for Text {
-    type Value = String;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a string or a number")
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<String, E> {
-        Ok(v.to_string())
-    }
-
-    fn visit_string<E: de::Error>(self, v: String) -> Result<String, E> {
-        Ok(v)
-    }
-
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<String, E> {
-        Ok(v.to_string())
-    }
-
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<String, E> {
-        Ok(v.to_string())
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<String, A::Error> {
-        // serde_json's arbitrary-precision numbers arrive as a one-entry map.
-        let number = serde_json::Number::deserialize(de::value::MapAccessDeserializer::new(map))?;
-        Ok(number.as_str().to_string())
-    }
-}
+use crate::wire::WireDecode;
+use serde::{Deserializer, Serializer};
 
 /// A string-like value (an id, a phone number) sent as a string or a number.
 pub(crate) fn text<'de, D: Deserializer<'de>, T: From<String>>(d: D) -> Result<T, D::Error> {
-    d.deserialize_any(Text).map(T::from)
+    crate::wire::Text::decode(d).map(T::from)
 }
 
 /// [`text`] for an optional field (`null` or absent is `None`).
@@ -62,7 +30,7 @@ pub(crate) fn text_opt<'de, D: Deserializer<'de>, T: From<String>>(d: D) -> Resu
             Ok(None)
         }
         fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-            d.deserialize_any(Text).map(Some)
+            crate::wire::Text::decode(d).map(Some)
         }
     }
     d.deserialize_option(Opt).map(|v| v.map(T::from))
@@ -112,10 +80,6 @@ impl<'de> Visitor<'de> for Flag {
         }
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<bool, A::Error> {
-        let number = serde_json::Number::deserialize(de::value::MapAccessDeserializer::new(map))?;
-        self.visit_str(number.as_str())
-    }
 }
 
 /// An optional flag (`null` or absent is `None`).
@@ -155,6 +119,7 @@ pub(crate) mod iso8601 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde::Deserialize;
     use serde::Serialize;
 
     #[derive(Deserialize, Serialize)]

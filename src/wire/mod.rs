@@ -1,0 +1,21 @@
+//! Reading what the documents do not pin down, without ever failing on a guess.
+//!
+//! Every response type is declared with [`wire_object!`]: each field lists
+//! the spellings it accepts (the document's first), two spellings present at
+//! once are not an error (the preferred one wins), `null` reads as absent, and
+//! every field no type names is kept, as its raw JSON text, in [`Extra`].
+//! Nothing here needs serde_json's global `arbitrary_precision` feature: exact
+//! numbers are read from their raw text.
+
+mod extra;
+mod object;
+mod text;
+mod timestamp;
+
+pub use extra::Extra;
+pub(crate) use extra::RawJson;
+pub(crate) use object::{rank, wire_object, Key, Slot, ViaOption, WireDecode};
+pub(crate) use text::{deserialize_text, Text};
+pub use timestamp::Timestamp;
+#[allow(unused_imports, dead_code)] // MilaCoins timestamps move to these next
+pub(crate) use timestamp::{parse_epoch, parse_text, Stamp, Strict};

@@ -1,0 +1,184 @@
+//! Timestamps in whatever form a provider sends them: ISO 8601 text (with
+//! `Z`, an offset or neither; with or without fractions), a bare date, or
+//! epoch seconds or milliseconds as a number or as text.
+
+use std::fmt;
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Deserializer};
+use serde_json::value::RawValue;
+
+use super::WireDecode;
+
+/// Epoch values at or above this are milliseconds: 1e11 seconds is the year
+/// 5138, 1e11 milliseconds is March 1973.
+const MILLIS_THRESHOLD: i64 = 100_000_000_000;
+
+/// A timestamp a document types only as "string": read when it can be, kept
+/// as sent when it cannot, so an odd format never fails a page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Timestamp {
+    /// A value that parsed.
+    At(DateTime<Utc>),
+    /// A value in no format walletkit knows, as its raw JSON.
+    Unparsed(String),
+}
+
+impl Timestamp {
+    /// The instant, when the value parsed.
+    pub fn at(&self) -> Option<DateTime<Utc>> {
+        match self {
+            Timestamp::At(at) => Some(*at),
+            Timestamp::Unparsed(_) => None,
+        }
+    }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Timestamp::At(at) => write!(f, "{}", at.to_rfc3339()),
+            Timestamp::Unparsed(raw) => f.write_str(raw),
+        }
+    }
+}
+
+impl From<DateTime<Utc>> for Timestamp {
+    fn from(at: DateTime<Utc>) -> Self {
+        Timestamp::At(at)
+    }
+}
+
+/// Reads a JSON number or string into a [`Timestamp`], never failing on the format.
+pub(crate) struct Stamp;
+
+impl WireDecode for Stamp {
+    type Value = Timestamp;
+
+    fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<Timestamp, D::Error> {
+        let raw = Box::<RawValue>::deserialize(d)?;
+        Ok(match parse_raw(raw.get()) {
+            Ok(at) => Timestamp::At(at),
+            Err(_) => Timestamp::Unparsed(raw.get().to_string()),
+        })
+    }
+}
+
+/// Reads a JSON number or string into a `DateTime`, failing on an unknown format.
+pub(crate) struct Strict;
+
+impl WireDecode for Strict {
+    type Value = DateTime<Utc>;
+
+    fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
+        let raw = Box::<RawValue>::deserialize(d)?;
+        parse_raw(raw.get()).map_err(serde::de::Error::custom)
+    }
+}
+
+/// A raw JSON value: a number is an epoch, a string is text.
+fn parse_raw(raw: &str) -> Result<DateTime<Utc>, String> {
+    if raw.starts_with('"') {
+        let text: String = serde_json::from_str(raw).map_err(|e| e.to_string())?;
+        parse_text(&text)
+    } else {
+        parse_epoch(raw)
+    }
+}
+
+/// Reads an epoch number in seconds or milliseconds, fractions allowed.
+pub(crate) fn parse_epoch(text: &str) -> Result<DateTime<Utc>, String> {
+    let value = crate::money::parse(text).map_err(|_| format!("`{text}` is not an epoch timestamp"))?;
+    let per_unit = if value.abs() >= Decimal::from(MILLIS_THRESHOLD) { 1_000_000 } else { 1_000_000_000 };
+    let out_of_range = || format!("epoch timestamp `{text}` is out of range");
+    let nanos = value.checked_mul(Decimal::from(per_unit)).map(|n| n.round()).and_then(|n| n.to_i128());
+    let nanos = nanos.ok_or_else(out_of_range)?;
+    let secs = i64::try_from(nanos.div_euclid(1_000_000_000)).map_err(|_| out_of_range())?;
+    let sub = u32::try_from(nanos.rem_euclid(1_000_000_000)).map_err(|_| out_of_range())?;
+    DateTime::from_timestamp(secs, sub).ok_or_else(out_of_range)
+}
+
+/// Reads ISO 8601 text (without an offset means UTC), a bare date (midnight
+/// UTC), or an epoch number written as text.
+pub(crate) fn parse_text(text: &str) -> Result<DateTime<Utc>, String> {
+    let t = text.trim();
+    let epoch_like = t.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'-');
+    if !t.is_empty() && epoch_like && !t[1..].contains('-') {
+        return parse_epoch(t);
+    }
+    if let Ok(dt) = DateTime::parse_from_rfc3339(t) {
+        return Ok(dt.with_timezone(&Utc));
+    }
+    for format in ["%Y-%m-%dT%H:%M:%S%.f%#z", "%Y-%m-%d %H:%M:%S%.f%#z"] {
+        if let Ok(dt) = DateTime::parse_from_str(t, format) {
+            return Ok(dt.with_timezone(&Utc));
+        }
+    }
+    for format in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M"] {
+        if let Ok(naive) = NaiveDateTime::parse_from_str(t, format) {
+            return Ok(naive.and_utc());
+        }
+    }
+    if let Ok(date) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+        return Ok(date.and_time(NaiveTime::MIN).and_utc());
+    }
+    Err(format!("`{t}` is not a timestamp"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wire::wire_object;
+
+    wire_object! {
+        /// Test shape.
+        pub struct T {
+            /// Lenient.
+            pub at: Option<Timestamp> = optional ["at"] via Stamp,
+        }
+    }
+
+    fn read(json: &str) -> Option<Timestamp> {
+        serde_json::from_str::<T>(json).unwrap().at
+    }
+
+    fn at(rfc3339: &str) -> Option<Timestamp> {
+        Some(Timestamp::At(DateTime::parse_from_rfc3339(rfc3339).unwrap().with_timezone(&Utc)))
+    }
+
+    #[test]
+    fn every_documented_and_plausible_form() {
+        let want = at("2022-07-21T13:45:49Z");
+        assert_eq!(read(r#"{"at":1658411149}"#), want, "seconds");
+        assert_eq!(read(r#"{"at":1658411149000}"#), want, "milliseconds");
+        assert_eq!(read(r#"{"at":"1658411149000"}"#), want, "milliseconds as text");
+        assert_eq!(read(r#"{"at":"2022-07-21T13:45:49Z"}"#), want, "ISO with Z");
+        assert_eq!(read(r#"{"at":"2022-07-21T13:45:49.000Z"}"#), want, "ISO with Z and fraction");
+        assert_eq!(read(r#"{"at":"2022-07-21T16:45:49+03:00"}"#), want, "ISO with offset");
+        assert_eq!(read(r#"{"at":"2022-07-21T16:45:49.000+0300"}"#), want, "ISO with a colon-free offset");
+        assert_eq!(read(r#"{"at":"2022-07-21T13:45:49"}"#), want, "ISO without offset is UTC");
+        assert_eq!(read(r#"{"at":"2022-07-21 13:45:49"}"#), want, "space separator");
+        assert_eq!(read(r#"{"at":1618832932.344}"#).unwrap().at().unwrap().timestamp_millis(), 1_618_832_932_344);
+        assert_eq!(read(r#"{"at":"2020-1-1"}"#).unwrap().to_string(), "2020-01-01T00:00:00+00:00");
+        assert_eq!(read(r#"{"at":null}"#), None);
+        assert_eq!(read(r#"{}"#), None);
+    }
+
+    #[test]
+    fn what_does_not_parse_is_kept_raw_instead_of_failing() {
+        assert_eq!(read(r#"{"at":"yesterday"}"#), Some(Timestamp::Unparsed(r#""yesterday""#.into())));
+        assert_eq!(read(r#"{"at":true}"#), Some(Timestamp::Unparsed("true".into())));
+        assert_eq!(read(r#"{"at":1e40}"#), Some(Timestamp::Unparsed("1e40".into())));
+        assert_eq!(read(r#"{"at":{"s":1}}"#), Some(Timestamp::Unparsed(r#"{"s":1}"#.into())));
+    }
+
+    #[test]
+    fn strict_reading_refuses_garbage() {
+        let strict = |json: &str| Strict::decode(&mut serde_json::Deserializer::from_str(json));
+        assert!(strict(r#""yesterday""#).is_err());
+        assert_eq!(strict("1658411149").unwrap().timestamp(), 1_658_411_149);
+    }
+}
