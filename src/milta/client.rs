@@ -24,6 +24,7 @@ pub(crate) mod paths {
     pub const PRODUCTS: &str = "/inventories/products";
     pub const BRANDS: &str = "/inventories/brands";
     pub const TRANSFERS: &str = "/transfers";
+    pub const TRANSFER: &str = "/transfers/{id}";
     pub const TRANSFERS_BATCH: &str = "/transfers/batch";
     pub const BALANCE: &str = "/balance";
     pub const PRICING: &str = "/pricing";

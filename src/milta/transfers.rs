@@ -515,10 +515,7 @@ fn check_unique_external_ids(transfers: &[TransferRequest]) -> Result<()> {
 }
 
 fn transfer_path(id: &TransferId) -> Result<String> {
-    if id.0.is_empty() || id.0.contains(['/', '?', '#']) {
-        return Err(Error::InvalidRequest(format!("`{id}` is not a valid transfer id")));
-    }
-    Ok(format!("{}/{}", paths::TRANSFERS, id))
+    crate::transport::path::with_id(paths::TRANSFER, "transfer id", id.as_str())
 }
 
 /// Refuses a cancellation less than five minutes before `scheduled_at`.

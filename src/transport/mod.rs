@@ -7,6 +7,7 @@ pub(crate) mod auth;
 pub(crate) mod decide;
 pub(crate) mod options;
 pub(crate) mod paginate;
+pub(crate) mod path;
 pub(crate) mod ratelimit;
 pub(crate) mod request;
 pub(crate) mod response;

@@ -1,0 +1,59 @@
+//! Caller-supplied path segments (ids), validated once for every provider:
+//! an id must name one resource, never walk to another path.
+
+use crate::error::{Error, Result};
+
+/// `template` with `{id}` replaced by `id`, after [`segment`] accepts it.
+///
+/// # Errors
+/// [`Error::InvalidRequest`], naming `what`, for an id [`segment`] refuses.
+pub(crate) fn with_id(template: &str, what: &str, id: &str) -> Result<String> {
+    Ok(template.replace("{id}", segment(what, id)?))
+}
+
+/// Accepts `id` as one path segment, or refuses it with
+/// [`Error::InvalidRequest`] before anything is sent: empty, `.` or `..`,
+/// containing `/`, `\`, `..`, `?`, `#`, `%`-encoded dots or slashes (any
+/// case), whitespace or control characters.
+///
+/// # Errors
+/// As above; the message names `what` and shows the id escaped.
+pub(crate) fn segment<'a>(what: &str, id: &'a str) -> Result<&'a str> {
+    let refuse = |why: &str| Err(Error::InvalidRequest(format!("{what} {:?} is not a valid path segment: {why}", id)));
+    if id.is_empty() {
+        return refuse("it is empty");
+    }
+    if id.contains("..") || id == "." {
+        return refuse("it contains `..`");
+    }
+    if let Some(c) = id.chars().find(|c| matches!(c, '/' | '\\' | '?' | '#') || c.is_whitespace() || c.is_control()) {
+        return refuse(&format!("it contains {c:?}"));
+    }
+    let lower = id.to_ascii_lowercase();
+    if ["%2e", "%2f", "%5c"].iter().any(|encoded| lower.contains(encoded)) {
+        return refuse("it contains a percent-encoded dot or slash");
+    }
+    Ok(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every id a caller might pass to walk the path.
+    const HOSTILE: &[&str] = &[
+        "", ".", "..", "../balance", "a/b", "a\\b", "%2e%2e", "%2E%2e", "%2f", "a%5Cb", "x?y=1", "x#frag", "a b",
+        "tab\t", "nl\n", "\u{0}", "\u{7f}", "a\u{2003}b",
+    ];
+
+    #[test]
+    fn hostile_ids_are_refused_and_ordinary_ones_pass() {
+        for id in HOSTILE {
+            assert!(matches!(segment("transfer id", id), Err(Error::InvalidRequest(_))), "{id:?}");
+        }
+        for id in ["T-9001", "101", "abc_DEF.1", "e%41", "ünïcode"] {
+            assert_eq!(segment("id", id).unwrap(), id);
+        }
+        assert_eq!(with_id("/transfers/{id}", "transfer id", "T-1").unwrap(), "/transfers/T-1");
+    }
+}
