@@ -478,7 +478,9 @@ mod tests {
         assert!(!e.is_retryable());
         assert_eq!((e.kind(), e.status()), (ErrorKind::AcceptedUnreadable, Some(201)));
         let text = e.to_string();
-        for part in ["accepted (status 201)", "do not resend", "externalId=TXN-1", "idempotency key k", "data.transferId"] {
+        for part in
+            ["accepted (status 201)", "do not resend", "externalId=TXN-1", "idempotency key k", "data.transferId"]
+        {
             assert!(text.contains(part), "{part}: {text}");
         }
     }

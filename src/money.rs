@@ -46,7 +46,10 @@ pub fn parse_json(raw: &str) -> Result<Decimal, String> {
             parse(&text)
         }
         Some(b'-' | b'0'..=b'9') => parse(raw),
-        _ => Err(format!("expected a decimal amount as a JSON number or string, got {}", crate::error::excerpt(raw.as_bytes()))),
+        _ => Err(format!(
+            "expected a decimal amount as a JSON number or string, got {}",
+            crate::error::excerpt(raw.as_bytes())
+        )),
     }
 }
 

@@ -71,8 +71,8 @@ async fn currencies_categories_providers_hit_their_paths() {
     let (server, milta) = setup().await;
     for (route, item) in [
         ("/inventories/currencies", json!({"code": "GBP", "name": "Pound sterling"})),
-        ("/inventories/categories", json!({"id": "TOPUP", "name": "Mobile top-up"})),
-        ("/inventories/providers", json!({"id": "P-1", "name": "Op", "country": "GB", "logo": "x.png"})),
+        ("/inventories/categories", json!({"categoryId": "TOPUP", "name": "Mobile top-up"})),
+        ("/inventories/providers", json!({"providerId": "P-1", "name": "Op", "country": "GB", "logo": "x.png"})),
     ] {
         Mock::given(method("GET"))
             .and(path(p(route)))
@@ -83,11 +83,11 @@ async fn currencies_categories_providers_hit_their_paths() {
             .await;
     }
     let inv = milta.inventories();
-    assert_eq!(inv.currencies().get().await.unwrap().items[0].code, "GBP");
-    assert_eq!(inv.categories().get().await.unwrap().items[0].id.as_deref(), Some("TOPUP"));
+    assert_eq!(inv.currencies().get().await.unwrap().items[0].code.as_deref(), Some("GBP"));
+    assert_eq!(inv.categories().get().await.unwrap().items[0].category_id.as_deref(), Some("TOPUP"));
     let provider = inv.providers().get().await.unwrap().items.remove(0);
-    assert_eq!(provider.id, "P-1");
-    assert_eq!(provider.extra["logo"], "x.png", "unknown fields stay reachable");
+    assert_eq!(provider.provider_id.as_deref(), Some("P-1"));
+    assert_eq!(provider.extra["logo"].get(), r#""x.png""#, "unknown fields stay reachable");
 }
 
 #[tokio::test]
@@ -95,7 +95,7 @@ async fn products_filters_paging_and_stream_of_every_page() {
     let (server, milta) = setup().await;
     for page in 1..=3u32 {
         let items: Vec<_> = (0..2)
-            .map(|i| json!({"id": format!("PR-{page}-{i}"), "productType": "TOPUP", "minAmount": 1.5, "maxAmount": "12345678901234567.89"}))
+            .map(|i| json!({"productId": format!("PR-{page}-{i}"), "productType": "TOPUP", "minAmount": 1.5, "maxAmount": "12345678901234567.89"}))
             .collect();
         Mock::given(method("GET"))
             .and(path(p("/inventories/products")))
@@ -122,7 +122,7 @@ async fn products_filters_paging_and_stream_of_every_page() {
         .product_type("TOPUP")
         .page_size(2);
     let all: Vec<_> = listing.stream().try_collect().await.unwrap();
-    let ids: Vec<_> = all.iter().map(|p| p.id.as_str()).collect();
+    let ids: Vec<_> = all.iter().filter_map(|p| p.product_id.as_deref()).collect();
     assert_eq!(ids, ["PR-1-0", "PR-1-1", "PR-2-0", "PR-2-1", "PR-3-0", "PR-3-1"]);
     assert_eq!(all[0].min_amount, Some(gbp(15, 1)));
     assert_eq!(all[0].max_amount.unwrap().to_string(), "12345678901234567.89");
@@ -323,7 +323,10 @@ async fn batch_sends_the_document_example_and_refuses_over_100() {
         TransferRequest::new("TXN-002", "PRODUCT_456", "+447700900002", gbp(500, 2), "GBP"),
     ];
     let resp = milta.transfers().batch(&transfers).await.unwrap();
-    assert_eq!((resp.batch_id.as_deref(), resp.accepted, resp.rejected), (Some("BATCH-20260101-ABC"), 2, 0));
+    assert_eq!(
+        (resp.batch_id.as_deref(), resp.accepted, resp.rejected),
+        (Some("BATCH-20260101-ABC"), Some(2), Some(0))
+    );
     assert_eq!(resp.transfers[1].transfer_id, Some(TransferId::from("T-9002")));
 
     let many: Vec<_> =
@@ -403,7 +406,7 @@ async fn balance_and_pricing() {
         .mount(&server)
         .await;
     let balance = milta.account().balance().await.unwrap();
-    assert_eq!((balance.amount, balance.currency.as_deref()), (gbp(150025, 2), Some("GBP")));
+    assert_eq!((balance.amount, balance.currency.as_deref()), (Some(gbp(150025, 2)), Some("GBP")));
     let price = milta
         .account()
         .pricing(&walletkit::milta::PricingRequest::new("PRODUCT_123", gbp(1050, 2), "GBP").country("GB"))
@@ -462,6 +465,6 @@ async fn flattened_types_keep_huge_amounts_exact() {
         .mount(&server)
         .await;
     let balance = milta.account().balance().await.unwrap();
-    assert_eq!(balance.amount.to_string(), "12345678901234567.89");
+    assert_eq!(balance.amount.unwrap().to_string(), "12345678901234567.89");
     assert_eq!(balance.extra["reserved"].to_string(), "0.1");
 }

@@ -8,8 +8,8 @@ use super::client::{paths, rate_class, MiltaClient};
 use super::envelope;
 use crate::error::Result;
 use crate::money::{Decimal, Money};
-use crate::wire::{wire_object, Text};
 use crate::transport::paginate::{stream_items, PageQuery};
+use crate::wire::{wire_object, Text};
 use crate::{ItemStream, Page};
 
 /// `pageSize`, at most 100 (the document's paging).
@@ -180,6 +180,28 @@ impl<T: DeserializeOwned + Send + 'static> Listing<T> {
         envelope::page(&resp, page, self.query.size().unwrap_or(envelope::DEFAULT_PAGE_SIZE))
     }
 
+    /// Only items of this country (ISO 3166-1 alpha-2). The document says
+    /// every list endpoint accepts `country`, `currency`, `providerId` and
+    /// `productType`, so every listing offers them.
+    pub fn country(self, code: impl Into<String>) -> Self {
+        self.filter("country", code)
+    }
+
+    /// Only items in this currency (ISO 4217).
+    pub fn currency(self, code: impl Into<String>) -> Self {
+        self.filter("currency", code)
+    }
+
+    /// Only items of this provider.
+    pub fn provider_id(self, id: impl Into<String>) -> Self {
+        self.filter("providerId", id)
+    }
+
+    /// Only items of this product category, e.g. `TOPUP`.
+    pub fn product_type(self, product_type: impl Into<String>) -> Self {
+        self.filter("productType", product_type)
+    }
+
     /// Fetches one page.
     ///
     /// # Errors
@@ -196,28 +218,6 @@ impl<T: DeserializeOwned + Send + 'static> Listing<T> {
             let listing = listing.clone();
             async move { listing.fetch(page).await }
         })
-    }
-}
-
-impl Listing<Product> {
-    /// Only products in this country (ISO 3166-1 alpha-2).
-    pub fn country(self, code: impl Into<String>) -> Self {
-        self.filter("country", code)
-    }
-
-    /// Only products in this currency (ISO 4217).
-    pub fn currency(self, code: impl Into<String>) -> Self {
-        self.filter("currency", code)
-    }
-
-    /// Only products of this provider.
-    pub fn provider_id(self, id: impl Into<String>) -> Self {
-        self.filter("providerId", id)
-    }
-
-    /// Only products of this category, e.g. `TOPUP`.
-    pub fn product_type(self, product_type: impl Into<String>) -> Self {
-        self.filter("productType", product_type)
     }
 }
 

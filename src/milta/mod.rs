@@ -25,6 +25,5 @@ pub use client::{rate_class, Locale, MiltaClient, MiltaClientBuilder, DEFAULT_BA
 pub use inventories::{Brand, Category, Country, Currency, Inventories, Listing, Product, ProviderInfo};
 pub use transfers::{
     BatchEntry, BatchResponse, SubmitOutcome, Transfer, TransferId, TransferRequest, TransferStatus, Transfers,
-    UnreadableEntry,
-    CANCELLATION_WINDOW, MAX_BATCH,
+    UnreadableEntry, CANCELLATION_WINDOW, MAX_BATCH,
 };

@@ -385,6 +385,10 @@ impl Transfers<'_> {
     /// `DELETE /transfers/{id}` for a deferred transfer, refused client-side
     /// when less than five minutes remain before its `scheduledAt`.
     ///
+    /// The document says cancelling inside those five minutes is "not
+    /// guaranteed", not forbidden; this refusal trusts the local clock. To
+    /// try anyway, use [`cancel_inside_window`](Transfers::cancel_inside_window).
+    ///
     /// Returns the transfer when the server reports it.
     ///
     /// # Errors
@@ -393,7 +397,22 @@ impl Transfers<'_> {
         if let Some(at) = transfer.scheduled_at {
             check_cancellation_window(at, Utc::now())?;
         }
-        let req = Request::delete(transfer_path(&transfer.transfer_id)?).rate_class(rate_class::TRANSFER_READ);
+        self.delete(&transfer.transfer_id).await
+    }
+
+    /// `DELETE /transfers/{id}` without the client-side five-minute check:
+    /// for a transfer whose `scheduledAt` is close (or whose local clock you
+    /// do not trust). The server decides; inside the window it may refuse,
+    /// or the transfer may execute anyway, so read its status afterwards.
+    ///
+    /// # Errors
+    /// API and transport errors.
+    pub async fn cancel_inside_window(&self, id: &TransferId) -> Result<Option<Transfer>> {
+        self.delete(id).await
+    }
+
+    async fn delete(&self, id: &TransferId) -> Result<Option<Transfer>> {
+        let req = Request::delete(transfer_path(id)?).rate_class(rate_class::TRANSFER_READ);
         let resp = self.client.send_raw(req).await?;
         if resp.body.iter().all(u8::is_ascii_whitespace) {
             return Ok(None);
@@ -508,7 +527,10 @@ fn check_unique_external_ids(transfers: &[TransferRequest]) -> Result<()> {
     let mut seen = std::collections::HashSet::with_capacity(transfers.len());
     for t in transfers {
         if !seen.insert(t.external_id.as_str()) {
-            return Err(Error::InvalidRequest(format!("externalId {} appears twice; each must be unique", t.external_id)));
+            return Err(Error::InvalidRequest(format!(
+                "externalId {} appears twice; each must be unique",
+                t.external_id
+            )));
         }
     }
     Ok(())

@@ -136,8 +136,8 @@ pub(crate) fn ending(attempt: Attempt, side_effects: bool) -> Ending {
 mod tests {
     use super::*;
     use Attempt::*;
-    use StopReason::*;
     use Step::*;
+    use StopReason::*;
 
     fn status(code: u16) -> Attempt {
         Status { status: code, retry_after: None }

@@ -279,14 +279,10 @@ impl Transport {
                 }))
             }
             (_, Last::Answer { api }) => Error::from(api),
-            (_, Last::Connect(e)) => {
-                Error::Connect { provider, message: error_chain(&e), source: Some(Box::new(e)) }
+            (_, Last::Connect(e)) => Error::Connect { provider, message: error_chain(&e), source: Some(Box::new(e)) },
+            (_, Last::NoAnswer { message, source }) => {
+                Error::Network { provider, message, source: source.map(|e| Box::new(e) as crate::error::BoxError) }
             }
-            (_, Last::NoAnswer { message, source }) => Error::Network {
-                provider,
-                message,
-                source: source.map(|e| Box::new(e) as crate::error::BoxError),
-            },
         }
     }
 
@@ -327,9 +323,9 @@ impl Transport {
             Ok((status, headers, body))
         };
         match inner.options.attempt_timeout {
-            Some(t) => tokio::time::timeout(t, exchange)
-                .await
-                .unwrap_or_else(|_| Err(AttemptFailure::NoAnswer { message: format!("timed out after {t:?}"), source: None })),
+            Some(t) => tokio::time::timeout(t, exchange).await.unwrap_or_else(|_| {
+                Err(AttemptFailure::NoAnswer { message: format!("timed out after {t:?}"), source: None })
+            }),
             None => exchange.await,
         }
     }

@@ -42,8 +42,24 @@ mod tests {
 
     /// Every id a caller might pass to walk the path.
     const HOSTILE: &[&str] = &[
-        "", ".", "..", "../balance", "a/b", "a\\b", "%2e%2e", "%2E%2e", "%2f", "a%5Cb", "x?y=1", "x#frag", "a b",
-        "tab\t", "nl\n", "\u{0}", "\u{7f}", "a\u{2003}b",
+        "",
+        ".",
+        "..",
+        "../balance",
+        "a/b",
+        "a\\b",
+        "%2e%2e",
+        "%2E%2e",
+        "%2f",
+        "a%5Cb",
+        "x?y=1",
+        "x#frag",
+        "a b",
+        "tab\t",
+        "nl\n",
+        "\u{0}",
+        "\u{7f}",
+        "a\u{2003}b",
     ];
 
     #[test]

@@ -79,7 +79,6 @@ impl<'de> Visitor<'de> for Flag {
             other => Err(E::custom(format!("flag `{other}` is neither 1 nor 0"))),
         }
     }
-
 }
 
 /// An optional flag (`null` or absent is `None`).

@@ -3,6 +3,21 @@
 
 #[allow(dead_code)]
 pub const HOSTILE_IDS: &[&str] = &[
-    "", ".", "..", "../balance", "a/b", "a\\b", "%2e%2e", "%2E%2e", "%2f", "a%5Cb", "x?y=1", "x#frag", "a b", "tab\t",
-    "nl\n", "\u{0}", "\u{7f}",
+    "",
+    ".",
+    "..",
+    "../balance",
+    "a/b",
+    "a\\b",
+    "%2e%2e",
+    "%2E%2e",
+    "%2f",
+    "a%5Cb",
+    "x?y=1",
+    "x#frag",
+    "a b",
+    "tab\t",
+    "nl\n",
+    "\u{0}",
+    "\u{7f}",
 ];
