@@ -315,6 +315,19 @@ pub enum Error {
     /// The response could not be decoded.
     #[error("{0}")]
     Decode(Box<DecodeError>),
+    /// The client-side rate limit would hold the call past its deadline, so
+    /// it was not sent. Safe to try again after `wait`.
+    #[error(
+        "{provider}: not sent: the client-side rate limit of {class} would hold it {wait:?}, past the call's deadline"
+    )]
+    LocalRateLimit {
+        /// Which API the call was for.
+        provider: Provider,
+        /// The rate-limit class.
+        class: String,
+        /// How long the limiter would have held the call.
+        wait: Duration,
+    },
     /// The request was refused before sending.
     #[error("request refused before sending: {0}")]
     InvalidRequest(String),
@@ -333,6 +346,7 @@ impl Error {
             Error::OutcomeUnknown(_) => ErrorKind::OutcomeUnknown,
             Error::AcceptedUnreadable(_) => ErrorKind::AcceptedUnreadable,
             Error::Decode(_) => ErrorKind::Decode,
+            Error::LocalRateLimit { .. } => ErrorKind::RateLimited,
             Error::InvalidRequest(_) => ErrorKind::InvalidRequest,
             Error::Config(_) => ErrorKind::Config,
         }
@@ -354,15 +368,17 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Api(e) => matches!(e.kind, ErrorKind::RateLimited | ErrorKind::Unavailable | ErrorKind::ServerError),
-            Error::Connect { .. } | Error::Network { .. } => true,
+            Error::Connect { .. } | Error::Network { .. } | Error::LocalRateLimit { .. } => true,
             _ => false,
         }
     }
 
-    /// The wait the server asked for, when it sent `Retry-After`.
+    /// How long to wait before trying again: the server's `Retry-After`, or
+    /// the client-side rate limit's wait for [`Error::LocalRateLimit`].
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
             Error::Api(e) => e.retry_after,
+            Error::LocalRateLimit { wait, .. } => Some(*wait),
             _ => None,
         }
     }

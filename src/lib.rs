@@ -41,10 +41,11 @@ pub use error::{ApiError, DecodeError, Error, ErrorKind, OutcomeUnknown, Provide
 pub use rust_decimal::Decimal;
 pub use secrecy::SecretString;
 pub use transport::auth::{StaticToken, TokenSource};
+pub use transport::hook::{AttemptHook, AttemptInfo, AttemptOutcome, AttemptReport};
 pub use transport::options::TransportOptions;
 pub use transport::paginate::{ItemStream, Page};
 pub use transport::ratelimit::{Rate, RateLimits};
-pub use transport::request::Request;
+pub use transport::request::{Request, RequestPath};
 pub use transport::response::RawResponse;
 pub use transport::retry::RetryPolicy;
 pub use wire::{Extra, Timestamp};

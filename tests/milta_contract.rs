@@ -350,7 +350,7 @@ impl wiremock::Respond for BatchEcho {
             .map(|t| {
                 let id = t["externalId"].as_str().unwrap();
                 let n: u32 = id.trim_start_matches("X-").parse().unwrap();
-                if n % 10 == 0 {
+                if n.is_multiple_of(10) {
                     json!({"externalId": id, "status": "REJECTED", "message": "duplicate externalId"})
                 } else {
                     json!({"externalId": id, "status": "PENDING", "transferId": format!("T-{n}")})

@@ -536,7 +536,7 @@ fn check_unique_external_ids(transfers: &[TransferRequest]) -> Result<()> {
     Ok(())
 }
 
-fn transfer_path(id: &TransferId) -> Result<String> {
+fn transfer_path(id: &TransferId) -> Result<crate::transport::request::RequestPath> {
     crate::transport::path::with_id(paths::TRANSFER, "transfer id", id.as_str())
 }
 
@@ -583,6 +583,6 @@ mod tests {
     #[test]
     fn path_ids_cannot_escape() {
         assert!(transfer_path(&TransferId::from("../balance")).is_err());
-        assert_eq!(transfer_path(&TransferId::from("T-1")).unwrap(), "/transfers/T-1");
+        assert_eq!(transfer_path(&TransferId::from("T-1")).unwrap().path, "/transfers/T-1");
     }
 }

@@ -16,6 +16,9 @@ pub(crate) enum Attempt {
     ConnectFailed,
     /// The request went out and no full answer came back.
     NoAnswer,
+    /// A caller's HTTP client followed a redirect: the answer came from
+    /// another URL, which may have acted on the request.
+    Redirected,
 }
 
 /// Where a call stands when an attempt has failed.
@@ -76,7 +79,7 @@ pub(crate) fn next_step(
         }
         Attempt::ConnectFailed => None,
         Attempt::NoAnswer if progress.idempotent => None,
-        Attempt::NoAnswer => return Step::Stop(StopReason::NotRetryable),
+        Attempt::NoAnswer | Attempt::Redirected => return Step::Stop(StopReason::NotRetryable),
     };
     if retry_after.is_some_and(|wait| wait > policy.max_retry_after) {
         return Step::Stop(StopReason::WaitTooLong);
@@ -127,8 +130,9 @@ pub(crate) fn ending(attempt: Attempt, side_effects: bool) -> Ending {
         }
         Attempt::Status { .. } => Ending::ApiError,
         Attempt::ConnectFailed => Ending::Connect,
-        Attempt::NoAnswer if side_effects => Ending::OutcomeUnknown,
+        Attempt::NoAnswer | Attempt::Redirected if side_effects => Ending::OutcomeUnknown,
         Attempt::NoAnswer => Ending::Network,
+        Attempt::Redirected => Ending::ApiError,
     }
 }
 
@@ -181,6 +185,8 @@ mod tests {
             (3, false, ConnectFailed, Stop(RetriesExhausted)),
             (0, true, NoAnswer, Retry(S(1))),
             (0, false, NoAnswer, Stop(NotRetryable)),
+            (0, true, Redirected, Stop(NotRetryable)),
+            (0, false, Redirected, Stop(NotRetryable)),
         ];
         for (i, (done, idem, attempt, want)) in table.iter().enumerate() {
             assert_eq!(next_step(&p, progress(*done, *idem), *attempt, |c| c), *want, "row {i}: {attempt:?}");
@@ -236,6 +242,8 @@ mod tests {
             (ConnectFailed, false, Ending::Connect),
             (NoAnswer, true, Ending::OutcomeUnknown),
             (NoAnswer, false, Ending::Network),
+            (Redirected, true, Ending::OutcomeUnknown),
+            (Redirected, false, Ending::ApiError),
         ];
         for (i, (attempt, side_effects, want)) in table.iter().enumerate() {
             assert_eq!(ending(*attempt, *side_effects), *want, "row {i}: {attempt:?} side effects {side_effects}");

@@ -5,6 +5,7 @@
 
 pub(crate) mod auth;
 pub(crate) mod decide;
+pub(crate) mod hook;
 pub(crate) mod options;
 pub(crate) mod paginate;
 pub(crate) mod path;
@@ -18,7 +19,7 @@ use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::SystemTime;
 
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE, LOCATION, RETRY_AFTER};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE, LOCATION, RETRY_AFTER, USER_AGENT};
 use reqwest::Url;
 use secrecy::SecretString;
 use tokio::time::Instant;
@@ -27,6 +28,7 @@ use tracing::Instrument;
 use crate::error::{ApiError, Error, ErrorKind, OutcomeUnknown, Provider, Result};
 use auth::{Auth, Rejection};
 use decide::{Attempt, Ending, Progress, Step};
+use hook::{AttemptInfo, AttemptOutcome, AttemptReport};
 use options::TransportOptions;
 use ratelimit::RateLimiter;
 use request::Request;
@@ -55,6 +57,8 @@ pub(crate) struct Transport {
 struct Inner {
     http: reqwest::Client,
     base: Url,
+    /// `walletkit/<version>` plus the caller's suffix, built once.
+    user_agent: HeaderValue,
     provider: Provider,
     auth: Auth,
     options: TransportOptions,
@@ -77,8 +81,20 @@ impl fmt::Debug for Transport {
 /// Why an attempt produced no response to decode.
 enum AttemptFailure {
     Connect(reqwest::Error),
-    NoAnswer { message: String, source: Option<reqwest::Error> },
-    TooLarge { status: u16, limit: usize },
+    NoAnswer {
+        message: String,
+        source: Option<reqwest::Error>,
+    },
+    TooLarge {
+        status: u16,
+        limit: usize,
+    },
+    /// The caller's client followed a redirect; `to` is the final URL
+    /// without its query.
+    Redirected {
+        status: u16,
+        to: String,
+    },
 }
 
 impl AttemptFailure {
@@ -95,26 +111,42 @@ enum Last {
 }
 
 impl Transport {
-    /// Builds a transport, refusing plain HTTP to anything but loopback.
+    /// Builds a transport, refusing plain HTTP to anything but loopback and
+    /// HTTPS without a TLS feature (unless the caller brings a client).
     pub(crate) fn new(config: TransportConfig<'_>) -> Result<Self> {
         let base = Url::parse(config.base_url)
             .map_err(|e| Error::Config(format!("base URL `{}` is not a URL: {e}", config.base_url)))?;
         check_scheme(&base)?;
-        let mut http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("walletkit/", env!("CARGO_PKG_VERSION")));
-        if let Some(t) = config.options.connect_timeout {
-            http = http.connect_timeout(t);
+        let options = config.options;
+        if base.scheme() == "https"
+            && options.http_client.is_none()
+            && !cfg!(any(feature = "rustls", feature = "native-tls"))
+        {
+            return Err(Error::Config(format!(
+                "base URL `{base}` is HTTPS, but walletkit was built without TLS: enable its `rustls` (default) \
+                 or `native-tls` feature, or pass your own client with `.http_client(..)`"
+            )));
         }
-        let http = http.build().map_err(|e| Error::Config(format!("HTTP client: {e}")))?;
+        let mut agent = concat!("walletkit/", env!("CARGO_PKG_VERSION")).to_string();
+        if let Some(suffix) = &options.user_agent_suffix {
+            agent.push(' ');
+            agent.push_str(suffix);
+        }
+        let user_agent = HeaderValue::from_str(&agent)
+            .map_err(|_| Error::Config(format!("user agent suffix {:?} is not a valid header value", agent)))?;
+        let http = match &options.http_client {
+            Some(client) => client.clone(),
+            None => default_http_client(&options)?,
+        };
         Ok(Transport {
             inner: Arc::new(Inner {
                 http,
                 base,
+                user_agent,
                 provider: config.provider,
                 auth: config.auth,
-                limiter: RateLimiter::new(&config.options.rate_limits),
-                options: config.options,
+                limiter: RateLimiter::new(&options.rate_limits),
+                options,
                 budget: RetryBudget::new(),
                 decode_error: config.decode_error,
             }),
@@ -123,13 +155,22 @@ impl Transport {
 
     /// Sends `req`, retrying as the policy allows, and returns the 2xx response.
     ///
-    /// The future is `Send + Sync` whatever the HTTP stack's futures are.
+    /// One span per call, named and fielded after OpenTelemetry's HTTP client
+    /// conventions (the route template, never raw ids; never credentials or
+    /// bodies). The future is `Send + Sync` whatever the HTTP stack's futures are.
     pub(crate) async fn send(&self, req: Request) -> Result<RawResponse> {
+        let base = &self.inner.base;
         let span = tracing::info_span!(
             "walletkit.request",
-            provider = %self.inner.provider,
-            method = %req.method,
-            path = %req.path,
+            otel.kind = "client",
+            "walletkit.provider" = %self.inner.provider,
+            "http.request.method" = %req.method,
+            "url.template" = req.route(),
+            "server.address" = base.host_str().unwrap_or_default(),
+            "server.port" = base.port_or_known_default(),
+            "http.response.status_code" = tracing::field::Empty,
+            "http.request.resend_count" = tracing::field::Empty,
+            "walletkit.outcome" = tracing::field::Empty,
         );
         sync_wrapper::SyncFuture::new(Box::pin(self.execute(req).instrument(span))).await
     }
@@ -149,6 +190,7 @@ impl Transport {
         let mut http_req = reqwest::Request::new(req.method.clone(), url.clone());
         let headers = http_req.headers_mut();
         headers.insert(reqwest::header::ACCEPT, HeaderValue::from_static("application/json"));
+        headers.insert(USER_AGENT, self.inner.user_agent.clone());
         for (name, value) in &req.headers {
             headers.insert(header_name(name)?, header_value(value)?);
         }
@@ -164,29 +206,67 @@ impl Transport {
     }
 
     /// The send loop: each attempt's result goes through the pure decisions
-    /// in [`decide`]; this only carries them out.
+    /// in [`decide`]; this only carries them out, and reports each attempt
+    /// to the trace and the caller's hook.
     async fn execute(&self, req: Request) -> Result<RawResponse> {
         let inner = &*self.inner;
+        let span = tracing::Span::current();
         let policy = req.retry.unwrap_or(inner.options.retry);
         let idempotent = req.is_idempotent();
         let side_effects = may_have_side_effects(&req);
         let url = self.url_for(&req);
         let started = Instant::now();
+        let deadline_at = policy.deadline.map(|d| started + d);
+        let method = req.method.as_str();
         let mut retries_done = 0u32;
+        let mut attempts = 0u32;
         let mut recovered = false;
 
         loop {
-            inner.limiter.acquire(req.rate_class).await;
+            match inner.limiter.acquire(req.rate_class, deadline_at).await {
+                Ok(waited) if !waited.is_zero() => {
+                    let wait_ms = u64::try_from(waited.as_millis()).unwrap_or(u64::MAX);
+                    tracing::debug!(class = req.rate_class, wait_ms, "waited for the client-side rate limit");
+                }
+                Ok(_) => {}
+                Err(wait) => {
+                    span.record("walletkit.outcome", "local_rate_limit");
+                    tracing::debug!(
+                        class = req.rate_class,
+                        wait_ms = wait.as_millis() as u64,
+                        "rate limit wait passes the deadline"
+                    );
+                    return Err(Error::LocalRateLimit {
+                        provider: inner.provider,
+                        class: req.rate_class.unwrap_or_default().to_string(),
+                        wait,
+                    });
+                }
+            }
+            attempts += 1;
+            let info = AttemptInfo { provider: inner.provider, method, route: req.route(), attempt: attempts };
+            if let Some(hook) = &inner.options.hook {
+                hook.0.on_start(&info);
+            }
+            let report = |status: Option<u16>, latency, outcome| {
+                if let Some(hook) = &inner.options.hook {
+                    hook.0.on_end(&AttemptReport { info, status, latency, outcome });
+                }
+            };
             let mut http_req = self.build_attempt(&req, &url)?;
             let token_used = inner.auth.apply(&mut http_req).await?;
             let attempt_started = Instant::now();
-            let result = self.attempt(http_req).await;
-            let latency_ms = u64::try_from(attempt_started.elapsed().as_millis()).unwrap_or(u64::MAX);
-            let number = retries_done + 1;
+            let result = self.attempt(http_req, &url).await;
+            let latency = attempt_started.elapsed();
+            let latency_ms = u64::try_from(latency.as_millis()).unwrap_or(u64::MAX);
 
             let (attempt, last) = match result {
                 Ok((status, headers, body)) if (200..300).contains(&status) => {
-                    tracing::debug!(attempt = number, status, latency_ms, "response");
+                    tracing::debug!(attempt = attempts, status, latency_ms, "response");
+                    report(Some(status), latency, AttemptOutcome::Success);
+                    span.record("http.response.status_code", status);
+                    span.record("http.request.resend_count", attempts - 1);
+                    span.record("walletkit.outcome", "success");
                     inner.budget.deposit();
                     let accepted = match decide::ending(Attempt::Status { status, retry_after: None }, side_effects) {
                         Ending::Success { side_effects: true } => Some(Box::new(self.sent(&req))),
@@ -195,28 +275,41 @@ impl Transport {
                     return Ok(RawResponse { provider: inner.provider, status, headers, body, accepted });
                 }
                 Ok((status, headers, body)) => {
-                    tracing::debug!(attempt = number, status, latency_ms, "error response");
+                    tracing::debug!(attempt = attempts, status, latency_ms, "error response");
                     let api = self.api_error(status, &headers, &body);
                     if !recovered {
                         let rejection =
                             Rejection { status, kind: api.kind, headers: &headers, token_used: token_used.as_ref() };
                         if inner.auth.recover(&rejection).await {
                             recovered = true;
-                            tracing::debug!(attempt = number, status, "credentials renewed; sending again");
+                            report(Some(status), latency, AttemptOutcome::Retry);
+                            tracing::debug!(attempt = attempts, status, "credentials renewed; sending again");
                             continue;
                         }
                     }
+                    span.record("http.response.status_code", status);
                     (Attempt::Status { status, retry_after: api.retry_after }, Last::Answer { api })
                 }
                 Err(AttemptFailure::Connect(e)) => {
-                    tracing::debug!(attempt = number, latency_ms, error = %error_chain(&e), "connect failed");
+                    tracing::debug!(attempt = attempts, latency_ms, error = %error_chain(&e), "connect failed");
                     (Attempt::ConnectFailed, Last::Connect(e))
                 }
                 Err(AttemptFailure::NoAnswer { message, source }) => {
-                    tracing::debug!(attempt = number, latency_ms, %message, "no answer");
+                    tracing::debug!(attempt = attempts, latency_ms, %message, "no answer");
                     (Attempt::NoAnswer, Last::NoAnswer { message, source })
                 }
+                Err(AttemptFailure::Redirected { status, to }) => {
+                    tracing::debug!(attempt = attempts, status, latency_ms, %to, "answer came from another URL");
+                    let mut api = ApiError::new(inner.provider, status, ErrorKind::Redirect, "");
+                    api.message = format!(
+                        "the HTTP client followed a redirect to {to}; walletkit never follows redirects \
+                         (credentials would be forwarded): build your client with redirect::Policy::none()"
+                    );
+                    (Attempt::Redirected, Last::Answer { api })
+                }
                 Err(AttemptFailure::TooLarge { status, limit }) => {
+                    report(Some(status), latency, AttemptOutcome::Failed);
+                    span.record("walletkit.outcome", "too_large");
                     let resp = RawResponse {
                         provider: inner.provider,
                         status,
@@ -228,6 +321,10 @@ impl Transport {
                 }
             };
 
+            let status = match attempt {
+                Attempt::Status { status, .. } => Some(status),
+                _ => None,
+            };
             let progress = Progress {
                 retries_done,
                 elapsed: started.elapsed(),
@@ -236,14 +333,19 @@ impl Transport {
             };
             match decide::next_step(&policy, progress, attempt, retry::jitter) {
                 Step::Retry(delay) if inner.budget.withdraw(attempt) => {
+                    report(status, latency, AttemptOutcome::Retry);
                     let delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
-                    tracing::debug!(attempt = number, delay_ms, "retrying");
+                    tracing::debug!(attempt = attempts, "retry.delay_ms" = delay_ms, "retrying");
                     tokio::time::sleep(delay).await;
                     retries_done += 1;
                 }
                 step => {
-                    tracing::debug!(attempt = number, ?step, "stopping");
-                    return Err(self.ending_error(&req, decide::ending(attempt, side_effects), last));
+                    report(status, latency, AttemptOutcome::Failed);
+                    let ending = decide::ending(attempt, side_effects);
+                    span.record("http.request.resend_count", attempts - 1);
+                    span.record("walletkit.outcome", ending_name(ending));
+                    tracing::debug!(attempt = attempts, ?step, "stopping");
+                    return Err(self.ending_error(&req, ending, last));
                 }
             }
         }
@@ -297,7 +399,7 @@ impl Transport {
     }
 
     /// One attempt: send, then read the whole body under the cap and timeout.
-    async fn attempt(&self, req: reqwest::Request) -> Result<(u16, HeaderMap, Vec<u8>), AttemptFailure> {
+    async fn attempt(&self, req: reqwest::Request, url: &Url) -> Result<(u16, HeaderMap, Vec<u8>), AttemptFailure> {
         let inner = &*self.inner;
         let exchange = async {
             let mut resp = inner.http.execute(req).await.map_err(|e| {
@@ -308,6 +410,11 @@ impl Transport {
                 }
             })?;
             let status = resp.status().as_u16();
+            if resp.url() != url {
+                let to = resp.url();
+                let to = format!("{}://{}{}", to.scheme(), to.host_str().unwrap_or_default(), to.path());
+                return Err(AttemptFailure::Redirected { status, to });
+            }
             let limit = inner.options.max_body_bytes;
             if resp.content_length().is_some_and(|n| n > limit as u64) {
                 return Err(AttemptFailure::TooLarge { status, limit });
@@ -345,6 +452,30 @@ impl Transport {
         }
         api
     }
+}
+
+/// The outcome recorded on a call's span.
+fn ending_name(ending: Ending) -> &'static str {
+    match ending {
+        Ending::Success { .. } => "success",
+        Ending::ApiError => "api_error",
+        Ending::Connect => "connect_error",
+        Ending::Network => "network_error",
+        Ending::OutcomeUnknown => "outcome_unknown",
+    }
+}
+
+/// walletkit's own client: no redirects, the connect timeout, the chosen TLS.
+fn default_http_client(options: &TransportOptions) -> Result<reqwest::Client> {
+    let mut http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none());
+    #[cfg(all(feature = "native-tls", not(feature = "rustls")))]
+    {
+        http = http.tls_backend_native();
+    }
+    if let Some(t) = options.connect_timeout {
+        http = http.connect_timeout(t);
+    }
+    http.build().map_err(|e| Error::Config(format!("HTTP client: {e}")))
 }
 
 /// Whether the server may have changed something even though the call failed:
@@ -407,6 +538,34 @@ pub(crate) fn secret(value: impl Into<String>) -> SecretString {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn config(base_url: &str) -> TransportConfig<'_> {
+        TransportConfig {
+            provider: Provider::Milta,
+            base_url,
+            auth: Auth::None,
+            options: TransportOptions::default(),
+            decode_error: |p, s, _, _| ApiError::new(p, s, ErrorKind::Other, ""),
+        }
+    }
+
+    /// Runs in CI with `--no-default-features`: HTTPS needs a TLS feature.
+    #[cfg(not(any(feature = "rustls", feature = "native-tls")))]
+    #[test]
+    fn tls_missing_makes_https_a_config_error_naming_the_features() {
+        let err = Transport::new(config("https://api.example.com")).unwrap_err();
+        assert!(matches!(err, Error::Config(ref m) if m.contains("rustls") && m.contains("native-tls")), "{err}");
+        assert!(Transport::new(config("http://127.0.0.1:9")).is_ok(), "loopback HTTP needs no TLS");
+        let mut with_client = config("https://api.example.com");
+        with_client.options.http_client = Some(reqwest::Client::new());
+        assert!(Transport::new(with_client).is_ok(), "a caller's client brings its own TLS");
+    }
+
+    #[cfg(any(feature = "rustls", feature = "native-tls"))]
+    #[test]
+    fn tls_present_makes_https_clients() {
+        assert!(Transport::new(config("https://api.example.com")).is_ok());
+    }
 
     #[test]
     fn plain_http_only_to_loopback() {

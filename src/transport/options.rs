@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use super::hook::Hook;
 use super::ratelimit::RateLimits;
 use super::retry::RetryPolicy;
 
@@ -14,6 +15,9 @@ pub struct TransportOptions {
     pub(crate) attempt_timeout: Option<Duration>,
     pub(crate) max_body_bytes: usize,
     pub(crate) rate_limits: RateLimits,
+    pub(crate) http_client: Option<reqwest::Client>,
+    pub(crate) user_agent_suffix: Option<String>,
+    pub(crate) hook: Option<Hook>,
 }
 
 impl Default for TransportOptions {
@@ -24,6 +28,9 @@ impl Default for TransportOptions {
             attempt_timeout: Some(Duration::from_secs(30)),
             max_body_bytes: 8 * 1024 * 1024,
             rate_limits: RateLimits::default(),
+            http_client: None,
+            user_agent_suffix: None,
+            hook: None,
         }
     }
 }
@@ -68,6 +75,36 @@ macro_rules! transport_builder_setters {
         /// Turns client-side rate limiting on or off.
         pub fn rate_limits_enabled(mut self, enabled: bool) -> Self {
             self.options.rate_limits.enabled = enabled;
+            self
+        }
+
+        /// Sends through your own `reqwest::Client` (proxies, custom roots,
+        /// pool settings; one client may serve several walletkit clients).
+        ///
+        /// walletkit's safety rules need it to **not follow redirects**
+        /// (`reqwest::redirect::Policy::none()`): a followed redirect would
+        /// forward credential headers such as `X-Sig` to another host, so an
+        /// answer from any URL but the one requested is refused as an error
+        /// (and, for a request with side effects, reported as outcome
+        /// unknown). It should not retry by itself either (walletkit's
+        /// retries are the idempotency-safe ones). `connect_timeout` is then
+        /// yours to set on it; the attempt timeout, body cap, rate limits and
+        /// retries still apply.
+        pub fn http_client(mut self, client: reqwest::Client) -> Self {
+            self.options.http_client = Some(client);
+            self
+        }
+
+        /// Appended to the `User-Agent` (`walletkit/0.1.0 your-app/2.3`).
+        pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
+            self.options.user_agent_suffix = Some(suffix.into());
+            self
+        }
+
+        /// Calls `hook` around every attempt (method, route, attempt number;
+        /// then status, latency and outcome), for metrics.
+        pub fn attempt_hook(mut self, hook: impl $crate::AttemptHook + 'static) -> Self {
+            self.options.hook = Some($crate::transport::hook::Hook(std::sync::Arc::new(hook)));
             self
         }
 

@@ -1,14 +1,16 @@
 //! Caller-supplied path segments (ids), validated once for every provider:
 //! an id must name one resource, never walk to another path.
 
+use super::request::RequestPath;
 use crate::error::{Error, Result};
 
-/// `template` with `{id}` replaced by `id`, after [`segment`] accepts it.
+/// `template` with `{id}` replaced by `id`, after [`segment`] accepts it;
+/// the template is kept as the route for traces and metrics.
 ///
 /// # Errors
 /// [`Error::InvalidRequest`], naming `what`, for an id [`segment`] refuses.
-pub(crate) fn with_id(template: &str, what: &str, id: &str) -> Result<String> {
-    Ok(template.replace("{id}", segment(what, id)?))
+pub(crate) fn with_id(template: &'static str, what: &str, id: &str) -> Result<RequestPath> {
+    Ok(RequestPath::with_route(template.replace("{id}", segment(what, id)?), template))
 }
 
 /// Accepts `id` as one path segment, or refuses it with
@@ -70,6 +72,7 @@ mod tests {
         for id in ["T-9001", "101", "abc_DEF.1", "e%41", "ünïcode"] {
             assert_eq!(segment("id", id).unwrap(), id);
         }
-        assert_eq!(with_id("/transfers/{id}", "transfer id", "T-1").unwrap(), "/transfers/T-1");
+        let path = with_id("/transfers/{id}", "transfer id", "T-1").unwrap();
+        assert_eq!((path.path.as_str(), path.route), ("/transfers/T-1", Some("/transfers/{id}")));
     }
 }

@@ -77,7 +77,7 @@ struct Window {
 
 impl Window {
     /// Reserves the earliest start time that keeps every window within the rate.
-    fn reserve(&self, now: Instant) -> Instant {
+    fn reserve(&self, now: Instant, latest: Option<Instant>) -> Result<Instant, Instant> {
         let max = self.rate.max.max(1) as usize;
         let mut granted = match self.granted.lock() {
             Ok(g) => g,
@@ -92,11 +92,14 @@ impl Window {
             let free = oldest.checked_add(self.rate.per).unwrap_or_else(|| now + FAR_FUTURE);
             now.max(free)
         };
+        if latest.is_some_and(|latest| slot > latest) {
+            return Err(slot);
+        }
         granted.push_back(slot);
         while granted.len() > max {
             granted.pop_front();
         }
-        slot
+        Ok(slot)
     }
 }
 
@@ -120,13 +123,21 @@ impl RateLimiter {
         RateLimiter { windows: Arc::new(windows) }
     }
 
-    /// Waits until a request of `class` may start.
-    pub(crate) async fn acquire(&self, class: Option<&str>) {
+    /// Waits until a request of `class` may start and returns how long it
+    /// waited. When that would be after `latest` (the call's deadline), it
+    /// reserves nothing and returns the wait that would have been needed.
+    pub(crate) async fn acquire(&self, class: Option<&str>, latest: Option<Instant>) -> Result<Duration, Duration> {
         let Some(window) = class.and_then(|c| self.windows.get(c)) else {
-            return;
+            return Ok(Duration::ZERO);
         };
-        let slot = window.reserve(Instant::now());
-        tokio::time::sleep_until(slot).await;
+        let now = Instant::now();
+        match window.reserve(now, latest) {
+            Ok(slot) => {
+                tokio::time::sleep_until(slot).await;
+                Ok(slot - now)
+            }
+            Err(slot) => Err(slot - now),
+        }
     }
 }
 
@@ -143,7 +154,7 @@ mod tests {
         for _ in 0..200 {
             let l = limiter.clone();
             tasks.push(tokio::spawn(async move {
-                l.acquire(Some("c")).await;
+                l.acquire(Some("c"), None).await.unwrap();
                 Instant::now()
             }));
         }
@@ -167,15 +178,28 @@ mod tests {
         let limiter = RateLimiter::new(&limits);
         let start = Instant::now();
         for _ in 0..5 {
-            limiter.acquire(Some("other")).await;
-            limiter.acquire(None).await;
+            limiter.acquire(Some("other"), None).await.unwrap();
+            limiter.acquire(None, None).await.unwrap();
         }
         assert_eq!(Instant::now(), start);
         limits.enabled = false;
         let off = RateLimiter::new(&limits);
         for _ in 0..5 {
-            off.acquire(Some("c")).await;
+            off.acquire(Some("c"), None).await.unwrap();
         }
         assert_eq!(Instant::now(), start);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_wait_past_the_deadline_reserves_nothing() {
+        let limiter = RateLimiter::new(&RateLimits::new(&[("c", Rate::new(1, Duration::from_secs(60)))]));
+        let start = Instant::now();
+        assert_eq!(limiter.acquire(Some("c"), Some(start)).await, Ok(Duration::ZERO));
+        let soon = Some(start + Duration::from_secs(10));
+        assert_eq!(limiter.acquire(Some("c"), soon).await, Err(Duration::from_secs(60)));
+        assert_eq!(Instant::now(), start, "nothing slept");
+        // The refused call took no slot: the next one gets the first free one.
+        let later = Some(start + Duration::from_secs(61));
+        assert_eq!(limiter.acquire(Some("c"), later).await, Ok(Duration::from_secs(60)));
     }
 }

@@ -16,6 +16,9 @@ use crate::error::{Error, Result};
 pub struct Request {
     pub(crate) method: Method,
     pub(crate) path: String,
+    /// The route template (`/transfers/{id}`), for traces and metrics that
+    /// must not carry raw ids; `None` when the path has no id in it.
+    pub(crate) route: Option<&'static str>,
     pub(crate) query: Vec<(String, String)>,
     pub(crate) headers: Vec<(String, String)>,
     pub(crate) body: Option<Bytes>,
@@ -42,12 +45,48 @@ impl std::fmt::Debug for Request {
     }
 }
 
+/// A request path, and the route template it was made from when it holds an
+/// id (`/transfers/T-1` from `/transfers/{id}`). Plain strings convert into it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestPath {
+    pub(crate) path: String,
+    pub(crate) route: Option<&'static str>,
+}
+
+impl RequestPath {
+    /// `path`, made from the route template `route` (used in traces and
+    /// metrics instead of the raw path).
+    pub fn with_route(path: impl Into<String>, route: &'static str) -> Self {
+        RequestPath { path: path.into(), route: Some(route) }
+    }
+}
+
+impl From<String> for RequestPath {
+    fn from(path: String) -> Self {
+        RequestPath { path, route: None }
+    }
+}
+
+impl From<&str> for RequestPath {
+    fn from(path: &str) -> Self {
+        RequestPath { path: path.to_string(), route: None }
+    }
+}
+
+impl From<&String> for RequestPath {
+    fn from(path: &String) -> Self {
+        RequestPath { path: path.clone(), route: None }
+    }
+}
+
 impl Request {
     /// A request with `method` to `path`, relative to the client's base URL.
-    pub fn new(method: Method, path: impl Into<String>) -> Self {
+    pub fn new(method: Method, path: impl Into<RequestPath>) -> Self {
+        let RequestPath { path, route } = path.into();
         Request {
             method,
-            path: path.into(),
+            path,
+            route,
             query: Vec::new(),
             headers: Vec::new(),
             body: None,
@@ -60,17 +99,17 @@ impl Request {
     }
 
     /// A `GET` request.
-    pub fn get(path: impl Into<String>) -> Self {
+    pub fn get(path: impl Into<RequestPath>) -> Self {
         Self::new(Method::GET, path)
     }
 
     /// A `POST` request.
-    pub fn post(path: impl Into<String>) -> Self {
+    pub fn post(path: impl Into<RequestPath>) -> Self {
         Self::new(Method::POST, path)
     }
 
     /// A `DELETE` request.
-    pub fn delete(path: impl Into<String>) -> Self {
+    pub fn delete(path: impl Into<RequestPath>) -> Self {
         Self::new(Method::DELETE, path)
     }
 
@@ -150,6 +189,12 @@ impl Request {
     /// The idempotency key this request carries, if any.
     pub fn idempotency_key_value(&self) -> Option<&str> {
         self.idempotency_key.as_ref().map(|(_, k)| k.as_str())
+    }
+
+    /// The route template for traces and metrics: the template an id was
+    /// put into, or the path itself.
+    pub fn route(&self) -> &str {
+        self.route.unwrap_or(&self.path)
     }
 
     /// The request body exactly as it will be sent.

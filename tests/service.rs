@@ -1,0 +1,261 @@
+//! walletkit inside someone else's service: your own HTTP client and user
+//! agent, a hook per attempt, redirects from a caller's client refused,
+//! rate-limit waits bounded by the deadline, transport errors that keep
+//! their source, and traces named after OpenTelemetry's HTTP conventions.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::json;
+use walletkit::milta::{MiltaClient, TransferId, TransferRequest};
+use walletkit::wallets::WalletsClient;
+use walletkit::{AttemptHook, AttemptOutcome, AttemptReport, Decimal, Error, ErrorKind, Rate, RetryPolicy};
+use wiremock::matchers::{header, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const BASE: &str = "/api/v1/partner";
+
+fn milta(server: &MockServer) -> walletkit::milta::MiltaClientBuilder {
+    MiltaClient::builder()
+        .base_url(format!("{}{BASE}", server.uri()))
+        .credentials("key-id", "key-secret")
+        .retry_policy(RetryPolicy::default().base_delay(Duration::from_millis(1)))
+}
+
+fn ok(data: serde_json::Value) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(json!({ "status": "success", "data": data }))
+}
+
+fn transfer() -> TransferRequest {
+    TransferRequest::new("TXN-1", "PRODUCT_123", "+447700900001", Decimal::TEN, "GBP")
+}
+
+#[tokio::test]
+async fn one_caller_client_serves_several_walletkit_clients_with_a_user_agent_suffix() {
+    let server = MockServer::start().await;
+    let mut defaults = reqwest::header::HeaderMap::new();
+    defaults.insert("x-from-caller-client", reqwest::header::HeaderValue::from_static("1"));
+    let shared = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .default_headers(defaults)
+        .build()
+        .unwrap();
+    let agent = concat!("walletkit/", env!("CARGO_PKG_VERSION"), " acme-payouts/2.3");
+    Mock::given(method("GET"))
+        .and(path(format!("{BASE}/balance")))
+        .and(header("x-from-caller-client", "1"))
+        .and(header("user-agent", agent))
+        .respond_with(ok(json!({"balance": 1})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/wallets/101"))
+        .and(header("x-from-caller-client", "1"))
+        .and(header("user-agent", agent))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"id": 101, "currency_id": 1, "amount": 5, "type": "PREPAID"})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let m = milta(&server).http_client(shared.clone()).user_agent_suffix("acme-payouts/2.3").build().unwrap();
+    let w = WalletsClient::builder()
+        .base_url(server.uri())
+        .token("t")
+        .http_client(shared)
+        .user_agent_suffix("acme-payouts/2.3")
+        .build()
+        .unwrap();
+    m.account().balance().await.unwrap();
+    w.wallets().get(walletkit::wallets::WalletId::from(101u64)).await.unwrap();
+}
+
+#[tokio::test]
+async fn an_invalid_user_agent_suffix_is_a_config_error() {
+    let server = MockServer::start().await;
+    let err = milta(&server).user_agent_suffix("bad\nsuffix").build().unwrap_err();
+    assert!(matches!(err, Error::Config(_)), "{err}");
+}
+
+#[tokio::test]
+async fn a_redirect_followed_by_a_caller_client_is_refused_and_a_redirected_post_is_outcome_unknown() {
+    let server = MockServer::start().await;
+    let elsewhere = MockServer::start().await;
+    for (verb, route, status) in [("GET", "/balance", 302), ("POST", "/transfers", 307)] {
+        Mock::given(method(verb))
+            .and(path(format!("{BASE}{route}")))
+            .respond_with(
+                ResponseTemplate::new(status).insert_header("location", format!("{}/landed", elsewhere.uri())),
+            )
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    Mock::given(path("/landed")).respond_with(ok(json!({"balance": 1}))).mount(&elsewhere).await;
+    let following = reqwest::Client::builder().build().unwrap(); // follows redirects: a caller's mistake
+    let m = milta(&server).http_client(following).build().unwrap();
+
+    let err = m.account().balance().await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Redirect, "{err}");
+    assert!(err.to_string().contains("redirect::Policy::none()"), "{err}");
+    let err = m.transfers().create_with_key(&transfer(), "key-1").await.unwrap_err();
+    let unknown = err.as_outcome_unknown().unwrap_or_else(|| panic!("{err:?}"));
+    assert_eq!(unknown.idempotency_key.as_deref(), Some("key-1"));
+    assert_eq!(elsewhere.received_requests().await.unwrap().len(), 2, "both were forwarded by the caller's client");
+}
+
+#[derive(Default)]
+struct Recorder(Mutex<Vec<String>>);
+
+impl AttemptHook for Recorder {
+    fn on_start(&self, a: &walletkit::AttemptInfo<'_>) {
+        self.0.lock().unwrap().push(format!("start {} {} #{}", a.method, a.route, a.attempt));
+    }
+    fn on_end(&self, r: &AttemptReport<'_>) {
+        let outcome = match r.outcome {
+            AttemptOutcome::Success => "success",
+            AttemptOutcome::Retry => "retry",
+            AttemptOutcome::Failed => "failed",
+            _ => "other",
+        };
+        self.0.lock().unwrap().push(format!("end #{} {:?} {outcome}", r.info.attempt, r.status));
+    }
+}
+
+struct Shared(Arc<Recorder>);
+
+impl AttemptHook for Shared {
+    fn on_start(&self, a: &walletkit::AttemptInfo<'_>) {
+        self.0.on_start(a)
+    }
+    fn on_end(&self, r: &AttemptReport<'_>) {
+        self.0.on_end(r)
+    }
+}
+
+#[tokio::test]
+async fn the_attempt_hook_sees_every_attempt_with_the_route_template() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(format!("{BASE}/transfers/T-77")))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("{BASE}/transfers/T-77")))
+        .respond_with(ok(json!({"transferId": "T-77", "status": "PENDING"})))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("{BASE}/transfers/T-78")))
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"status": "error", "message": "no"})))
+        .mount(&server)
+        .await;
+    let recorder = Arc::new(Recorder::default());
+    let m = milta(&server).attempt_hook(Shared(recorder.clone())).build().unwrap();
+    m.transfers().get(&TransferId::from("T-77")).await.unwrap();
+    m.transfers().get(&TransferId::from("T-78")).await.unwrap_err();
+    let seen = recorder.0.lock().unwrap().clone();
+    assert_eq!(
+        seen,
+        [
+            "start GET /transfers/{id} #1",
+            "end #1 Some(503) retry",
+            "start GET /transfers/{id} #2",
+            "end #2 Some(200) success",
+            "start GET /transfers/{id} #1",
+            "end #1 Some(404) failed",
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_rate_limit_wait_past_the_deadline_is_not_sent_and_says_how_long() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ok(json!({"balance": 1}))).expect(1).mount(&server).await;
+    let m = milta(&server)
+        .rate_limit(walletkit::milta::rate_class::BALANCE, Some(Rate::new(1, Duration::from_secs(60))))
+        .retry_policy(RetryPolicy::default().deadline(Some(Duration::from_secs(5))))
+        .build()
+        .unwrap();
+    m.account().balance().await.unwrap();
+    let started = std::time::Instant::now();
+    let err = m.account().balance().await.unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(5), "it did not wait for a slot it could not use");
+    assert!(matches!(err, Error::LocalRateLimit { .. }), "{err:?}");
+    assert_eq!(err.kind(), ErrorKind::RateLimited);
+    assert!(err.is_retryable());
+    assert!(err.retry_after().is_some_and(|w| w > Duration::from_secs(50)), "{err:?}");
+}
+
+#[tokio::test]
+async fn connect_failures_keep_their_source_error() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    let m = MiltaClient::builder()
+        .base_url(format!("http://127.0.0.1:{port}{BASE}"))
+        .credentials("k", "s")
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let err = m.account().balance().await.unwrap_err();
+    assert!(matches!(err, Error::Connect { .. }), "{err:?}");
+    let source = std::error::Error::source(&err).expect("the reqwest error is kept");
+    assert!(source.downcast_ref::<reqwest::Error>().is_some_and(|e| e.is_connect()), "{source:?}");
+}
+
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn traces_name_the_route_not_the_id_and_warn_on_unknown_outcomes() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::DEBUG)
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ok(json!({"transferId": "T-SECRETISH-9", "status": "PENDING"})))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(502)).mount(&server).await;
+    let m = milta(&server).build().unwrap();
+    m.transfers().get(&TransferId::from("T-SECRETISH-9")).await.unwrap();
+    m.transfers().create_with_key(&transfer(), "key-9").await.unwrap_err();
+
+    let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let ours: Vec<&str> = text.lines().filter(|l| l.contains("walletkit")).collect();
+    let ours = ours.join("\n");
+    for field in [
+        "http.request.method=GET",
+        "url.template=\"/transfers/{id}\"",
+        "server.address=\"127.0.0.1\"",
+        "walletkit.provider=milta",
+    ] {
+        assert!(ours.contains(field), "missing {field} in:\n{ours}");
+    }
+    assert!(!ours.contains("T-SECRETISH-9"), "a raw id leaked into the span:\n{ours}");
+    let warn = ours.lines().find(|l| l.contains("WARN")).unwrap_or_else(|| panic!("no warning in:\n{ours}"));
+    assert!(warn.contains("outcome unknown") && warn.contains("TXN-1") && warn.contains("key-9"), "{warn}");
+}
