@@ -14,6 +14,7 @@ use std::time::Instant;
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    tours::init_tracing();
     let started = Instant::now();
     let mut connections = tours::Connections::default();
     let result = async {

@@ -12,6 +12,7 @@ use std::process::ExitCode;
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    tours::init_tracing();
     let mut connections = tours::Connections::default();
     let result = async {
         let client = connections.waas().await?;

@@ -97,6 +97,21 @@ fn any_set(names: &[&str]) -> bool {
     names.iter().any(|name| std::env::var(name).is_ok_and(|v| !v.trim().is_empty()))
 }
 
+/// Prints walletkit's traces as the `RUST_LOG` variable asks, for example
+/// `RUST_LOG=walletkit=debug`: one span per call, one event per attempt.
+/// (An application installs its own subscriber; walletkit never does.)
+pub fn init_tracing() {
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+
+    let Some(targets) = std::env::var("RUST_LOG").ok().and_then(|v| v.parse::<tracing_subscriber::filter::Targets>().ok())
+    else {
+        return;
+    };
+    let layer = tracing_subscriber::fmt::layer().with_target(false).with_writer(std::io::stderr);
+    let _ = tracing_subscriber::registry().with(layer).with(targets).try_init();
+}
+
 /// Prints how `example` ended and turns it into the process's exit code.
 pub fn exit(example: &str, result: Result<(), BoxError>) -> ExitCode {
     match result {
