@@ -20,6 +20,49 @@
 //! - **Polite by default.** Retries with backoff, `Retry-After`, a retry
 //!   budget, client-side rate limits, timeouts, a response size cap, and no
 //!   redirects (which would forward credential headers to another host).
+//! - **A good citizen.** No global state: no process-wide serde_json
+//!   features, no subscriber, no environment read outside `from_env`. Bring
+//!   your own `reqwest::Client`, add a user-agent suffix, hook every attempt
+//!   for metrics, and follow calls in `tracing` spans named after
+//!   OpenTelemetry's HTTP conventions.
+//!
+//! # A complete program
+//!
+//! ```no_run
+//! use walletkit::milta::{MiltaClient, TransferRequest};
+//! use walletkit::{Decimal, Error, ErrorKind};
+//!
+//! #[tokio::main]
+//! async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     // One client per provider, built once and shared by cheap clones.
+//!     let milta = MiltaClient::from_env()?; // MILTA_API_KEY_ID, MILTA_API_KEY_SECRET
+//!
+//!     let balance = milta.account().balance().await?;
+//!     println!("balance: {:?} {:?}", balance.amount, balance.currency);
+//!
+//!     let transfer = TransferRequest::new("TXN-001", "PRODUCT_123", "+447700900001", Decimal::new(1000, 2), "GBP");
+//!     match milta.transfers().create(&transfer).await {
+//!         Ok(created) => println!("{} is {}", created.transfer_id, created.status),
+//!         // The server may have acted: find out before sending again.
+//!         Err(Error::OutcomeUnknown(unknown)) => eprintln!("reconcile by {:?}", unknown.reference),
+//!         Err(Error::AcceptedUnreadable(accepted)) => eprintln!("accepted, reconcile by {:?}", accepted.reference),
+//!         Err(e) if e.kind() == ErrorKind::InsufficientFunds => eprintln!("top up first: {e}"),
+//!         Err(e) if e.is_retryable() => eprintln!("try again after {:?}: {e}", e.retry_after()),
+//!         Err(e) => return Err(e.into()),
+//!     }
+//!     Ok(())
+//! }
+//! ```
+//!
+//! Every provider has a sandbox in `walletkit-sandbox` (stateful fakes on
+//! loopback) and wiremock helpers behind the `test-util` feature.
+//!
+//! # Features
+//!
+//! - `rustls` (default): TLS through rustls. `native-tls`: the platform's TLS.
+//!   With neither, building a client for an `https` URL is a
+//!   [`Error::Config`] unless you pass your own client.
+//! - `test-util`: matchers, fixture responders and constructors for your tests.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 

@@ -2,17 +2,31 @@
 //! check each provider's auth on a received request, and responders built
 //! from the documents' examples.
 //!
-//! ```no_run
-//! # async fn t() {
+//! ```
+//! use walletkit::milta::MiltaClient;
 //! use walletkit::test_util::{basic_auth, fixtures};
-//! use wiremock::{matchers::path, Mock, MockServer};
+//! use wiremock::matchers::{method, path};
+//! use wiremock::{Mock, MockServer};
 //!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() {
 //! let server = MockServer::start().await;
-//! Mock::given(path("/api/v1/partner/inventories/countries"))
+//! Mock::given(method("GET"))
+//!     .and(path("/api/v1/partner/inventories/countries"))
 //!     .and(basic_auth("key-id", "key-secret"))
 //!     .respond_with(fixtures::milta::countries())
+//!     .expect(1)
 //!     .mount(&server)
 //!     .await;
+//!
+//! // Milta's base URL includes `/api/v1/partner`; the others are scheme and host.
+//! let milta = MiltaClient::builder()
+//!     .base_url(format!("{}/api/v1/partner", server.uri()))
+//!     .credentials("key-id", "key-secret")
+//!     .build()
+//!     .unwrap();
+//! let countries = milta.inventories().countries().get().await.unwrap();
+//! assert_eq!(countries.items[0].code, "GB");
 //! # }
 //! ```
 
