@@ -85,7 +85,7 @@ pub use rust_decimal::Decimal;
 pub use secrecy::SecretString;
 pub use transport::auth::{StaticToken, TokenSource};
 pub use transport::hook::{AttemptHook, AttemptInfo, AttemptOutcome, AttemptReport};
-pub use transport::options::TransportOptions;
+pub use transport::options::{CallOptions, TransportOptions};
 pub use transport::paginate::{ItemStream, Page};
 pub use transport::ratelimit::{Rate, RateLimits};
 pub use transport::request::{Request, RequestPath};

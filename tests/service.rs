@@ -1,9 +1,8 @@
 //! walletkit inside someone else's service: your own HTTP client and user
 //! agent, a hook per attempt, redirects from a caller's client refused,
 //! rate-limit waits bounded by the deadline, transport errors that keep
-//! their source, and traces named after OpenTelemetry's HTTP conventions.
+//! their source, and per-call options.
 
-use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -210,52 +209,28 @@ async fn connect_failures_keep_their_source_error() {
     assert!(source.downcast_ref::<reqwest::Error>().is_some_and(|e| e.is_connect()), "{source:?}");
 }
 
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-#[tokio::test(flavor = "current_thread")]
-async fn traces_name_the_route_not_the_id_and_warn_on_unknown_outcomes() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::DEBUG)
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
-
+#[tokio::test]
+async fn per_call_options_override_the_clients_retry_policy_and_deadline() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ok(json!({"transferId": "T-SECRETISH-9", "status": "PENDING"})))
-        .mount(&server)
-        .await;
-    Mock::given(method("POST")).respond_with(ResponseTemplate::new(502)).mount(&server).await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(503)).mount(&server).await;
     let m = milta(&server).build().unwrap();
-    m.transfers().get(&TransferId::from("T-SECRETISH-9")).await.unwrap();
-    m.transfers().create_with_key(&transfer(), "key-9").await.unwrap_err();
 
-    let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
-    let ours: Vec<&str> = text.lines().filter(|l| l.contains("walletkit")).collect();
-    let ours = ours.join("\n");
-    for field in [
-        "http.request.method=GET",
-        "url.template=\"/transfers/{id}\"",
-        "server.address=\"127.0.0.1\"",
-        "walletkit.provider=milta",
-    ] {
-        assert!(ours.contains(field), "missing {field} in:\n{ours}");
-    }
-    assert!(!ours.contains("T-SECRETISH-9"), "a raw id leaked into the span:\n{ours}");
-    let warn = ours.lines().find(|l| l.contains("WARN")).unwrap_or_else(|| panic!("no warning in:\n{ours}"));
-    assert!(warn.contains("outcome unknown") && warn.contains("TXN-1") && warn.contains("key-9"), "{warn}");
+    let once = m.with_call_options(walletkit::CallOptions::new().retry_policy(RetryPolicy::none()));
+    once.account().balance().await.unwrap_err();
+    assert_eq!(server.received_requests().await.unwrap().len(), 1, "no retries for this handle");
+
+    server.reset().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(503)).mount(&server).await;
+    m.account().balance().await.unwrap_err();
+    assert_eq!(server.received_requests().await.unwrap().len(), 4, "the client itself still retries 3 times");
+
+    // A deadline shorter than the first backoff stops after one attempt.
+    server.reset().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(503)).mount(&server).await;
+    let slow = milta(&server).retry_policy(RetryPolicy::default()).build().unwrap();
+    let hurried = slow.with_call_options(walletkit::CallOptions::new().deadline(Some(Duration::from_millis(100))));
+    let started = std::time::Instant::now();
+    hurried.account().balance().await.unwrap_err();
+    assert!(started.elapsed() < Duration::from_millis(500), "{:?}", started.elapsed());
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
 }

@@ -126,7 +126,14 @@ impl MiltaClient {
         builder.build()
     }
 
-    /// A clone of this client that sends `locale` instead (per-request override).
+    /// A handle on the same pool, limiter and credentials whose calls use
+    /// `options`' deadline and retry policy:
+    /// `milta.with_call_options(CallOptions::new().deadline(Some(d))).transfers().create(&t)`.
+    pub fn with_call_options(&self, options: crate::CallOptions) -> Self {
+        MiltaClient { transport: self.transport.with_call_options(options), locale: self.locale.clone() }
+    }
+
+    /// A handle whose calls send `locale`'s headers instead of the client's.
     pub fn with_locale(&self, locale: Locale) -> Self {
         MiltaClient { transport: self.transport.clone(), locale }
     }

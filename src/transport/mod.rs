@@ -29,7 +29,7 @@ use crate::error::{ApiError, Error, ErrorKind, OutcomeUnknown, Provider, Result}
 use auth::{Auth, Rejection};
 use decide::{Attempt, Ending, Progress, Step};
 use hook::{AttemptInfo, AttemptOutcome, AttemptReport};
-use options::TransportOptions;
+use options::{CallOptions, TransportOptions};
 use ratelimit::RateLimiter;
 use request::Request;
 use response::{RawResponse, Sent};
@@ -52,6 +52,8 @@ pub(crate) struct TransportConfig<'a> {
 #[derive(Clone)]
 pub(crate) struct Transport {
     inner: Arc<Inner>,
+    /// Per-call settings of this handle (see [`Transport::with_call_options`]).
+    call: CallOptions,
 }
 
 struct Inner {
@@ -139,6 +141,7 @@ impl Transport {
             None => default_http_client(&options)?,
         };
         Ok(Transport {
+            call: CallOptions::default(),
             inner: Arc::new(Inner {
                 http,
                 base,
@@ -151,6 +154,12 @@ impl Transport {
                 decode_error: config.decode_error,
             }),
         })
+    }
+
+    /// A handle on the same pool, limiter and auth whose calls use `call`'s
+    /// retry policy and deadline.
+    pub(crate) fn with_call_options(&self, call: CallOptions) -> Self {
+        Transport { inner: self.inner.clone(), call: self.call.merged(call) }
     }
 
     /// Sends `req`, retrying as the policy allows, and returns the 2xx response.
@@ -211,7 +220,7 @@ impl Transport {
     async fn execute(&self, req: Request) -> Result<RawResponse> {
         let inner = &*self.inner;
         let span = tracing::Span::current();
-        let policy = req.retry.unwrap_or(inner.options.retry);
+        let policy = self.call.policy(req.retry, inner.options.retry);
         let idempotent = req.is_idempotent();
         let side_effects = may_have_side_effects(&req);
         let url = self.url_for(&req);

@@ -35,6 +35,53 @@ impl Default for TransportOptions {
     }
 }
 
+/// Settings for the calls made through one client handle, overriding the
+/// client's: `client.with_call_options(CallOptions::new().deadline(..))`
+/// returns a cheap handle sharing the pool, limiter and credentials.
+///
+/// A retry policy set on a raw [`crate::Request`] still wins for that request;
+/// the deadline here applies to it too.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CallOptions {
+    retry: Option<RetryPolicy>,
+    deadline: Option<Option<Duration>>,
+}
+
+impl CallOptions {
+    /// No overrides.
+    pub fn new() -> Self {
+        CallOptions::default()
+    }
+
+    /// The retry policy for these calls.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// The overall time budget of each call, retries and rate-limit waits
+    /// included (`None`: unbounded).
+    pub fn deadline(mut self, deadline: Option<Duration>) -> Self {
+        self.deadline = Some(deadline);
+        self
+    }
+
+    /// `later`'s settings over these.
+    pub(crate) fn merged(self, later: CallOptions) -> Self {
+        CallOptions { retry: later.retry.or(self.retry), deadline: later.deadline.or(self.deadline) }
+    }
+
+    /// The policy a call uses: the request's own, else these options', else
+    /// the client's; then this deadline, when set.
+    pub(crate) fn policy(&self, request: Option<RetryPolicy>, client: RetryPolicy) -> RetryPolicy {
+        let mut policy = request.or(self.retry).unwrap_or(client);
+        if let Some(deadline) = self.deadline {
+            policy.deadline = deadline;
+        }
+        policy
+    }
+}
+
 /// Generates the builder setters shared by every client builder. The builder
 /// needs fields `base_url: Option<String>` and `options: TransportOptions`.
 #[allow(unused_macros)]
