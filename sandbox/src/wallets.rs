@@ -12,13 +12,12 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::{from_fn_with_state, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::Router;
 use rust_decimal::Decimal;
-use serde_json::{json, Value};
 
 use crate::config::WalletsConfig;
 use crate::faults::{self, FaultCounts, FaultState, Faults, Injected};
-use crate::json::number;
+use crate::json::{obj, respond, Json};
 use crate::seed::Rng;
 
 /// (currency_id, code, decimal places); JPY has none.
@@ -43,14 +42,14 @@ struct Wallet {
 }
 
 impl Wallet {
-    fn to_json(&self) -> Value {
-        json!({
+    fn to_json(&self) -> Json {
+        obj! {
             "id": self.id,
             "currency_id": self.currency_id,
-            "amount": number(self.amount),
+            "amount": self.amount,
             "type": if self.postpaid { "POSTPAID" } else { "PREPAID" },
             "name": self.name,
-        })
+        }
     }
 }
 
@@ -82,7 +81,7 @@ impl Wallets {
 }
 
 fn error(status: StatusCode, name: &str, code: &str, message: &str) -> Response {
-    (status, Json(json!({"error": {"name": name, "code": code, "message": message}}))).into_response()
+    respond(status, &obj! {"error": obj! {"name": name, "code": code, "message": message}})
 }
 
 fn bad_request(message: &str) -> Response {
@@ -151,7 +150,7 @@ async fn list(State(w): State<Arc<Wallets>>, q: Result<Query<HashMap<String, Str
     matching.sort_by_key(|w| std::cmp::Reverse(w.id));
     let total = matching.len() as u64;
     let skip = usize::try_from(page.saturating_sub(1).saturating_mul(limit)).unwrap_or(usize::MAX);
-    let items: Vec<Value> = matching.into_iter().skip(skip).take(limit as usize).map(Wallet::to_json).collect();
+    let items: Vec<Json> = matching.into_iter().skip(skip).take(limit as usize).map(Wallet::to_json).collect();
     let pages = total.div_ceil(limit);
     let mut headers = HeaderMap::new();
     for (name, value) in [
@@ -166,14 +165,14 @@ async fn list(State(w): State<Arc<Wallets>>, q: Result<Query<HashMap<String, Str
             headers.insert(name, v);
         }
     }
-    (headers, Json(Value::Array(items))).into_response()
+    (headers, respond(StatusCode::OK, &Json::Arr(items))).into_response()
 }
 
 /// `GET /api/v1/wallets/{id}`.
 async fn get_one(State(w): State<Arc<Wallets>>, Path(id): Path<String>) -> Response {
     let Some(id) = id.parse::<u64>().ok().filter(|id| *id > 0) else { return bad_request("Invalid wallet ID") };
     match w.wallets().iter().find(|x| x.id == id) {
-        Some(x) => Json(x.to_json()).into_response(),
+        Some(x) => respond(StatusCode::OK, &x.to_json()),
         None => error(StatusCode::NOT_FOUND, "NotFoundError", "NOT_FOUND", "Wallet not found"),
     }
 }

@@ -3,11 +3,9 @@
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
-use serde_json::json;
 
 use crate::faults::Injected;
-use crate::json::FieldError;
+use crate::json::{obj, respond, FieldError};
 
 /// The sandbox's error codes (the document names none).
 pub(crate) mod code {
@@ -57,8 +55,8 @@ impl IntoResponse for Refusal {
     fn into_response(self) -> Response {
         let reason = self.status.canonical_reason().unwrap_or("Error");
         let body =
-            json!({"statusCode": self.status.as_u16(), "error": reason, "code": self.code, "message": self.message});
-        (self.status, Json(body)).into_response()
+            obj! {"statusCode": self.status.as_u16(), "error": reason, "code": self.code, "message": self.message};
+        respond(self.status, &body)
     }
 }
 
