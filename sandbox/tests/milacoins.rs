@@ -207,4 +207,5 @@ async fn amounts_are_read_and_written_exactly() {
     let logs = send(milacoins(&sb, Method::GET, "/logs?limit=5", "")).await;
     let logged: Vec<String> = (0..3).map(|i| logs.raw_at(&format!("/docs/{i}/body"))).collect();
     assert!(logged.iter().any(|b| b.contains("12345678901234567.89")), "logged bodies keep their digits: {logged:?}");
+    assert_eq!(logs.json["docs"][1]["params"], json!({"id": id}), "URL parameters as the document names them");
 }

@@ -50,22 +50,33 @@ async fn products_page_with_documented_totals_and_filters() {
     let gb = send(milta(&sb, Method::GET, "/inventories/products?country=GB&currency=GBP&productType=TOPUP")).await;
     let items = gb.json["data"]["items"].as_array().unwrap();
     assert_eq!(items.len(), 3);
-    assert!(items.iter().any(|p| p["id"] == "PRODUCT_123"));
+    assert!(items.iter().any(|p| p["productId"] == "PRODUCT_123"));
     assert!(items.iter().all(|p| p["country"] == "GB" && p["productType"] == "TOPUP"));
+    assert!(items.iter().all(|p| p.get("id").is_none()), "the document's <entity>Id, not id: {items:?}");
     assert_eq!(gb.raw_at("/data/items/0/minAmount"), "1.00", "amounts exactly as held");
     let brands = send(milta(&sb, Method::GET, "/inventories/brands?limit=200&shorten=true&category=GIFT_CARD")).await;
     let brands = brands.json["data"]["items"].as_array().unwrap().clone();
     assert!(!brands.is_empty());
     for b in &brands {
         let keys: Vec<&String> = b.as_object().unwrap().keys().collect();
-        assert_eq!(keys, ["id", "name"], "shortened brands carry id and name only");
+        assert_eq!(keys, ["brandId", "name"], "shortened brands carry brandId and name only");
     }
     let full = send(milta(&sb, Method::GET, "/inventories/brands?limit=200")).await;
     assert_eq!(full.json["data"]["pagination"]["limit"], 200);
-    for list in ["countries", "currencies", "categories", "providers"] {
+    for (list, id) in [
+        ("countries", "code"),
+        ("currencies", "code"),
+        ("categories", "categoryId"),
+        ("providers", "providerId"),
+        ("brands", "brandId"),
+    ] {
         let a = send(milta(&sb, Method::GET, &format!("/inventories/{list}"))).await;
         assert_eq!(a.status, 200, "{list}");
         assert!(a.json["data"]["pagination"]["totalItems"].as_u64().unwrap() >= 4, "{list}");
+        for item in a.json["data"]["items"].as_array().unwrap() {
+            assert!(item[id].is_string(), "{list} items carry {id}: {item}");
+            assert!(item.get("id").is_none(), "{list}: {item}");
+        }
     }
     let countries = send(milta(&sb, Method::GET, "/inventories/countries")).await;
     assert_eq!(
@@ -221,6 +232,7 @@ async fn pricing_quotes_amount_fee_total() {
     let d = &a.json["data"];
     assert_eq!(a.dec("/data/amount") + a.dec("/data/fee"), a.dec("/data/total"));
     assert_eq!(a.raw_at("/data/amount"), "5.00");
+    assert_eq!((a.raw_at("/data/minAmount"), a.raw_at("/data/maxAmount")), ("1.00".into(), "200.00".into()));
     assert_eq!(d["currency"], "GBP");
     assert_eq!(d["productId"], "PRODUCT_456");
     let wrong = json!({"productId": "PRODUCT_456", "amount": 5, "currency": "EUR"});

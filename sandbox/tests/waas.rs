@@ -102,8 +102,8 @@ async fn validation_errors_name_the_field() {
     assert_eq!(a.status, 400);
     assert!(a.json["message"].as_str().unwrap().contains("client_email"), "{}", a.json);
     let keys: Vec<&String> = a.json.as_object().unwrap().keys().collect();
-    assert_eq!(keys, ["code", "error", "message", "statusCode"], "keys sorted");
-    assert_eq!((a.json["statusCode"].as_u64(), a.json["error"].as_str()), (Some(400), Some("Bad Request")));
+    assert_eq!(keys, ["code", "error", "message", "status_code"], "the document's snake_case (keys sorted)");
+    assert_eq!((a.json["status_code"].as_u64(), a.json["error"].as_str()), (Some(400), Some("Bad Request")));
     let (service, account, _) = setup(&sb, &token).await;
     let m = movement(&account, &service, r#""10""#, "V-1");
     let a = send(waas(&sb, &token, "/api/v1/transactions?command=CREDIT", &m)).await;

@@ -35,6 +35,7 @@ pub(crate) struct Entry {
     user_agent: Option<String>,
     headers: Json,
     body: Json,
+    params: Json,
     query: Json,
     response: Json,
     error: Option<String>,
@@ -53,7 +54,7 @@ impl Entry {
             "headers": self.headers,
             "location": Json::Null,
             "body": self.body,
-            "params": Obj::new(),
+            "params": self.params,
             "query": self.query,
             "response": self.response,
             "error": self.error,
@@ -71,6 +72,19 @@ fn parse(bytes: &[u8]) -> Json {
         return Json::Null;
     }
     Json::parse(bytes).unwrap_or_else(|_| Json::Str(String::from_utf8_lossy(bytes).into_owned()))
+}
+
+/// The URL parameters of the routes that have one (`/logs/{id}`,
+/// `/transactions/{id}`), named as the document names them.
+fn url_params(path: &str) -> Json {
+    let mut params = Obj::new();
+    let mut segments = path.trim_start_matches('/').split('/');
+    if let (Some("logs" | "transactions"), Some(id), None) = (segments.next(), segments.next(), segments.next()) {
+        if !id.is_empty() {
+            params.insert("id", Json::Str(id.to_owned()));
+        }
+    }
+    Json::Obj(params)
 }
 
 /// Logs the request and its answer; sets the request id used in error bodies.
@@ -103,6 +117,7 @@ pub(crate) async fn record(State(mc): State<Arc<MilaCoins>>, req: Request, next:
         user_agent: parts.headers.get("user-agent").and_then(|v| v.to_str().ok()).map(str::to_owned),
         headers: Json::Obj(headers),
         body: parse(&body),
+        params: url_params(parts.uri.path()),
         query: Json::Obj(query),
         response: Json::Null,
         error: None,

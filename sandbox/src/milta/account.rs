@@ -116,6 +116,8 @@ fn pricing_body(m: &Milta, body: &Obj) -> Result<Json, Refusal> {
     let currency = f.str("currency")?;
     f.opt_str("country")?;
     let (product, q) = quote(m, product_id, amount, currency)?;
+    // The document sends callers here for the allowed range ("Check min/max
+    // amounts via the pricing endpoint"), so the quote carries it.
     Ok(obj! {
         "productId": product.id,
         "amount": q.amount,
@@ -125,6 +127,8 @@ fn pricing_body(m: &Milta, body: &Obj) -> Result<Json, Refusal> {
         "exchangeRate": q.rate,
         "debitAmount": q.debit,
         "debitCurrency": m.currency,
+        "minAmount": product.min_amount,
+        "maxAmount": product.max_amount,
     })
 }
 

@@ -1,5 +1,12 @@
 //! Reference data: seeded countries, currencies, categories, providers,
 //! products and brands, served with `page`/`pageSize` (brands: `page`/`limit`).
+//!
+//! The document gives only the countries' shape (`code`, `name`,
+//! `currencyCode`). Elsewhere it names identifiers `<entity>Id` (the
+//! `providerId` filter, `productId`, `transferId`, `externalId`, `batchId`),
+//! so products, providers, brands and categories carry `productId`,
+//! `providerId`, `brandId` and `categoryId`; a currency, like a country, has
+//! its ISO `code`.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -30,7 +37,7 @@ pub(crate) struct Product {
 impl Product {
     fn to_json(&self) -> Json {
         obj! {
-            "id": self.id,
+            "productId": self.id,
             "name": self.name,
             "providerId": self.provider_id,
             "country": self.country,
@@ -97,7 +104,7 @@ impl Inventory {
             .iter()
             .map(|(c, n, s)| obj! {"code": c, "name": n, "symbol": s, "decimalPlaces": 2u32})
             .collect();
-        let categories = CATEGORIES.iter().map(|(id, n, ..)| obj! {"id": id, "name": n}).collect();
+        let categories = CATEGORIES.iter().map(|(id, n, ..)| obj! {"categoryId": id, "name": n}).collect();
         let mut providers = Vec::new();
         let mut products = Vec::new();
         let mut brands = Vec::new();
@@ -112,9 +119,9 @@ impl Inventory {
         for (code, _, currency, mult, names) in COUNTRIES {
             for (p, name) in names.iter().enumerate() {
                 let provider_id = format!("PRV-{code}-{:02}", p + 1);
-                providers.push(obj! {"id": provider_id, "name": name, "country": code});
+                providers.push(obj! {"providerId": provider_id, "name": name, "country": code});
                 brands.push(obj! {
-                    "id": format!("BRD-{:03}", brands.len() + 1), "name": name,
+                    "brandId": format!("BRD-{:03}", brands.len() + 1), "name": name,
                     "category": "TOPUP", "countries": [code],
                 });
                 for (ptype, cat_name, min, max) in CATEGORIES {
@@ -139,13 +146,13 @@ impl Inventory {
         for name in GIFT_BRANDS {
             let all: Vec<&str> = COUNTRIES.iter().map(|c| c.0).collect();
             brands.push(obj! {
-                "id": format!("BRD-{:03}", brands.len() + 1), "name": name,
+                "brandId": format!("BRD-{:03}", brands.len() + 1), "name": name,
                 "category": "GIFT_CARD", "countries": all,
             });
         }
         for (name, country) in UTILITY_BRANDS {
             brands.push(obj! {
-                "id": format!("BRD-{:03}", brands.len() + 1), "name": name,
+                "brandId": format!("BRD-{:03}", brands.len() + 1), "name": name,
                 "category": "BILL_PAYMENT", "countries": [country],
             });
         }
@@ -275,7 +282,7 @@ pub(crate) async fn brands(State(m): State<Arc<Milta>>, q: Params) -> Response {
         })
         .map(|b| {
             if shorten {
-                obj! {"id": b.get("id"), "name": b.get("name")}
+                obj! {"brandId": b.get("brandId"), "name": b.get("name")}
             } else {
                 b.clone()
             }

@@ -1,5 +1,6 @@
-//! WaaS error bodies. The document gives none; the sandbox answers
-//! `{"statusCode","error","code","message"}` with the codes below.
+//! WaaS error bodies. The document gives none; the sandbox answers in the
+//! document's snake_case, `{"status_code","error","code","message"}`, with
+//! the codes below.
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -55,7 +56,7 @@ impl IntoResponse for Refusal {
     fn into_response(self) -> Response {
         let reason = self.status.canonical_reason().unwrap_or("Error");
         let body =
-            obj! {"statusCode": self.status.as_u16(), "error": reason, "code": self.code, "message": self.message};
+            obj! {"status_code": self.status.as_u16(), "error": reason, "code": self.code, "message": self.message};
         respond(self.status, &body)
     }
 }
