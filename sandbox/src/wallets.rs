@@ -19,6 +19,7 @@ use crate::config::WalletsConfig;
 use crate::faults::{self, FaultCounts, FaultState, Faults, Injected};
 use crate::json::{obj, respond, Json};
 use crate::seed::Rng;
+use crate::variants::{self, walk, Exchange, Stamp, Style, Variants};
 
 /// (currency_id, code, decimal places); JPY has none.
 const CURRENCIES: [(u32, &str, u32); 6] =
@@ -194,8 +195,37 @@ pub(crate) fn build(config: &WalletsConfig) -> (Arc<Wallets>, Router) {
         .route_layer(from_fn_with_state(w.faults.clone(), faults::middleware))
         .fallback(not_found)
         .layer(from_fn_with_state(w.clone(), bearer))
+        .layer(from_fn_with_state(Variants::new(w.faults.clone(), respell), variants::middleware))
         .with_state(w.clone());
     (w, router)
+}
+
+fn no_stamps(_: &str, _: usize) -> Option<Stamp> {
+    None
+}
+
+/// The document's other readings: ids as strings on every other wallet and
+/// also as `wallet_id`, amounts as strings, the error message also at the
+/// top level, unknown fields everywhere.
+const STYLE: Style = Style {
+    amounts: &["amount"],
+    ids: &["id", "wallet_id", "currency_id"],
+    aliases: &[("id", "wallet_id")],
+    stamps: no_stamps,
+    free_form: &[],
+};
+
+fn respell(body: &mut Json, ex: &Exchange<'_>) {
+    if let Some(obj) = body.as_object_mut() {
+        if let Some(error) = obj.get_mut("error").and_then(Json::as_object_mut) {
+            error.insert("status", Json::Num(ex.status.as_u16().to_string()));
+            let message = error.get("message").cloned();
+            if let Some(message) = message {
+                obj.insert("message", message);
+            }
+        }
+    }
+    walk(body, &STYLE);
 }
 
 /// A running Wallets fake: its address, token and state.

@@ -47,6 +47,10 @@ impl Obj {
         self.0.iter_mut().find(|(k, _)| k == key).map(|(_, v)| v)
     }
 
+    pub(crate) fn contains_key(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
     /// Sets `key`, replacing its value in place when present.
     pub(crate) fn insert(&mut self, key: &str, value: Json) {
         match self.get_mut(key) {
@@ -55,9 +59,18 @@ impl Obj {
         }
     }
 
+    /// Appends `key` even when it is already present (a duplicate key).
+    pub(crate) fn push_duplicate(&mut self, key: &str, value: Json) {
+        self.0.push((key.to_owned(), value));
+    }
+
     pub(crate) fn remove(&mut self, key: &str) -> Option<Json> {
         let i = self.0.iter().position(|(k, _)| k == key)?;
         Some(self.0.remove(i).1)
+    }
+
+    pub(crate) fn iter_mut(&mut self) -> impl Iterator<Item = (&str, &mut Json)> {
+        self.0.iter_mut().map(|(k, v)| (k.as_str(), v))
     }
 
     pub(crate) fn keys(&self) -> impl Iterator<Item = &str> {
@@ -110,6 +123,14 @@ impl Json {
     pub(crate) fn as_str(&self) -> Option<&str> {
         match self {
             Json::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// A whole, non-negative number.
+    pub(crate) fn as_u64(&self) -> Option<u64> {
+        match self {
+            Json::Num(n) => n.parse().ok(),
             _ => None,
         }
     }

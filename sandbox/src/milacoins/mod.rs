@@ -9,6 +9,7 @@ mod listing;
 mod logs;
 mod store;
 mod transactions;
+mod variants;
 
 use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -84,6 +85,11 @@ pub(crate) fn build(config: &MilaCoinsConfig, base_url: &str) -> (Arc<MilaCoins>
         .layer(from_fn_with_state(mc.clone(), auth::verify))
         .layer(from_fn_with_state(mc.clone(), auth::date_header))
         .layer(from_fn_with_state(mc.clone(), logs::record))
+        // Outside the log: the log keeps the plain answers.
+        .layer(from_fn_with_state(
+            crate::variants::Variants::new(mc.faults.clone(), variants::respell),
+            crate::variants::middleware,
+        ))
         .with_state(mc.clone());
     (mc, router)
 }
