@@ -1,5 +1,5 @@
 //! Fault switches: 429s, 5xx, dropped connections after successful POSTs,
-//! latency.
+//! latency, and `variants` (the documents' other plausible spellings).
 //!
 //! Every trigger counts per endpoint (method plus route template, e.g.
 //! `GET /transfers/{id}`) and per fault, so behaviour is deterministic: with
@@ -56,6 +56,14 @@ pub struct Faults {
     pub drop_after_post: Option<Trigger>,
     /// Added before every request is processed.
     pub latency: Duration,
+    /// Serve the plausible alternative readings of the API's document
+    /// instead of its plain spelling: both id spellings and alias fields side
+    /// by side, amounts as strings (WaaS: as numbers), identifiers as numbers
+    /// or strings, unknown extra fields in every object, `null` for absent
+    /// optional fields, other timestamp formats and, for Milta, lists without
+    /// the `pagination` block on odd pages. Values stay exactly equal, and
+    /// neither state nor validation changes: only how answers are spelled.
+    pub variants: bool,
 }
 
 impl Default for Faults {
@@ -67,6 +75,7 @@ impl Default for Faults {
             server_errors_gets_only: false,
             drop_after_post: None,
             latency: Duration::ZERO,
+            variants: false,
         }
     }
 }

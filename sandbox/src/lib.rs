@@ -35,6 +35,7 @@ mod money;
 mod seed;
 mod server;
 mod spec;
+mod variants;
 mod waas;
 mod wallets;
 

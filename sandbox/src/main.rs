@@ -19,7 +19,7 @@ prints their base URLs and credentials as shell `export` lines.
   --faults SPEC   e.g. 'all:429-first,retry-after=0;milta+waas:drop-first'
                   items: 429-first 429-every=N retry-after=SECS 5xx-first
                   5xx-every=N 5xx-gets-only drop-first drop-every=N
-                  latency=MS no-limits (milta) none
+                  latency=MS variants no-limits (milta) none
   --host ADDR     address to bind (default 127.0.0.1)
 ";
 
@@ -128,9 +128,11 @@ mod tests {
 
     #[test]
     fn parses_flags_in_both_forms() {
-        let c = parse(&args("--port-base 7000 --faults=milta:drop-first --host 127.0.0.2")).unwrap().unwrap();
+        let c =
+            parse(&args("--port-base 7000 --faults=milta:drop-first;waas:variants --host 127.0.0.2")).unwrap().unwrap();
         assert_eq!(c.port_base, Some(7000));
         assert!(c.milta.faults.drop_after_post.is_some());
+        assert!(c.waas.faults.variants && !c.milta.faults.variants);
         assert_eq!(c.host.to_string(), "127.0.0.2");
         assert!(parse(&args("--help")).unwrap().is_none());
         assert!(parse(&args("--port-base")).unwrap_err().contains("needs a value"));

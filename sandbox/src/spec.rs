@@ -7,7 +7,7 @@
 //! ITEM   = "429-first" | "429-every=N" | "retry-after=SECS"
 //!        | "5xx-first" | "5xx-every=N" | "5xx-gets-only"
 //!        | "drop-first" | "drop-every=N"
-//!        | "latency=MS" | "no-limits" (Milta) | "none" (clear the target's faults)
+//!        | "latency=MS" | "variants" | "no-limits" (Milta) | "none" (clear the target's faults)
 //! ```
 //!
 //! Example: `all:429-first,retry-after=0;milta+waas:drop-first;wallets:latency=50`.
@@ -84,6 +84,7 @@ fn apply(faults: &mut Faults, item: &str) -> Result<bool, FaultSpecError> {
             faults.latency = Duration::from_millis(u64::from(number(name, value)?));
             Ok(false)
         }
+        "variants" => flag(faults, |f| f.variants = true),
         "none" => flag(faults, |f| *f = Faults::default()),
         "no-limits" => {
             if value.is_some() {
@@ -105,6 +106,7 @@ impl SandboxConfig {
     /// ITEM   = "429-first" | "429-every=N" | "retry-after=SECS"
     ///        | "5xx-first" | "5xx-every=N" | "5xx-gets-only"
     ///        | "drop-first" | "drop-every=N" | "latency=MS"
+    ///        | "variants" (serve the documents' other plausible spellings)
     ///        | "no-limits" (Milta's documented limits off) | "none" (clear)
     /// ```
     ///
@@ -161,7 +163,7 @@ mod tests {
     #[test]
     fn parses_groups_targets_and_items() {
         let c = SandboxConfig::default()
-            .with_fault_spec("all:429-first,retry-after=0; milta+waas:drop-first; wallets:5xx-every=3,5xx-gets-only,latency=50; milta:no-limits")
+            .with_fault_spec("all:429-first,retry-after=0; milta+waas:drop-first; wallets:5xx-every=3,5xx-gets-only,latency=50; milta:no-limits; milacoins:variants")
             .unwrap();
         for f in [&c.milta.faults, &c.milacoins.faults, &c.wallets.faults, &c.waas.faults] {
             assert_eq!(f.too_many_requests, Some(Trigger::First));
@@ -175,12 +177,15 @@ mod tests {
         assert_eq!(c.wallets.faults.latency, Duration::from_millis(50));
         assert_eq!(c.milta.limits, None);
         assert!(SandboxConfig::default().milta.limits.is_some());
+        assert!(c.milacoins.faults.variants);
+        assert!(!c.milta.faults.variants && !c.wallets.faults.variants && !c.waas.faults.variants);
     }
 
     #[test]
     fn items_without_target_apply_to_all_and_none_clears() {
-        let c = SandboxConfig::default().with_fault_spec("drop-every=2;waas:none").unwrap();
+        let c = SandboxConfig::default().with_fault_spec("drop-every=2,variants;waas:none").unwrap();
         assert_eq!(c.milacoins.faults.drop_after_post, Some(Trigger::Every(2)));
+        assert!(c.milta.faults.variants);
         assert_eq!(c.waas.faults, Faults::default());
     }
 
@@ -194,6 +199,7 @@ mod tests {
             ("latency=fast", "not a whole number"),
             ("wallets:no-limits", "Milta only"),
             ("drop-first=2", "takes no value"),
+            ("variants=1", "takes no value"),
         ] {
             let e = SandboxConfig::default().with_fault_spec(spec).unwrap_err();
             assert!(e.to_string().contains(needle), "{spec}: {e}");

@@ -12,14 +12,14 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::{from_fn_with_state, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::Router;
 use rust_decimal::Decimal;
-use serde_json::{json, Value};
 
 use crate::config::WalletsConfig;
 use crate::faults::{self, FaultCounts, FaultState, Faults, Injected};
-use crate::json::number;
+use crate::json::{obj, respond, Json};
 use crate::seed::Rng;
+use crate::variants::{self, walk, Exchange, Stamp, Style, Variants};
 
 /// (currency_id, code, decimal places); JPY has none.
 const CURRENCIES: [(u32, &str, u32); 6] =
@@ -43,14 +43,14 @@ struct Wallet {
 }
 
 impl Wallet {
-    fn to_json(&self) -> Value {
-        json!({
+    fn to_json(&self) -> Json {
+        obj! {
             "id": self.id,
             "currency_id": self.currency_id,
-            "amount": number(self.amount),
+            "amount": self.amount,
             "type": if self.postpaid { "POSTPAID" } else { "PREPAID" },
             "name": self.name,
-        })
+        }
     }
 }
 
@@ -82,7 +82,7 @@ impl Wallets {
 }
 
 fn error(status: StatusCode, name: &str, code: &str, message: &str) -> Response {
-    (status, Json(json!({"error": {"name": name, "code": code, "message": message}}))).into_response()
+    respond(status, &obj! {"error": obj! {"name": name, "code": code, "message": message}})
 }
 
 fn bad_request(message: &str) -> Response {
@@ -151,7 +151,7 @@ async fn list(State(w): State<Arc<Wallets>>, q: Result<Query<HashMap<String, Str
     matching.sort_by_key(|w| std::cmp::Reverse(w.id));
     let total = matching.len() as u64;
     let skip = usize::try_from(page.saturating_sub(1).saturating_mul(limit)).unwrap_or(usize::MAX);
-    let items: Vec<Value> = matching.into_iter().skip(skip).take(limit as usize).map(Wallet::to_json).collect();
+    let items: Vec<Json> = matching.into_iter().skip(skip).take(limit as usize).map(Wallet::to_json).collect();
     let pages = total.div_ceil(limit);
     let mut headers = HeaderMap::new();
     for (name, value) in [
@@ -166,14 +166,14 @@ async fn list(State(w): State<Arc<Wallets>>, q: Result<Query<HashMap<String, Str
             headers.insert(name, v);
         }
     }
-    (headers, Json(Value::Array(items))).into_response()
+    (headers, respond(StatusCode::OK, &Json::Arr(items))).into_response()
 }
 
 /// `GET /api/v1/wallets/{id}`.
 async fn get_one(State(w): State<Arc<Wallets>>, Path(id): Path<String>) -> Response {
     let Some(id) = id.parse::<u64>().ok().filter(|id| *id > 0) else { return bad_request("Invalid wallet ID") };
     match w.wallets().iter().find(|x| x.id == id) {
-        Some(x) => Json(x.to_json()).into_response(),
+        Some(x) => respond(StatusCode::OK, &x.to_json()),
         None => error(StatusCode::NOT_FOUND, "NotFoundError", "NOT_FOUND", "Wallet not found"),
     }
 }
@@ -195,8 +195,37 @@ pub(crate) fn build(config: &WalletsConfig) -> (Arc<Wallets>, Router) {
         .route_layer(from_fn_with_state(w.faults.clone(), faults::middleware))
         .fallback(not_found)
         .layer(from_fn_with_state(w.clone(), bearer))
+        .layer(from_fn_with_state(Variants::new(w.faults.clone(), respell), variants::middleware))
         .with_state(w.clone());
     (w, router)
+}
+
+fn no_stamps(_: &str, _: usize) -> Option<Stamp> {
+    None
+}
+
+/// The document's other readings: ids as strings on every other wallet and
+/// also as `wallet_id`, amounts as strings, the error message also at the
+/// top level, unknown fields everywhere.
+const STYLE: Style = Style {
+    amounts: &["amount"],
+    ids: &["id", "wallet_id", "currency_id"],
+    aliases: &[("id", "wallet_id")],
+    stamps: no_stamps,
+    free_form: &[],
+};
+
+fn respell(body: &mut Json, ex: &Exchange<'_>) {
+    if let Some(obj) = body.as_object_mut() {
+        if let Some(error) = obj.get_mut("error").and_then(Json::as_object_mut) {
+            error.insert("status", Json::Num(ex.status.as_u16().to_string()));
+            let message = error.get("message").cloned();
+            if let Some(message) = message {
+                obj.insert("message", message);
+            }
+        }
+    }
+    walk(body, &STYLE);
 }
 
 /// A running Wallets fake: its address, token and state.

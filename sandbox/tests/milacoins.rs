@@ -186,3 +186,26 @@ async fn every_request_is_logged() {
     assert_eq!(missing.json["code"], 1604);
     assert!(sb.milacoins().log_count() >= 5);
 }
+
+#[tokio::test]
+async fn amounts_are_read_and_written_exactly() {
+    let sb = start().await;
+    let body = r#"{"wallet":"EUR","amount":12345678901234567.89,"currency":"EUR","externalID":"big"}"#;
+    let inv = send(milacoins(&sb, Method::POST, "/invoices", body)).await;
+    assert!(inv.status.is_success(), "{}", inv.json);
+    assert_eq!(inv.raw_at("/amount"), "12345678901234567.89");
+    assert_eq!(sb.milacoins().invoices()[0].amount, common::decimal("12345678901234567.89"));
+    let id = inv.json["id"].as_str().unwrap();
+    let txn = send(milacoins(&sb, Method::GET, &format!("/transactions/{id}"), "")).await;
+    assert_eq!(txn.raw_at("/invoiceAmount"), "12345678901234567.89");
+
+    let tiny = r#"{"wallet":"EUR","amount":0.123456789012345678,"currency":"EUR"}"#;
+    let refused = send(milacoins(&sb, Method::POST, "/invoices", tiny)).await;
+    assert_eq!(refused.json["code"], 1602, "more than 8 places: {}", refused.json);
+    assert!(refused.json["message"].as_str().unwrap().contains("0.123456789012345678"), "read exactly");
+
+    let logs = send(milacoins(&sb, Method::GET, "/logs?limit=5", "")).await;
+    let logged: Vec<String> = (0..3).map(|i| logs.raw_at(&format!("/docs/{i}/body"))).collect();
+    assert!(logged.iter().any(|b| b.contains("12345678901234567.89")), "logged bodies keep their digits: {logged:?}");
+    assert_eq!(logs.json["docs"][1]["params"], json!({"id": id}), "URL parameters as the document names them");
+}

@@ -3,7 +3,6 @@
 
 mod common;
 
-use std::str::FromStr;
 use std::time::Duration;
 
 use common::{milta, send, start, start_with};
@@ -12,15 +11,16 @@ use rust_decimal::Decimal;
 use serde_json::{json, Value};
 use walletkit_sandbox::{Limit, MiltaLimits, SandboxConfig};
 
-fn transfer(external_id: &str, amount: &str) -> Value {
-    serde_json::from_str(&format!(
+/// A transfer as JSON text, the amount exactly as given.
+fn transfer_text(external_id: &str, amount: &str) -> String {
+    format!(
         r#"{{"externalId":"{external_id}","productId":"PRODUCT_123","recipientPhone":"+447700900001","amount":{amount},"currency":"GBP"}}"#
-    ))
-    .unwrap()
+    )
 }
 
-fn dec(v: &Value) -> Decimal {
-    Decimal::from_str(&v.to_string()).unwrap()
+/// A transfer to edit (numbers pass through `f64`: use whole amounts).
+fn transfer(external_id: &str, amount: &str) -> Value {
+    serde_json::from_str(&transfer_text(external_id, amount)).unwrap()
 }
 
 #[tokio::test]
@@ -50,35 +50,63 @@ async fn products_page_with_documented_totals_and_filters() {
     let gb = send(milta(&sb, Method::GET, "/inventories/products?country=GB&currency=GBP&productType=TOPUP")).await;
     let items = gb.json["data"]["items"].as_array().unwrap();
     assert_eq!(items.len(), 3);
-    assert!(items.iter().any(|p| p["id"] == "PRODUCT_123"));
+    assert!(items.iter().any(|p| p["productId"] == "PRODUCT_123"));
     assert!(items.iter().all(|p| p["country"] == "GB" && p["productType"] == "TOPUP"));
+    assert!(items.iter().all(|p| p.get("id").is_none()), "the document's <entity>Id, not id: {items:?}");
+    assert_eq!(gb.raw_at("/data/items/0/minAmount"), "1.00", "amounts exactly as held");
     let brands = send(milta(&sb, Method::GET, "/inventories/brands?limit=200&shorten=true&category=GIFT_CARD")).await;
     let brands = brands.json["data"]["items"].as_array().unwrap().clone();
     assert!(!brands.is_empty());
-    assert!(brands.iter().all(|b| b.as_object().unwrap().len() == 2), "shortened brands carry id and name only");
-    for list in ["countries", "currencies", "categories", "providers"] {
+    for b in &brands {
+        let keys: Vec<&String> = b.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["brandId", "name"], "shortened brands carry brandId and name only");
+    }
+    let full = send(milta(&sb, Method::GET, "/inventories/brands?limit=200")).await;
+    assert_eq!(full.json["data"]["pagination"]["limit"], 200);
+    for (list, id) in [
+        ("countries", "code"),
+        ("currencies", "code"),
+        ("categories", "categoryId"),
+        ("providers", "providerId"),
+        ("brands", "brandId"),
+    ] {
         let a = send(milta(&sb, Method::GET, &format!("/inventories/{list}"))).await;
         assert_eq!(a.status, 200, "{list}");
         assert!(a.json["data"]["pagination"]["totalItems"].as_u64().unwrap() >= 4, "{list}");
+        for item in a.json["data"]["items"].as_array().unwrap() {
+            assert!(item[id].is_string(), "{list} items carry {id}: {item}");
+            assert!(item.get("id").is_none(), "{list}: {item}");
+        }
     }
+    let countries = send(milta(&sb, Method::GET, "/inventories/countries")).await;
+    assert_eq!(
+        countries.json["data"]["items"][0],
+        json!({"code": "GB", "name": "United Kingdom", "currencyCode": "GBP"}),
+        "exactly the documented shape"
+    );
+    let providers = send(milta(&sb, Method::GET, "/inventories/products?providerId=PRV-GB-01")).await;
+    assert_eq!(providers.json["data"]["pagination"]["totalItems"], 4, "the providerId filter matches providerId");
 }
 
 #[tokio::test]
 async fn transfer_is_pending_then_completed_and_charges_the_balance() {
     let sb = start().await;
     let before = sb.milta().balance();
-    let created = send(milta(&sb, Method::POST, "/transfers").body(transfer("TXN-1", "10.00").to_string())).await;
+    let created = send(milta(&sb, Method::POST, "/transfers").body(transfer_text("TXN-1", "10.00"))).await;
     assert_eq!(created.status, 201, "{}", created.json);
     let data = &created.json["data"];
     assert_eq!(data["status"], "PENDING");
-    assert_eq!(data["amount"].to_string(), "10.00");
+    assert_eq!(created.raw_at("/data/amount"), "10.00");
+    assert_eq!(created.raw_at("/data/fee"), "0.15");
+    assert!(data.get("id").is_none() && data.get("scheduledAt").is_none());
     let id = data["transferId"].as_str().unwrap();
     let read = send(milta(&sb, Method::GET, &format!("/transfers/{id}"))).await;
     assert_eq!(read.json["data"]["status"], "COMPLETED");
-    let total = dec(&data["total"]);
+    let total = created.dec("/data/total");
     assert_eq!(sb.milta().balance(), before - total);
     let balance = send(milta(&sb, Method::GET, "/balance")).await;
-    assert_eq!(dec(&balance.json["data"]["amount"]), before - total);
+    assert_eq!(balance.dec("/data/amount"), before - total);
+    assert_eq!(balance.raw_at("/data/amount"), "99989.85");
     let missing = send(milta(&sb, Method::GET, "/transfers/T-1")).await;
     assert_eq!(missing.status, 404);
 }
@@ -116,7 +144,7 @@ async fn duplicates_validation_and_insufficient_funds() {
 #[tokio::test]
 async fn idempotency_key_replays_the_first_answer_without_acting_again() {
     let sb = start().await;
-    let body = transfer("IDEM-1", "10.00").to_string();
+    let body = transfer_text("IDEM-1", "10.00");
     let first =
         send(milta(&sb, Method::POST, "/transfers").header("X-Idempotency-Key", "key-1").body(body.clone())).await;
     let balance = sb.milta().balance();
@@ -128,7 +156,7 @@ async fn idempotency_key_replays_the_first_answer_without_acting_again() {
     assert_eq!(sb.milta().transfers_with_external_id("IDEM-1"), 1);
     assert_eq!(sb.milta().balance(), balance);
     // The same key with another body is refused.
-    let other = transfer("IDEM-2", "10.00").to_string();
+    let other = transfer_text("IDEM-2", "10.00");
     let clash = send(milta(&sb, Method::POST, "/transfers").header("X-Idempotency-Key", "key-1").body(other)).await;
     assert_eq!(clash.status, 409);
     assert_eq!(sb.milta().transfers_with_external_id("IDEM-2"), 0);
@@ -202,8 +230,11 @@ async fn pricing_quotes_amount_fee_total() {
     let a = send(milta(&sb, Method::POST, "/pricing").body(body.to_string())).await;
     assert_eq!(a.status, 200, "{}", a.json);
     let d = &a.json["data"];
-    assert_eq!(dec(&d["amount"]) + dec(&d["fee"]), dec(&d["total"]));
+    assert_eq!(a.dec("/data/amount") + a.dec("/data/fee"), a.dec("/data/total"));
+    assert_eq!(a.raw_at("/data/amount"), "5.00");
+    assert_eq!((a.raw_at("/data/minAmount"), a.raw_at("/data/maxAmount")), ("1.00".into(), "200.00".into()));
     assert_eq!(d["currency"], "GBP");
+    assert_eq!(d["productId"], "PRODUCT_456");
     let wrong = json!({"productId": "PRODUCT_456", "amount": 5, "currency": "EUR"});
     let a = send(milta(&sb, Method::POST, "/pricing").body(wrong.to_string())).await;
     assert_eq!(a.json["code"], "PRODUCT_NOT_AVAILABLE");

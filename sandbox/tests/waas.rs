@@ -6,7 +6,7 @@ mod common;
 use std::time::Duration;
 
 use common::{http, send, start, start_with, waas, waas_token};
-use serde_json::{json, Value};
+use serde_json::json;
 use walletkit_sandbox::{Sandbox, SandboxConfig};
 
 /// Creates a client, a service (1 to 1000) and two KES accounts; returns
@@ -57,13 +57,14 @@ async fn setup(sb: &Sandbox, token: &str) -> (String, String, String) {
     )
 }
 
-fn movement(account: &str, service: &str, amount: &str, key: &str) -> Value {
-    serde_json::from_str(&format!(
+/// A credit or debit as JSON text, the amount exactly as given (it may be
+/// a quoted string, to send the wrong type).
+fn movement(account: &str, service: &str, amount: &str, key: &str) -> String {
+    format!(
         r#"{{"account_number":"{account}","client_service_code":"{service}","transaction_source":"EXTERNAL",
             "transaction_amount":{amount},"source_transaction_id":"{key}","source_transaction_data":{{"data":"test"}},
             "transaction_narration":"Test","transaction_date":"2024-07-29T12:34:56Z"}}"#
-    ))
-    .unwrap()
+    )
 }
 
 #[tokio::test]
@@ -100,9 +101,11 @@ async fn validation_errors_name_the_field() {
     let a = send(waas(&sb, &token, "/api/v1/clients", &json!({"client_name": "X"}))).await;
     assert_eq!(a.status, 400);
     assert!(a.json["message"].as_str().unwrap().contains("client_email"), "{}", a.json);
+    let keys: Vec<&String> = a.json.as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["code", "error", "message", "status_code"], "the document's snake_case (keys sorted)");
+    assert_eq!((a.json["status_code"].as_u64(), a.json["error"].as_str()), (Some(400), Some("Bad Request")));
     let (service, account, _) = setup(&sb, &token).await;
-    let mut m = movement(&account, &service, "10", "V-1");
-    m["transaction_amount"] = json!("10");
+    let m = movement(&account, &service, r#""10""#, "V-1");
     let a = send(waas(&sb, &token, "/api/v1/transactions?command=CREDIT", &m)).await;
     assert_eq!(a.status, 400);
     assert!(a.json["message"].as_str().unwrap().contains("transaction_amount"));
@@ -252,14 +255,14 @@ async fn a_posting_that_would_overflow_a_balance_is_refused_whole() {
     let b = send(waas(&sb, &token, "/api/v1/accounts", &account(false))).await;
     let (a, b) = (a.json["account_number"].as_str().unwrap(), b.json["account_number"].as_str().unwrap());
     // Decimal::MAX as the service maximum, so only the balances can overflow.
-    let service: Value = serde_json::from_str(&format!(
+    let service = format!(
         r#"{{"client_code":"{code}","client_service_name":"Big","service_code":"CUSTOM_SERVICE",
             "has_transaction_fee":false,"minimum_transaction_amount":1,
             "maximum_transaction_amount":79228162514264337593543950335,"is_active":1}}"#
-    ))
-    .unwrap();
+    );
     let service = send(waas(&sb, &token, "/api/v1/client-services", &service)).await;
     assert_eq!(service.status, 201, "{}", service.json);
+    assert_eq!(service.raw_at("/maximum_transaction_amount"), "79228162514264337593543950335");
     let service = service.json["client_service_code"].as_str().unwrap();
 
     let five = "50000000000000000000000000000";
@@ -271,13 +274,12 @@ async fn a_posting_that_would_overflow_a_balance_is_refused_whole() {
     let balances_before = balances(&sb);
 
     // B would go past Decimal::MAX; A may overdraw, so only the credit line overflows.
-    let transfer = |amount: &str| -> Value {
-        serde_json::from_str(&format!(
+    let transfer = |amount: &str| -> String {
+        format!(
             r#"{{"source_account_number":"{a}","destination_account_number":"{b}","client_service_code":"{service}",
                 "transaction_amount":{amount},"source_transaction_id":"O-2","transaction_source":"INTERNAL",
                 "transaction_date":"2024-07-29T12:34:56Z"}}"#
-        ))
-        .unwrap()
+        )
     };
     let four = "40000000000000000000000000000";
     let refused = send(waas(&sb, &token, "/api/v1/account-transfers", &transfer(four))).await;
@@ -293,4 +295,54 @@ async fn a_posting_that_would_overflow_a_balance_is_refused_whole() {
 
     let fine = send(waas(&sb, &token, "/api/v1/account-transfers", &transfer("1"))).await;
     assert_eq!(fine.status, 201, "the refused key is still free: {}", fine.json);
+}
+
+#[tokio::test]
+async fn amounts_are_read_and_written_exactly() {
+    let sb = start().await;
+    let token = waas_token(&sb).await;
+    let client = send(waas(
+        &sb,
+        &token,
+        "/api/v1/clients",
+        &json!({
+            "client_name": "Exact", "client_email": "e@example.com", "client_phone_number": "1",
+            "contact_person_name": "E", "contact_person_email": "e@example.com", "contact_person_msisdn": "1",
+            "business_pin": "1", "country": "KE", "is_active": 1,
+        }),
+    ))
+    .await;
+    let code = client.json["client_code"].as_str().unwrap().to_owned();
+    let account = json!({
+        "client_code": code, "account_type_code": "FLOAT_ACCOUNT", "account_name": "Exact",
+        "currency": "KES", "minimum_balance": 0, "status": "ACTIVE",
+    });
+    let account = send(waas(&sb, &token, "/api/v1/accounts", &account)).await;
+    let account = account.json["account_number"].as_str().unwrap().to_owned();
+    let service = format!(
+        r#"{{"client_code":"{code}","client_service_name":"Exact","service_code":"CUSTOM_SERVICE",
+            "has_transaction_fee":false,"minimum_transaction_amount":0.123456789012345678,
+            "maximum_transaction_amount":12345678901234567.89,"is_active":1}}"#
+    );
+    let service = send(waas(&sb, &token, "/api/v1/client-services", &service)).await;
+    assert_eq!(service.status, 201, "{}", service.json);
+    assert_eq!(service.raw_at("/minimum_transaction_amount"), "0.123456789012345678");
+    assert_eq!(service.raw_at("/maximum_transaction_amount"), "12345678901234567.89");
+    let service = service.json["client_service_code"].as_str().unwrap().to_owned();
+
+    let big = movement(&account, &service, "12345678901234567.89", "X-1");
+    let credit = send(waas(&sb, &token, "/api/v1/transactions?command=CREDIT", &big)).await;
+    assert_eq!(credit.status, 201, "{}", credit.json);
+    assert_eq!(credit.raw_at("/transaction_amount"), r#""12345678901234567.8900""#);
+    assert_eq!(sb.waas().balance(&account), Some(common::decimal("12345678901234567.89")));
+    // Above the service maximum by one cent: refused, so it was not rounded.
+    let over = movement(&account, &service, "12345678901234567.90", "X-2");
+    let refused = send(waas(&sb, &token, "/api/v1/transactions?command=CREDIT", &over)).await;
+    assert_eq!((refused.status.as_u16(), refused.json["code"].as_str()), (400, Some("AMOUNT_OUT_OF_RANGE")));
+    // Eighteen places are read as eighteen places, and refused as more than four.
+    let fine = movement(&account, &service, "0.123456789012345678", "X-3");
+    let refused = send(waas(&sb, &token, "/api/v1/transactions?command=CREDIT", &fine)).await;
+    assert_eq!(refused.status, 400, "{}", refused.json);
+    assert!(refused.json["message"].as_str().unwrap().contains("4 decimal places"), "{}", refused.json);
+    assert_eq!(sb.waas().transactions_with_source_id("X-3"), 0);
 }

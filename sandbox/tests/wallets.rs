@@ -55,6 +55,8 @@ async fn listing_pages_through_headers_newest_first() {
     let wallets = all.json.as_array().unwrap();
     assert!(wallets.iter().any(|w| w["type"] == "PREPAID"));
     assert!(wallets.iter().any(|w| w["type"] == "POSTPAID" && w["amount"].to_string().starts_with('-')));
+    let keys: Vec<&String> = wallets[0].as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["amount", "currency_id", "id", "name", "type"], "the documented fields, plus name (sorted)");
     let currencies: std::collections::HashSet<u64> =
         wallets.iter().map(|w| w["currency_id"].as_u64().unwrap()).collect();
     assert!(currencies.len() >= 4);
@@ -66,13 +68,14 @@ async fn filters_and_zero_decimal_currency() {
     let jpy = send(get(&sb, "/api/v1/wallets?currency=JPY&limit=10000")).await;
     let items = jpy.json.as_array().unwrap();
     assert!(!items.is_empty());
-    for w in items {
-        assert!(!w["amount"].to_string().contains('.'), "JPY has no fraction: {w}");
+    for i in 0..items.len() {
+        let amount = jpy.raw_at(&format!("/{i}/amount"));
+        assert!(!amount.contains('.'), "JPY has no fraction: {amount}");
     }
     let usd = send(get(&sb, "/api/v1/wallets?currency=1&limit=10000")).await;
-    for w in usd.json.as_array().unwrap() {
+    for (i, w) in usd.json.as_array().unwrap().iter().enumerate() {
         assert_eq!(w["currency_id"], 1);
-        let amount = w["amount"].to_string();
+        let amount = usd.raw_at(&format!("/{i}/amount"));
         assert_eq!(amount.split('.').nth(1).map(str::len), Some(2), "two places: {amount}");
     }
     let named = send(get(&sb, "/api/v1/wallets?name=treasury&limit=10000")).await;
@@ -87,7 +90,10 @@ async fn single_wallet_and_errors() {
     let one = send(get(&sb, "/api/v1/wallets/101")).await;
     assert_eq!(one.status, 200);
     assert_eq!(one.json["id"], 101);
-    assert_eq!(one.json["amount"].to_string(), sb.wallets().balance(101).unwrap().to_string());
+    assert_eq!(one.raw_at("/amount"), sb.wallets().balance(101).unwrap().to_string());
+    sb.wallets().set_balance(101, common::decimal("12345678901234567.89"));
+    let big = send(get(&sb, "/api/v1/wallets/101")).await;
+    assert_eq!(big.raw_at("/amount"), "12345678901234567.89", "written exactly, never through f64");
     let missing = send(get(&sb, "/api/v1/wallets/99999")).await;
     assert_eq!((missing.status.as_u16(), &missing.json["error"]["code"]), (404, &Value::from("NOT_FOUND")));
     let bad = send(get(&sb, "/api/v1/wallets/abc")).await;

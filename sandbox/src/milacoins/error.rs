@@ -2,11 +2,10 @@
 //! documented numeric codes and their HTTP statuses.
 
 use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
-use serde_json::{json, Value};
+use axum::response::Response;
 
 use crate::faults::Injected;
-use crate::json::FieldError;
+use crate::json::{obj, respond, FieldError};
 
 tokio::task_local! {
     /// The id of the request being served, shared by its error body and its log entry.
@@ -51,11 +50,8 @@ pub(crate) const INTERNAL_ERROR: Code = c(500, "INTERNAL_ERROR", 500);
 
 /// An error response in the documented shape.
 pub(crate) fn error(code: Code, message: impl Into<String>) -> Response {
-    let body: Value =
-        json!({"requestID": request_id(), "name": code.name, "message": message.into(), "code": code.code});
-    let mut resp = (code.status, body.to_string()).into_response();
-    resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    resp
+    let message: String = message.into();
+    respond(code.status, &obj! {"requestID": request_id(), "name": code.name, "message": message, "code": code.code})
 }
 
 /// A field error in the documented wording (`"amount" Filed: is required`).

@@ -6,16 +6,14 @@ use std::sync::Arc;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::response::Response;
 use chrono::{DateTime, TimeDelta, Utc};
 use rust_decimal::Decimal;
-use serde_json::{Map, Value};
 
 use super::error::{error, field, DB_INVALID_INPUT, INVALID_CURRENCY, INVALID_WALLET, NOT_ALLOWED_FIELD};
 use super::store::{Customer, PageUrls, Txn, CURRENCIES, WALLETS};
 use super::MilaCoins;
-use crate::json::{self, FieldError, Fields};
+use crate::json::{self, respond, FieldError, Fields, Obj};
 
 const INVOICE_FIELDS: [&str; 5] = ["wallet", "amount", "currency", "externalID", "expiredAt"];
 const PAGE_FIELDS: [&str; 6] =
@@ -33,8 +31,8 @@ struct Common {
     expired_at: Option<DateTime<Utc>>,
 }
 
-fn common(body: &Map<String, Value>, allowed: &[&str]) -> Result<Common, Response> {
-    if let Some(extra) = body.keys().find(|k| !allowed.contains(&k.as_str())) {
+fn common(body: &Obj, allowed: &[&str]) -> Result<Common, Response> {
+    if let Some(extra) = body.keys().find(|k| !allowed.contains(k)) {
         return Err(error(NOT_ALLOWED_FIELD, format!("\"{extra}\" Filed: not allowed on this request")));
     }
     let f = Fields(body);
@@ -106,7 +104,7 @@ fn record(
     };
     let body = txn.invoice_json();
     store.txns.push(txn);
-    (StatusCode::CREATED, Json(body)).into_response()
+    respond(StatusCode::CREATED, &body)
 }
 
 /// `POST /invoices`.

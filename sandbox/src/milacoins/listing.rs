@@ -4,11 +4,11 @@ use std::collections::HashMap;
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::Query;
-use axum::response::{IntoResponse, Response};
-use axum::Json;
-use serde_json::{json, Value};
+use axum::http::StatusCode;
+use axum::response::Response;
 
 use super::error::{error, DB_INVALID_INPUT, INCORRECT_TYPE};
+use crate::json::{obj, respond, Json};
 
 /// Query parameters, or the extractor's refusal.
 pub(crate) type Params = Result<Query<HashMap<String, String>>, QueryRejection>;
@@ -35,18 +35,18 @@ pub(crate) fn int(q: &HashMap<String, String>, name: &str, default: u64, max: u6
 
 /// Pages `matching` (already filtered and ordered) with `limit` (≤ 500,
 /// default 100) and a 1-based `page`.
-pub(crate) fn page<T>(q: &HashMap<String, String>, matching: Vec<T>, render: impl Fn(T) -> Value) -> Response {
+pub(crate) fn page<T>(q: &HashMap<String, String>, matching: Vec<T>, render: impl Fn(T) -> Json) -> Response {
     let (limit, page) = match (int(q, "limit", 100, 500), int(q, "page", 1, u64::MAX)) {
         (Ok(l), Ok(p)) => (l, p),
         (Err(e), _) | (_, Err(e)) => return e,
     };
     let count = matching.len();
     let skip = page.saturating_sub(1).saturating_mul(limit);
-    let docs: Vec<Value> = matching
+    let docs: Vec<Json> = matching
         .into_iter()
         .skip(usize::try_from(skip).unwrap_or(usize::MAX))
         .take(limit as usize)
         .map(render)
         .collect();
-    Json(json!({"count": count, "limit": limit, "skip": skip, "docs": docs})).into_response()
+    respond(StatusCode::OK, &obj! {"count": count, "limit": limit, "skip": skip, "docs": docs})
 }

@@ -9,21 +9,23 @@ mod listing;
 mod logs;
 mod store;
 mod transactions;
+mod variants;
 
 use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
+use axum::http::StatusCode;
 use axum::middleware::from_fn_with_state;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Router;
 use chrono::{DateTime, TimeDelta, Utc};
 use rust_decimal::Decimal;
-use serde_json::json;
 
 use crate::config::MilaCoinsConfig;
 use crate::faults::{self, FaultCounts, FaultState, Faults};
+use crate::json::{obj, respond};
 
 /// Shared state of the fake.
 pub(crate) struct MilaCoins {
@@ -49,11 +51,11 @@ impl MilaCoins {
 }
 
 async fn currencies() -> Response {
-    Json(json!({"currencies": store::CURRENCIES})).into_response()
+    respond(StatusCode::OK, &obj! {"currencies": store::CURRENCIES})
 }
 
 async fn wallets() -> Response {
-    Json(json!({"wallets": store::WALLETS})).into_response()
+    respond(StatusCode::OK, &obj! {"wallets": store::WALLETS})
 }
 
 /// Builds the state and the router for a fake served at `base_url`.
@@ -83,6 +85,11 @@ pub(crate) fn build(config: &MilaCoinsConfig, base_url: &str) -> (Arc<MilaCoins>
         .layer(from_fn_with_state(mc.clone(), auth::verify))
         .layer(from_fn_with_state(mc.clone(), auth::date_header))
         .layer(from_fn_with_state(mc.clone(), logs::record))
+        // Outside the log: the log keeps the plain answers.
+        .layer(from_fn_with_state(
+            crate::variants::Variants::new(mc.faults.clone(), variants::respell),
+            crate::variants::middleware,
+        ))
         .with_state(mc.clone());
     (mc, router)
 }

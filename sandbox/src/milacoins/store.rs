@@ -2,9 +2,8 @@
 
 use chrono::{DateTime, SecondsFormat, TimeDelta, TimeZone, Utc};
 use rust_decimal::Decimal;
-use serde_json::{json, Value};
 
-use crate::json::number;
+use crate::json::{obj, Json};
 use crate::seed::{object_id, Rng};
 
 /// The documented statuses.
@@ -66,48 +65,48 @@ fn ms(t: DateTime<Utc>) -> i64 {
 }
 
 impl Txn {
-    pub(crate) fn to_json(&self) -> Value {
-        let mut v = json!({
+    pub(crate) fn to_json(&self) -> Json {
+        let mut v = obj! {
             "id": self.id,
             "receiptID": self.receipt_id,
             "type": self.kind,
             "status": self.status,
-            "refund": null,
+            "refund": Json::Null,
             "invoiceCurrency": self.invoice_currency,
-            "invoiceAmount": number(self.invoice_amount),
+            "invoiceAmount": self.invoice_amount,
             "wallet": self.wallet,
-            "walletCredited": number(self.wallet_credited),
+            "walletCredited": self.wallet_credited,
             "network": self.network,
-            "networkAmountReceived": number(self.network_amount_received),
-            "exchangeRate": self.exchange_rate.as_ref().map(|(b, q, r)| json!({"base": b, "quote": q, "rate": number(*r)})),
+            "networkAmountReceived": self.network_amount_received,
+            "exchangeRate": self.exchange_rate.as_ref().map(|(b, q, r)| obj! {"base": b, "quote": q, "rate": r}),
             "address": self.address,
             "txs": self.txs,
             "externalID": self.external_id,
-            "customer": self.customer.as_ref().map(|c| json!({
+            "customer": self.customer.as_ref().map(|c| obj! {
                 "firstName": c.first_name, "lastName": c.last_name, "email": c.email,
-            })),
+            }),
             "createdAt": self.created_at.to_rfc3339_opts(SecondsFormat::Millis, true),
-        });
-        if let Some(urls) = &self.page_urls {
-            v["cancelUrl"] = json!(urls.cancel);
-            v["completedUrl"] = json!(urls.completed);
-            v["callbackUrl"] = json!(urls.callback);
+        };
+        if let (Some(urls), Some(obj)) = (&self.page_urls, v.as_object_mut()) {
+            obj.insert("cancelUrl", Json::Str(urls.cancel.clone()));
+            obj.insert("completedUrl", Json::Str(urls.completed.clone()));
+            obj.insert("callbackUrl", urls.callback.as_ref().map_or(Json::Null, |c| Json::Str(c.clone())));
         }
         v
     }
 
     /// The answer to invoice creation (documented fields only).
-    pub(crate) fn invoice_json(&self) -> Value {
-        json!({
+    pub(crate) fn invoice_json(&self) -> Json {
+        obj! {
             "id": self.id,
             "wallet": self.wallet,
-            "amount": number(self.invoice_amount),
+            "amount": self.invoice_amount,
             "currency": self.invoice_currency,
             "externalID": self.external_id,
             "url": self.url,
             "expiredAt": ms(self.expired_at),
             "createdAt": ms(self.created_at),
-        })
+        }
     }
 }
 

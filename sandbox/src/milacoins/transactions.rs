@@ -4,14 +4,15 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::http::StatusCode;
+use axum::response::Response;
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 
 use super::error::{error, DB_INVALID_INPUT, DOCUMENT_NOT_FOUND, INVALID_STATUS, INVALID_WALLET};
 use super::listing::{page, params, Params};
 use super::store::{STATUSES, WALLETS};
 use super::MilaCoins;
+use crate::json::respond;
 
 /// Reads an ISO 8601 date (`2020-1-1`) or timestamp as a bound. `from` is
 /// inclusive; with `end` the result is an exclusive end: just after a
@@ -77,7 +78,7 @@ pub(crate) async fn list(State(mc): State<Arc<MilaCoins>>, q: Params) -> Respons
 /// `GET /transactions/{id}`.
 pub(crate) async fn get(State(mc): State<Arc<MilaCoins>>, Path(id): Path<String>) -> Response {
     match mc.store().get(&id) {
-        Some(t) => Json(t.to_json()).into_response(),
+        Some(t) => respond(StatusCode::OK, &t.to_json()),
         None => error(DOCUMENT_NOT_FOUND, format!("No Transaction found with that ID (id:{id})")),
     }
 }

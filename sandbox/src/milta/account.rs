@@ -9,12 +9,11 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use rust_decimal::Decimal;
-use serde_json::{json, Map, Value};
 
 use super::error::{code, error, success};
 use super::inventory::Product;
 use super::Milta;
-use crate::json::{self, number, FieldError, Fields};
+use crate::json::{self, obj, FieldError, Fields, Json, Obj};
 use crate::money::{fits, fixed};
 
 /// A refused request: status, documented code, message.
@@ -107,26 +106,30 @@ pub(crate) fn quote(
 /// `GET /balance`.
 pub(crate) async fn balance(State(m): State<Arc<Milta>>) -> Response {
     let balance = m.book.lock().unwrap_or_else(PoisonError::into_inner).balance;
-    success(StatusCode::OK, json!({"amount": number(fixed(balance, 2)), "currency": m.currency}))
+    success(StatusCode::OK, obj! {"amount": fixed(balance, 2), "currency": m.currency})
 }
 
-fn pricing_body(m: &Milta, body: &Map<String, Value>) -> Result<Value, Refusal> {
+fn pricing_body(m: &Milta, body: &Obj) -> Result<Json, Refusal> {
     let f = Fields(body);
     let product_id = f.str("productId")?;
     let amount = f.decimal("amount")?;
     let currency = f.str("currency")?;
     f.opt_str("country")?;
     let (product, q) = quote(m, product_id, amount, currency)?;
-    Ok(json!({
+    // The document sends callers here for the allowed range ("Check min/max
+    // amounts via the pricing endpoint"), so the quote carries it.
+    Ok(obj! {
         "productId": product.id,
-        "amount": number(q.amount),
-        "fee": number(q.fee),
-        "total": number(q.total),
+        "amount": q.amount,
+        "fee": q.fee,
+        "total": q.total,
         "currency": product.currency,
-        "exchangeRate": number(q.rate),
-        "debitAmount": number(q.debit),
+        "exchangeRate": q.rate,
+        "debitAmount": q.debit,
         "debitCurrency": m.currency,
-    }))
+        "minAmount": product.min_amount,
+        "maxAmount": product.max_amount,
+    })
 }
 
 /// `POST /pricing {productId, amount, currency}`.

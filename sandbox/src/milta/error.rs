@@ -3,9 +3,9 @@
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde_json::{json, Value};
 
 use crate::faults::Injected;
+use crate::json::{obj, Json};
 
 /// Documented codes, plus the sandbox's names for cases the document leaves out.
 pub(crate) mod code {
@@ -29,13 +29,14 @@ pub(crate) mod code {
 }
 
 /// The error body.
-pub(crate) fn error_body(code: &str, message: impl Into<String>) -> Value {
-    json!({"status": "error", "message": message.into(), "code": code})
+pub(crate) fn error_body(code: &str, message: impl Into<String>) -> Json {
+    let message: String = message.into();
+    obj! {"status": "error", "message": message, "code": code}
 }
 
 /// The success body.
-pub(crate) fn success_body(data: Value) -> Value {
-    json!({"status": "success", "data": data})
+pub(crate) fn success_body(data: Json) -> Json {
+    obj! {"status": "success", "data": data}
 }
 
 /// A JSON response with a pre-rendered body.
@@ -45,7 +46,7 @@ pub(crate) fn respond(status: StatusCode, body: Vec<u8>) -> Response {
     resp
 }
 
-pub(crate) fn json_response(status: StatusCode, body: &Value) -> Response {
+pub(crate) fn json_response(status: StatusCode, body: &Json) -> Response {
     respond(status, body.to_string().into_bytes())
 }
 
@@ -55,7 +56,7 @@ pub(crate) fn error(status: StatusCode, code: &str, message: impl Into<String>) 
 }
 
 /// A success response.
-pub(crate) fn success(status: StatusCode, data: Value) -> Response {
+pub(crate) fn success(status: StatusCode, data: Json) -> Response {
     json_response(status, &success_body(data))
 }
 

@@ -1,5 +1,12 @@
 //! Reference data: seeded countries, currencies, categories, providers,
 //! products and brands, served with `page`/`pageSize` (brands: `page`/`limit`).
+//!
+//! The document gives only the countries' shape (`code`, `name`,
+//! `currencyCode`). Elsewhere it names identifiers `<entity>Id` (the
+//! `providerId` filter, `productId`, `transferId`, `externalId`, `batchId`),
+//! so products, providers, brands and categories carry `productId`,
+//! `providerId`, `brandId` and `categoryId`; a currency, like a country, has
+//! its ISO `code`.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -9,11 +16,10 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use rust_decimal::Decimal;
-use serde_json::{json, Value};
 
 use super::error::{code, error, success};
 use super::Milta;
-use crate::json::number;
+use crate::json::{obj, Json};
 
 /// A seeded product, kept typed for transfer and pricing checks.
 #[derive(Debug, Clone)]
@@ -29,28 +35,28 @@ pub(crate) struct Product {
 }
 
 impl Product {
-    fn to_json(&self) -> Value {
-        json!({
-            "id": self.id,
+    fn to_json(&self) -> Json {
+        obj! {
+            "productId": self.id,
             "name": self.name,
             "providerId": self.provider_id,
             "country": self.country,
             "currency": self.currency,
             "productType": self.product_type,
-            "minAmount": number(self.min_amount),
-            "maxAmount": number(self.max_amount),
-        })
+            "minAmount": self.min_amount,
+            "maxAmount": self.max_amount,
+        }
     }
 }
 
 /// Every list, pre-rendered, plus the products by id.
 pub(crate) struct Inventory {
-    countries: Vec<Value>,
-    currencies: Vec<Value>,
-    categories: Vec<Value>,
-    providers: Vec<Value>,
+    countries: Vec<Json>,
+    currencies: Vec<Json>,
+    categories: Vec<Json>,
+    providers: Vec<Json>,
     products: Vec<Product>,
-    brands: Vec<Value>,
+    brands: Vec<Json>,
 }
 
 /// (code, name, currency, multiplier for amount ranges, provider names)
@@ -93,10 +99,12 @@ impl Inventory {
     /// document's examples) and 34 brands.
     pub(crate) fn seed() -> Self {
         let countries =
-            COUNTRIES.iter().map(|(c, n, cur, ..)| json!({"code": c, "name": n, "currencyCode": cur})).collect();
-        let currencies =
-            CURRENCIES.iter().map(|(c, n, s)| json!({"code": c, "name": n, "symbol": s, "decimalPlaces": 2})).collect();
-        let categories = CATEGORIES.iter().map(|(id, n, ..)| json!({"id": id, "name": n})).collect();
+            COUNTRIES.iter().map(|(c, n, cur, ..)| obj! {"code": c, "name": n, "currencyCode": cur}).collect();
+        let currencies = CURRENCIES
+            .iter()
+            .map(|(c, n, s)| obj! {"code": c, "name": n, "symbol": s, "decimalPlaces": 2u32})
+            .collect();
+        let categories = CATEGORIES.iter().map(|(id, n, ..)| obj! {"categoryId": id, "name": n}).collect();
         let mut providers = Vec::new();
         let mut products = Vec::new();
         let mut brands = Vec::new();
@@ -111,11 +119,11 @@ impl Inventory {
         for (code, _, currency, mult, names) in COUNTRIES {
             for (p, name) in names.iter().enumerate() {
                 let provider_id = format!("PRV-{code}-{:02}", p + 1);
-                providers.push(json!({"id": provider_id, "name": name, "country": code}));
-                brands.push(json!({
-                    "id": format!("BRD-{:03}", brands.len() + 1), "name": name,
+                providers.push(obj! {"providerId": provider_id, "name": name, "country": code});
+                brands.push(obj! {
+                    "brandId": format!("BRD-{:03}", brands.len() + 1), "name": name,
                     "category": "TOPUP", "countries": [code],
-                }));
+                });
                 for (ptype, cat_name, min, max) in CATEGORIES {
                     let id = match (code, p, ptype) {
                         ("GB", 0, "TOPUP") => 123,
@@ -137,16 +145,16 @@ impl Inventory {
         }
         for name in GIFT_BRANDS {
             let all: Vec<&str> = COUNTRIES.iter().map(|c| c.0).collect();
-            brands.push(json!({
-                "id": format!("BRD-{:03}", brands.len() + 1), "name": name,
+            brands.push(obj! {
+                "brandId": format!("BRD-{:03}", brands.len() + 1), "name": name,
                 "category": "GIFT_CARD", "countries": all,
-            }));
+            });
         }
         for (name, country) in UTILITY_BRANDS {
-            brands.push(json!({
-                "id": format!("BRD-{:03}", brands.len() + 1), "name": name,
+            brands.push(obj! {
+                "brandId": format!("BRD-{:03}", brands.len() + 1), "name": name,
                 "category": "BILL_PAYMENT", "countries": [country],
-            }));
+            });
         }
         Inventory { countries, currencies, categories, providers, products, brands }
     }
@@ -181,24 +189,24 @@ fn params(q: Params) -> Result<HashMap<String, String>, Response> {
 }
 
 /// One page of `items` in the documented shape.
-fn page(items: Vec<Value>, q: &HashMap<String, String>, size_name: &str, max: u64) -> Response {
+fn page(items: Vec<Json>, q: &HashMap<String, String>, size_name: &str, max: u64) -> Response {
     let (page, size) = match (positive(q, "page", 1, u64::MAX), positive(q, size_name, 20, max)) {
         (Ok(p), Ok(s)) => (p, s),
         (Err(e), _) | (_, Err(e)) => return e,
     };
     let total = items.len() as u64;
     let start = usize::try_from(page.saturating_sub(1).saturating_mul(size)).unwrap_or(usize::MAX);
-    let chunk: Vec<Value> = items.into_iter().skip(start).take(size as usize).collect();
-    let mut pagination = json!({
+    let chunk: Vec<Json> = items.into_iter().skip(start).take(size as usize).collect();
+    let mut pagination = obj! {
         "page": page, "pageSize": size, "totalItems": total, "totalPages": total.div_ceil(size),
-    });
-    if size_name == "limit" {
-        pagination["limit"] = json!(size);
+    };
+    if let Some(p) = pagination.as_object_mut().filter(|_| size_name == "limit") {
+        p.insert("limit", Json::Num(size.to_string()));
     }
-    success(StatusCode::OK, json!({"items": chunk, "pagination": pagination}))
+    success(StatusCode::OK, obj! {"items": chunk, "pagination": pagination})
 }
 
-fn list(items: &[Value], q: Params) -> Response {
+fn list(items: &[Json], q: Params) -> Response {
     match params(q) {
         Ok(q) => page(items.to_vec(), &q, "pageSize", 100),
         Err(e) => e,
@@ -269,9 +277,16 @@ pub(crate) async fn brands(State(m): State<Arc<Milta>>, q: Params) -> Response {
         .brands
         .iter()
         .filter(|b| {
-            q.get("category").is_none_or(|c| b["category"].as_str().is_some_and(|bc| bc.eq_ignore_ascii_case(c)))
+            q.get("category")
+                .is_none_or(|c| b.get("category").and_then(Json::as_str).is_some_and(|bc| bc.eq_ignore_ascii_case(c)))
         })
-        .map(|b| if shorten { json!({"id": b["id"], "name": b["name"]}) } else { b.clone() })
+        .map(|b| {
+            if shorten {
+                obj! {"brandId": b.get("brandId"), "name": b.get("name")}
+            } else {
+                b.clone()
+            }
+        })
         .collect();
     page(items, &q, "limit", 200)
 }

@@ -9,6 +9,7 @@ mod error;
 mod inventory;
 mod state;
 mod transfers;
+mod variants;
 
 use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -72,6 +73,10 @@ pub(crate) fn build(config: &MiltaConfig) -> (Arc<Milta>, Router) {
         .route_layer(from_fn_with_state(milta.faults.clone(), faults::middleware))
         .fallback(error::not_found)
         .layer(from_fn_with_state(milta.clone(), auth::basic_auth))
+        .layer(from_fn_with_state(
+            crate::variants::Variants::new(milta.faults.clone(), variants::respell),
+            crate::variants::middleware,
+        ))
         .with_state(milta.clone());
     (milta, router)
 }

@@ -6,9 +6,8 @@ use std::time::{Duration, Instant};
 use axum::http::StatusCode;
 use chrono::{DateTime, SecondsFormat, Utc};
 use rust_decimal::Decimal;
-use serde_json::{json, Value};
 
-use crate::json::number;
+use crate::json::{obj, Json};
 
 /// How long an idempotency key is remembered (documented: 24 hours).
 pub(crate) const IDEMPOTENCY_TTL: Duration = Duration::from_secs(24 * 3600);
@@ -63,24 +62,26 @@ impl Transfer {
         }
     }
 
-    pub(crate) fn to_json(&self) -> Value {
-        let mut v = json!({
+    pub(crate) fn to_json(&self) -> Json {
+        let mut v = obj! {
             "transferId": self.id,
             "externalId": self.external_id,
             "status": self.status.as_str(),
             "productId": self.product_id,
             "recipientPhone": self.recipient_phone,
-            "amount": number(self.amount),
-            "fee": number(self.fee),
-            "total": number(self.total),
+            "amount": self.amount,
+            "fee": self.fee,
+            "total": self.total,
             "currency": self.currency,
             "createdAt": self.created_at.to_rfc3339_opts(SecondsFormat::Secs, true),
-        });
-        if let Some(at) = self.scheduled_at {
-            v["scheduledAt"] = json!(at.to_rfc3339_opts(SecondsFormat::Secs, true));
-        }
-        if let Some(batch) = &self.batch_id {
-            v["batchId"] = json!(batch);
+        };
+        if let Some(obj) = v.as_object_mut() {
+            if let Some(at) = self.scheduled_at {
+                obj.insert("scheduledAt", Json::Str(at.to_rfc3339_opts(SecondsFormat::Secs, true)));
+            }
+            if let Some(batch) = &self.batch_id {
+                obj.insert("batchId", Json::Str(batch.clone()));
+            }
         }
         v
     }

@@ -9,13 +9,12 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
 use chrono::{DateTime, TimeDelta, Utc};
-use serde_json::{Map, Value};
 
 use super::account::{quote, Refusal};
 use super::error::{code, error, error_body, respond, success, success_body};
 use super::state::{Book, Status, Stored, Transfer, IDEMPOTENCY_TTL};
 use super::Milta;
-use crate::json::{self, FieldError, Fields};
+use crate::json::{self, FieldError, Fields, Json, Obj};
 
 /// How long before `scheduledAt` a deferred transfer can still be cancelled.
 pub(crate) const CANCELLATION_WINDOW: TimeDelta = TimeDelta::minutes(5);
@@ -28,7 +27,7 @@ fn valid_phone(phone: &str) -> bool {
 pub(crate) fn open(
     milta: &Milta,
     book: &mut Book,
-    entry: &Map<String, Value>,
+    entry: &Obj,
     now: DateTime<Utc>,
     batch_id: Option<&str>,
 ) -> Result<Transfer, Refusal> {
@@ -107,7 +106,7 @@ pub(crate) fn idempotent(
     headers: &HeaderMap,
     path: &str,
     body: &Bytes,
-    act: impl FnOnce(&mut Book) -> (StatusCode, Value),
+    act: impl FnOnce(&mut Book) -> (StatusCode, Json),
 ) -> Response {
     let key = match headers.get("x-idempotency-key").map(HeaderValue::to_str) {
         None => None,

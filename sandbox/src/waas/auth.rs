@@ -7,13 +7,11 @@ use axum::extract::{Request, State};
 use axum::http::{header, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::Json;
-use serde_json::json;
 use tokio::time::Instant;
 
 use super::error::{code, Refusal};
 use super::Waas;
-use crate::json::{self, Fields};
+use crate::json::{self, obj, respond, Fields, Json};
 
 /// The login path, which needs no token.
 pub(crate) const LOGIN: &str = "/api/v1/auth/login";
@@ -36,11 +34,11 @@ pub(crate) async fn login(State(w): State<Arc<Waas>>, body: Bytes) -> Response {
     let token = format!("waas_{}", uuid::Uuid::new_v4().simple());
     let expires = w.token_ttl.map(|ttl| Instant::now() + ttl);
     w.tokens.lock().unwrap_or_else(PoisonError::into_inner).insert(token.clone(), expires);
-    let mut body = json!({"access_token": token, "token_type": "Bearer"});
-    if let Some(ttl) = w.token_ttl {
-        body["expires_in"] = json!(ttl.as_secs());
+    let mut body = obj! {"access_token": token, "token_type": "Bearer"};
+    if let (Some(ttl), Some(obj)) = (w.token_ttl, body.as_object_mut()) {
+        obj.insert("expires_in", Json::Num(ttl.as_secs().to_string()));
     }
-    Json(body).into_response()
+    respond(StatusCode::OK, &body)
 }
 
 /// Requires a valid, unexpired token except on the login route.

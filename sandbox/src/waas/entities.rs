@@ -6,15 +6,13 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use chrono::Utc;
 use rust_decimal::Decimal;
-use serde_json::{json, Map, Value};
 
 use super::error::{code, Refusal};
 use super::state::{amount, timestamp, Account, Client, Ledger, Service};
 use super::Waas;
-use crate::json::{self, FieldError, Fields};
+use crate::json::{self, obj, respond, FieldError, Fields, Json, Obj};
 
 const ACCOUNT_TYPES: [&str; 7] = [
     "FLOAT_ACCOUNT",
@@ -27,16 +25,12 @@ const ACCOUNT_TYPES: [&str; 7] = [
 ];
 
 /// Runs a create handler: parse, act under the ledger lock, answer 201.
-pub(crate) fn create(
-    w: &Waas,
-    body: &[u8],
-    act: impl FnOnce(&mut Ledger, &Map<String, Value>) -> Result<Value, Refusal>,
-) -> Response {
+pub(crate) fn create(w: &Waas, body: &[u8], act: impl FnOnce(&mut Ledger, &Obj) -> Result<Json, Refusal>) -> Response {
     let result = json::object(body)
         .map_err(|msg| Refusal::bad(code::VALIDATION_ERROR, msg))
         .and_then(|body| act(&mut w.ledger(), &body));
     match result {
-        Ok(v) => (StatusCode::CREATED, Json(v)).into_response(),
+        Ok(v) => respond(StatusCode::CREATED, &v),
         Err(r) => r.into_response(),
     }
 }
@@ -59,10 +53,10 @@ fn code_from(name: &str) -> String {
 
 /// Phone numbers come back as JSON numbers, as in the document's example
 /// (digits only and no leading zero; anything else stays a string).
-fn phone(raw: &str) -> Value {
+fn phone(raw: &str) -> Json {
     match raw.parse::<u64>() {
-        Ok(n) if !raw.starts_with('0') => json!(n),
-        _ => json!(raw),
+        Ok(n) if !raw.starts_with('0') => Json::Num(n.to_string()),
+        _ => Json::Str(raw.to_owned()),
     }
 }
 
@@ -75,7 +69,7 @@ fn flag(f: &Fields<'_>, name: &str) -> Result<i64, FieldError> {
     }
 }
 
-fn client(ledger: &mut Ledger, body: &Map<String, Value>) -> Result<Value, Refusal> {
+fn client(ledger: &mut Ledger, body: &Obj) -> Result<Json, Refusal> {
     let f = Fields(body);
     let name = f.str("client_name")?;
     let email = f.str("client_email")?;
@@ -91,7 +85,7 @@ fn client(ledger: &mut Ledger, body: &Map<String, Value>) -> Result<Value, Refus
     let active = flag(&f, "is_active")?;
     let client = Client { code: code_from(name) };
     ledger.clients.push(client.clone());
-    Ok(json!({
+    Ok(obj! {
         "client_id": ledger.clients.len().to_string(),
         "client_name": name,
         "client_email": email,
@@ -106,7 +100,7 @@ fn client(ledger: &mut Ledger, body: &Map<String, Value>) -> Result<Value, Refus
         "is_active": active,
         "client_code": client.code,
         "logo": logo,
-    }))
+    })
 }
 
 fn known_client(ledger: &Ledger, code: &str) -> Result<(), Refusal> {
@@ -117,7 +111,7 @@ fn known_client(ledger: &Ledger, code: &str) -> Result<(), Refusal> {
     }
 }
 
-fn account(ledger: &mut Ledger, body: &Map<String, Value>) -> Result<Value, Refusal> {
+fn account(ledger: &mut Ledger, body: &Obj) -> Result<Json, Refusal> {
     let f = Fields(body);
     let client_code = f.str("client_code")?;
     let kind = f.str("account_type_code")?;
@@ -153,7 +147,7 @@ fn account(ledger: &mut Ledger, body: &Map<String, Value>) -> Result<Value, Refu
         system: false,
     });
     let now = timestamp(Utc::now());
-    Ok(json!({
+    Ok(obj! {
         "account_id": ledger.accounts.iter().filter(|a| !a.system).count().to_string(),
         "account_number": number,
         "account_name": name,
@@ -164,10 +158,10 @@ fn account(ledger: &mut Ledger, body: &Map<String, Value>) -> Result<Value, Refu
         "status_description": status_description,
         "created_at": now,
         "updated_at": now,
-    }))
+    })
 }
 
-fn service(ledger: &mut Ledger, body: &Map<String, Value>) -> Result<Value, Refusal> {
+fn service(ledger: &mut Ledger, body: &Obj) -> Result<Json, Refusal> {
     let f = Fields(body);
     let client_code = f.str("client_code")?;
     let name = f.str("client_service_name")?;
@@ -191,8 +185,8 @@ fn service(ledger: &mut Ledger, body: &Map<String, Value>) -> Result<Value, Refu
     known_client(ledger, client_code)?;
     let code = code_from(name);
     ledger.services.push(Service { code: code.clone(), active: active == 1, minimum, maximum });
-    let raw = |name: &str| f.raw(name).cloned().unwrap_or(Value::Null);
-    Ok(json!({
+    let raw = |name: &str| f.raw(name).cloned().unwrap_or(Json::Null);
+    Ok(obj! {
         "client_service_id": ledger.services.len().to_string(),
         "client_service_code": code,
         "client_code": client_code,
@@ -204,7 +198,7 @@ fn service(ledger: &mut Ledger, body: &Map<String, Value>) -> Result<Value, Refu
         "minimum_transaction_amount": raw("minimum_transaction_amount"),
         "maximum_transaction_amount": raw("maximum_transaction_amount"),
         "is_active": active,
-    }))
+    })
 }
 
 /// `POST /api/v1/clients`.

@@ -1,13 +1,12 @@
-//! WaaS error bodies. The document gives none; the sandbox answers
-//! `{"statusCode","error","code","message"}` with the codes below.
+//! WaaS error bodies. The document gives none; the sandbox answers in the
+//! document's snake_case, `{"status_code","error","code","message"}`, with
+//! the codes below.
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
-use serde_json::json;
 
 use crate::faults::Injected;
-use crate::json::FieldError;
+use crate::json::{obj, respond, FieldError};
 
 /// The sandbox's error codes (the document names none).
 pub(crate) mod code {
@@ -57,8 +56,8 @@ impl IntoResponse for Refusal {
     fn into_response(self) -> Response {
         let reason = self.status.canonical_reason().unwrap_or("Error");
         let body =
-            json!({"statusCode": self.status.as_u16(), "error": reason, "code": self.code, "message": self.message});
-        (self.status, Json(body)).into_response()
+            obj! {"status_code": self.status.as_u16(), "error": reason, "code": self.code, "message": self.message};
+        respond(self.status, &body)
     }
 }
 

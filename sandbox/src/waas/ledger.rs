@@ -10,16 +10,14 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
-use serde_json::{json, Map, Value};
 
 use super::entities::create;
 use super::error::{code, Refusal};
 use super::state::{amount, Ledger, Posting};
 use super::Waas;
-use crate::json::{FieldError, Fields};
+use crate::json::{obj, respond, FieldError, Fields, Json, Obj};
 
 type Params = Result<Query<HashMap<String, String>>, QueryRejection>;
 
@@ -37,8 +35,8 @@ struct Movement<'a> {
     amount: Decimal,
     key: &'a str,
     date: DateTime<Utc>,
-    data: Value,
-    narration: Value,
+    data: Json,
+    narration: Json,
 }
 
 fn movement<'a>(f: &Fields<'a>) -> Result<Movement<'a>, Refusal> {
@@ -47,8 +45,8 @@ fn movement<'a>(f: &Fields<'a>) -> Result<Movement<'a>, Refusal> {
     let value = f.decimal("transaction_amount")?;
     let key = f.str("source_transaction_id")?;
     let raw_date = f.str("transaction_date")?;
-    let data = f.opt_object("source_transaction_data")?.cloned().unwrap_or(Value::Null);
-    let narration = f.opt_str("transaction_narration")?.map_or(Value::Null, |n| json!(n));
+    let data = f.opt_object("source_transaction_data")?.cloned().unwrap_or(Json::Null);
+    let narration = f.opt_str("transaction_narration")?.map_or(Json::Null, |n| Json::Str(n.to_owned()));
     if value <= Decimal::ZERO || !crate::money::fits(value, 4) {
         return Err(FieldError::invalid("transaction_amount", "must be positive with at most 4 decimal places").into());
     }
@@ -94,7 +92,7 @@ fn active_account(ledger: &Ledger, number: &str) -> Result<usize, Refusal> {
     Ok(i)
 }
 
-fn credit_or_debit(ledger: &mut Ledger, body: &Map<String, Value>, credit: bool) -> Result<Value, Refusal> {
+fn credit_or_debit(ledger: &mut Ledger, body: &Obj, credit: bool) -> Result<Json, Refusal> {
     let f = Fields(body);
     let number = f.str("account_number")?;
     let m = movement(&f)?;
@@ -119,7 +117,7 @@ fn credit_or_debit(ledger: &mut Ledger, body: &Map<String, Value>, credit: bool)
     Ok(ledger.entries[if credit { c } else { d }].to_json())
 }
 
-fn transfer(ledger: &mut Ledger, body: &Map<String, Value>) -> Result<Value, Refusal> {
+fn transfer(ledger: &mut Ledger, body: &Obj) -> Result<Json, Refusal> {
     let f = Fields(body);
     let from = f.str("source_account_number")?;
     let to = f.str("destination_account_number")?;
@@ -152,14 +150,14 @@ fn transfer(ledger: &mut Ledger, body: &Map<String, Value>) -> Result<Value, Ref
 }
 
 /// `{source_transaction, destination_transaction}` of an operation.
-fn pair(ledger: &Ledger, op: usize) -> Value {
+fn pair(ledger: &Ledger, op: usize) -> Json {
     let (d, c) = ledger.ops[op].lines;
-    json!({"source_transaction": ledger.entries[d].to_json(), "destination_transaction": ledger.entries[c].to_json()})
+    obj! {"source_transaction": ledger.entries[d].to_json(), "destination_transaction": ledger.entries[c].to_json()}
 }
 
 /// Reverses the operation a transaction id belongs to, exactly once: the
 /// credited account is debited back and the debited one credited.
-fn reverse(ledger: &mut Ledger, id: &str) -> Result<Value, Refusal> {
+fn reverse(ledger: &mut Ledger, id: &str) -> Result<Json, Refusal> {
     let entry = ledger
         .entries
         .iter()
@@ -186,7 +184,7 @@ fn reverse(ledger: &mut Ledger, id: &str) -> Result<Value, Refusal> {
         source: "INTERNAL",
         ids: (format!("RVS1{}", op.key), format!("RVS2{}", op.key)),
         data: orig_credit.data.clone(),
-        narration: json!(format!("Reversal of transaction {}", orig_credit.id)),
+        narration: Json::Str(format!("Reversal of transaction {}", orig_credit.id)),
         date: Utc::now(),
         key: op.key.clone(),
         reversal_of: Some(op_index),
@@ -223,7 +221,7 @@ pub(crate) async fn reversal(State(w): State<Arc<Waas>>, Path(id): Path<String>,
         Err(r) => Err(r.clone()),
     };
     match result {
-        Ok(v) => (StatusCode::CREATED, Json(v)).into_response(),
+        Ok(v) => respond(StatusCode::CREATED, &v),
         Err(r) => r.into_response(),
     }
 }

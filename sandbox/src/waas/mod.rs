@@ -7,6 +7,7 @@ mod entities;
 mod error;
 mod ledger;
 mod state;
+mod variants;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -58,6 +59,10 @@ pub(crate) fn build(config: &WaasConfig) -> (Arc<Waas>, Router) {
         .route_layer(from_fn_with_state(w.faults.clone(), faults::middleware))
         .fallback(error::not_found)
         .layer(from_fn_with_state(w.clone(), auth::bearer))
+        .layer(from_fn_with_state(
+            crate::variants::Variants::new(w.faults.clone(), variants::respell),
+            crate::variants::middleware,
+        ))
         .with_state(w.clone());
     (w, router)
 }

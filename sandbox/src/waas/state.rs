@@ -5,9 +5,9 @@ use std::collections::HashSet;
 use axum::http::StatusCode;
 use chrono::{DateTime, SecondsFormat, Utc};
 use rust_decimal::Decimal;
-use serde_json::{json, Value};
 
 use super::error::{code, Refusal};
+use crate::json::{obj, Json};
 use crate::money::fixed;
 
 /// `"96.0000"`: WaaS amounts are strings with four decimals.
@@ -59,16 +59,16 @@ pub(crate) struct Entry {
     pub other_party: String,
     pub source: String,
     pub source_transaction_id: String,
-    pub data: Value,
-    pub narration: Value,
+    pub data: Json,
+    pub narration: Json,
     pub date: DateTime<Utc>,
     /// The operation this line belongs to.
     pub op: usize,
 }
 
 impl Entry {
-    pub(crate) fn to_json(&self) -> Value {
-        json!({
+    pub(crate) fn to_json(&self) -> Json {
+        obj! {
             "transaction_id": self.id,
             "account": self.account,
             "client_service": self.service,
@@ -84,7 +84,7 @@ impl Entry {
             "source_transaction_data": self.data,
             "transaction_narration": self.narration,
             "transaction_date": timestamp(self.date),
-        })
+        }
     }
 }
 
@@ -106,8 +106,8 @@ pub(crate) struct Posting<'a> {
     pub source: &'a str,
     /// `source_transaction_id` of the debit line and of the credit line.
     pub ids: (String, String),
-    pub data: Value,
-    pub narration: Value,
+    pub data: Json,
+    pub narration: Json,
     pub date: DateTime<Utc>,
     pub key: String,
     pub reversal_of: Option<usize>,

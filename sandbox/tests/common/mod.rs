@@ -1,8 +1,15 @@
-//! Helpers shared by the sandbox's tests: plain HTTP, MilaCoins signing.
+//! Helpers shared by the sandbox's tests: plain HTTP, MilaCoins signing,
+//! exact reading of numbers from a body's raw text.
 #![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::fmt::Display;
+use std::str::FromStr;
 
 use hmac::{Hmac, Mac};
 use reqwest::{Method, StatusCode};
+use rust_decimal::Decimal;
+use serde_json::value::RawValue;
 use serde_json::Value;
 use sha2::Sha256;
 use walletkit_sandbox::{Sandbox, SandboxConfig};
@@ -19,7 +26,8 @@ pub fn http() -> reqwest::Client {
     reqwest::Client::builder().no_proxy().build().expect("client")
 }
 
-/// Status, headers and JSON body of a response.
+/// Status, headers and JSON body of a response. `json` reads numbers
+/// through `f64`: use [`Answer::raw_at`] and [`Answer::dec`] for exact ones.
 pub struct Answer {
     pub status: StatusCode,
     pub headers: reqwest::header::HeaderMap,
@@ -31,6 +39,50 @@ impl Answer {
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
+
+    /// The exact JSON text at a JSON pointer (`/data/amount`, `/0/id`).
+    pub fn raw_at(&self, pointer: &str) -> String {
+        let text = std::str::from_utf8(&self.raw).expect("UTF-8 body");
+        raw_at(text, pointer).unwrap_or_else(|| panic!("nothing at {pointer} in {text}"))
+    }
+
+    /// The exact decimal at a JSON pointer, given as a number or a string.
+    pub fn dec(&self, pointer: &str) -> Decimal {
+        dec(&self.raw_at(pointer))
+    }
+}
+
+/// The exact JSON text at a JSON pointer, read through `RawValue` so numbers
+/// keep their digits; `None` when the pointer leads nowhere.
+pub fn raw_at(text: &str, pointer: &str) -> Option<String> {
+    let mut current = text.trim().to_owned();
+    for token in pointer.split('/').skip(1) {
+        let next = match current.as_bytes().first()? {
+            b'{' => {
+                let map: HashMap<String, &RawValue> = serde_json::from_str(&current).ok()?;
+                map.get(token)?.get().to_owned()
+            }
+            b'[' => {
+                let items: Vec<&RawValue> = serde_json::from_str(&current).ok()?;
+                items.get(token.parse::<usize>().ok()?)?.get().to_owned()
+            }
+            _ => return None,
+        };
+        current = next.trim().to_owned();
+    }
+    Some(current)
+}
+
+/// A decimal from raw JSON text: a number, or a string holding one.
+pub fn dec(raw: &str) -> Decimal {
+    let text = raw.strip_prefix('"').and_then(|r| r.strip_suffix('"')).unwrap_or(raw);
+    let parsed = if text.contains(['e', 'E']) { Decimal::from_scientific(text) } else { Decimal::from_str_exact(text) };
+    parsed.unwrap_or_else(|e| panic!("{raw} is not an exact decimal: {e}"))
+}
+
+/// A decimal from a literal, e.g. `decimal("10.50")`.
+pub fn decimal(text: &str) -> Decimal {
+    Decimal::from_str(text).unwrap()
 }
 
 pub async fn send(req: reqwest::RequestBuilder) -> Answer {
@@ -88,8 +140,9 @@ pub async fn waas_token(sb: &Sandbox) -> String {
     a.json["access_token"].as_str().unwrap().to_owned()
 }
 
-/// A WaaS request with a Bearer token and a JSON body.
-pub fn waas(sb: &Sandbox, token: &str, path: &str, body: &Value) -> reqwest::RequestBuilder {
+/// A WaaS request with a Bearer token and a JSON body (a `Value`, or JSON
+/// text when numbers must be sent exactly).
+pub fn waas(sb: &Sandbox, token: &str, path: &str, body: &dyn Display) -> reqwest::RequestBuilder {
     http()
         .post(format!("{}{path}", sb.waas().base_url()))
         .bearer_auth(token)

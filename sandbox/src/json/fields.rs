@@ -1,10 +1,9 @@
 //! Reading request bodies field by field, so each API can answer missing
 //! and mistyped fields with its own documented error.
 
-use std::str::FromStr;
-
 use rust_decimal::Decimal;
-use serde_json::{Map, Number, Value};
+
+use super::{Json, Obj};
 
 /// Why a field was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,64 +33,46 @@ impl FieldError {
     }
 }
 
-/// The JSON type name of a value, for messages.
-pub(crate) fn type_name(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    }
-}
-
 /// Parses a body that must be a JSON object.
-pub(crate) fn object(body: &[u8]) -> Result<Map<String, Value>, String> {
-    match serde_json::from_slice::<Value>(body) {
-        Ok(Value::Object(map)) => Ok(map),
-        Ok(other) => Err(format!("the body must be a JSON object, got {}", type_name(&other))),
+pub(crate) fn object(body: &[u8]) -> Result<Obj, String> {
+    match Json::parse(body) {
+        Ok(Json::Obj(map)) => Ok(map),
+        Ok(other) => Err(format!("the body must be a JSON object, got {}", other.type_name())),
         Err(e) => Err(format!("the body is not valid JSON: {e}")),
     }
 }
 
-/// Reads an exact decimal from a JSON number (never through `f64`); `None`
-/// when it cannot be held exactly (more than 28 decimal places, too many
-/// digits, out of range), rather than a rounded value that would then pass
-/// precision checks.
-pub(crate) fn decimal(n: &Number) -> Option<Decimal> {
-    let text = n.to_string();
+/// Reads an exact decimal from a JSON number's text (never through `f64`);
+/// `None` when it cannot be held exactly (more than 28 decimal places, too
+/// many digits, out of range), rather than a rounded value that would then
+/// pass precision checks.
+fn decimal(text: &str) -> Option<Decimal> {
     match text.split_once(['e', 'E']) {
-        None => Decimal::from_str_exact(&text).ok(),
+        None => Decimal::from_str_exact(text).ok(),
         // `from_scientific` parses the mantissa with rounding: check it first.
         Some((mantissa, _)) => {
             Decimal::from_str_exact(mantissa).ok()?;
-            Decimal::from_scientific(&text).ok()
+            Decimal::from_scientific(text).ok()
         }
     }
 }
 
-/// A JSON number carrying `d` digit for digit (`10.00` stays `10.00`).
-pub(crate) fn number(d: Decimal) -> Value {
-    Number::from_str(&d.to_string()).map_or_else(|_| Value::String(d.to_string()), Value::Number)
-}
-
 /// Typed access to the fields of one JSON object; `null` counts as absent.
-pub(crate) struct Fields<'a>(pub(crate) &'a Map<String, Value>);
+pub(crate) struct Fields<'a>(pub(crate) &'a Obj);
 
 impl<'a> Fields<'a> {
-    fn present(&self, name: &str) -> Option<&'a Value> {
+    fn present(&self, name: &str) -> Option<&'a Json> {
         self.0.get(name).filter(|v| !v.is_null())
     }
 
-    fn wrong(name: &str, expected: &'static str, got: &Value) -> FieldError {
-        FieldError::WrongType { field: name.into(), expected, got: type_name(got) }
+    fn wrong(name: &str, expected: &'static str, got: &Json) -> FieldError {
+        FieldError::WrongType { field: name.into(), expected, got: got.type_name() }
     }
 
     pub(crate) fn opt_str(&self, name: &str) -> Result<Option<&'a str>, FieldError> {
         match self.present(name) {
             None => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s)),
+            Some(Json::Str(s)) => Ok(Some(s)),
             Some(v) => Err(Self::wrong(name, "string", v)),
         }
     }
@@ -108,7 +89,7 @@ impl<'a> Fields<'a> {
     pub(crate) fn opt_decimal(&self, name: &str) -> Result<Option<Decimal>, FieldError> {
         match self.present(name) {
             None => Ok(None),
-            Some(Value::Number(n)) => {
+            Some(Json::Num(n)) => {
                 decimal(n).map(Some).ok_or_else(|| FieldError::invalid(name, "not representable as a decimal"))
             }
             Some(v) => Err(Self::wrong(name, "number", v)),
@@ -122,7 +103,7 @@ impl<'a> Fields<'a> {
     pub(crate) fn opt_bool(&self, name: &str) -> Result<Option<bool>, FieldError> {
         match self.present(name) {
             None => Ok(None),
-            Some(Value::Bool(b)) => Ok(Some(*b)),
+            Some(Json::Bool(b)) => Ok(Some(*b)),
             Some(v) => Err(Self::wrong(name, "boolean", v)),
         }
     }
@@ -131,26 +112,26 @@ impl<'a> Fields<'a> {
         self.opt_bool(name)?.ok_or_else(|| FieldError::Missing(name.into()))
     }
 
-    /// A required integer (as a JSON number without fraction).
+    /// A required integer (a JSON number without fraction or exponent).
     pub(crate) fn int(&self, name: &str) -> Result<i64, FieldError> {
         match self.present(name) {
             None => Err(FieldError::Missing(name.into())),
-            Some(Value::Number(n)) => n.as_i64().ok_or_else(|| FieldError::invalid(name, "must be an integer")),
+            Some(Json::Num(n)) => n.parse().map_err(|_| FieldError::invalid(name, "must be an integer")),
             Some(v) => Err(Self::wrong(name, "number", v)),
         }
     }
 
     /// An optional JSON object, kept as given.
-    pub(crate) fn opt_object(&self, name: &str) -> Result<Option<&'a Value>, FieldError> {
+    pub(crate) fn opt_object(&self, name: &str) -> Result<Option<&'a Json>, FieldError> {
         match self.present(name) {
             None => Ok(None),
-            Some(v @ Value::Object(_)) => Ok(Some(v)),
+            Some(v @ Json::Obj(_)) => Ok(Some(v)),
             Some(v) => Err(Self::wrong(name, "object", v)),
         }
     }
 
     /// The raw value of a field, when present.
-    pub(crate) fn raw(&self, name: &str) -> Option<&'a Value> {
+    pub(crate) fn raw(&self, name: &str) -> Option<&'a Json> {
         self.present(name)
     }
 }
@@ -158,13 +139,15 @@ impl<'a> Fields<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::json::ToJson;
 
     #[test]
     fn numbers_stay_exact() {
-        let map = object(br#"{"a": 12345678901234567.89, "b": 10.00, "c": "10"}"#).unwrap();
+        let map = object(br#"{"a": 12345678901234567.89, "b": 10.00, "c": "10", "e": 0.123456789012345678}"#).unwrap();
         let f = Fields(&map);
         assert_eq!(f.decimal("a").unwrap().to_string(), "12345678901234567.89");
-        assert_eq!(number(f.decimal("b").unwrap()).to_string(), "10.00");
+        assert_eq!(f.decimal("b").unwrap().to_json().to_string(), "10.00");
+        assert_eq!(f.decimal("e").unwrap().to_string(), "0.123456789012345678");
         assert!(matches!(f.decimal("c"), Err(FieldError::WrongType { got: "string", .. })));
         assert_eq!(f.decimal("d"), Err(FieldError::Missing("d".into())));
     }
@@ -183,5 +166,16 @@ mod tests {
         assert_eq!(f.decimal("sci").unwrap(), Decimal::new(1500, 0));
         assert_eq!(f.decimal("neg").unwrap(), Decimal::new(-25, 3));
         assert_eq!(f.decimal("plus").unwrap(), Decimal::new(200, 0));
+    }
+
+    #[test]
+    fn integers_and_objects() {
+        let map = object(br#"{"i": 1, "f": 1.0, "x": 1e0, "o": {"k": [1]}, "n": null}"#).unwrap();
+        let f = Fields(&map);
+        assert_eq!(f.int("i"), Ok(1));
+        assert!(f.int("f").is_err() && f.int("x").is_err());
+        assert_eq!(f.opt_object("o").unwrap().unwrap().to_string(), r#"{"k":[1]}"#);
+        assert_eq!(f.raw("n"), None);
+        assert_eq!(object(b"[1]").unwrap_err(), "the body must be a JSON object, got array");
     }
 }
