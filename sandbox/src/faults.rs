@@ -33,7 +33,7 @@ impl Trigger {
         match self {
             Trigger::First => n == 1,
             Trigger::Every(0) => false,
-            Trigger::Every(every) => n % u64::from(every) == 0,
+            Trigger::Every(every) => n.is_multiple_of(u64::from(every)),
         }
     }
 }

@@ -116,7 +116,7 @@ fn walk_at(v: &mut Json, style: &Style, index: usize) {
                 if style.amounts.contains(&key) {
                     flip_amount(value);
                 } else if style.ids.contains(&key) {
-                    if index % 2 == 0 {
+                    if index.is_multiple_of(2) {
                         flip_id(value);
                     }
                 } else if let Some(stamp) = (style.stamps)(key, index) {
@@ -194,8 +194,8 @@ fn flip_id(v: &mut Json) {
 fn exact(t: DateTime<Utc>, wanted: SecondsFormat) -> SecondsFormat {
     let nanos = t.timestamp_subsec_nanos();
     match wanted {
-        SecondsFormat::Millis if nanos % 1_000_000 != 0 => SecondsFormat::AutoSi,
-        SecondsFormat::Micros if nanos % 1_000 != 0 => SecondsFormat::AutoSi,
+        SecondsFormat::Millis if !nanos.is_multiple_of(1_000_000) => SecondsFormat::AutoSi,
+        SecondsFormat::Micros if !nanos.is_multiple_of(1_000) => SecondsFormat::AutoSi,
         other => other,
     }
 }
