@@ -71,6 +71,24 @@ async fn every_flow_finishes_with_429s_and_5xx_on_gets() {
     assert_eq!(assert_no_duplicate_transfers(&sb), 152);
 }
 
+/// The sandbox serves the documents' other plausible readings: both id
+/// spellings, aliases side by side, amounts as strings, `null`s, unknown
+/// fields, other timestamp formats, lists with and without pagination.
+#[tokio::test]
+async fn every_example_flow_runs_against_the_documents_other_readings() {
+    let sb = sandbox("all:variants").await;
+    run_all_tours(&sb).await;
+    assert_eq!(assert_no_duplicate_transfers(&sb), 152);
+    assert_eq!(sb.waas().entries().len(), 8);
+}
+
+#[tokio::test]
+async fn every_flow_finishes_under_variants_with_429s_and_5xx_on_gets() {
+    let sb = sandbox("all:variants,429-first,retry-after=0,5xx-every=2,5xx-gets-only").await;
+    run_all_tours(&sb).await;
+    assert_eq!(assert_no_duplicate_transfers(&sb), 152);
+}
+
 #[tokio::test]
 async fn milta_flow_finishes_through_idempotent_retries_when_posts_lose_their_answer() {
     let sb = sandbox("milta:drop-every=2").await;
