@@ -91,7 +91,7 @@ pub use transport::ratelimit::{Rate, RateLimits};
 pub use transport::request::{Request, RequestPath};
 pub use transport::response::RawResponse;
 pub use transport::retry::RetryPolicy;
-pub use wire::{Extra, Timestamp};
+pub use wire::{Extra, RawJson, Timestamp};
 
 /// The README's examples, compiled as doctests so they cannot rot.
 #[cfg(doctest)]

@@ -10,10 +10,12 @@ use walletkit::Decimal;
 pub async fn tour(mila: &MilaCoinsClient) -> walletkit::Result<()> {
     let currencies = mila.reference().currencies().await?;
     let wallets = mila.reference().wallets().await?;
+    let currencies: Vec<&str> = currencies.iter().filter_map(|c| c.code.as_deref()).collect();
+    let wallets: Vec<&str> = wallets.iter().filter_map(|w| w.name.as_deref()).collect();
     println!("currencies: {}", currencies.join(", "));
     println!("wallets:    {}", wallets.join(", "));
-    let wallet = wallets.first().map_or("BTC", String::as_str);
-    let currency = currencies.iter().find(|c| *c == "EUR").or(currencies.first()).map_or("EUR", String::as_str);
+    let wallet = wallets.first().copied().unwrap_or("BTC");
+    let currency = currencies.iter().find(|c| **c == "EUR").or(currencies.first()).copied().unwrap_or("EUR");
 
     let order = format!("walletkit-example-{}", Utc::now().timestamp());
     let invoice = InvoiceRequest::new(wallet, Decimal::new(1050, 2), currency)
@@ -67,7 +69,8 @@ pub async fn tour(mila: &MilaCoinsClient) -> walletkit::Result<()> {
 
     if let Some(id) = first_id {
         let tx = mila.transactions().get(&id).await?;
-        println!("transaction {}: {} created {:?}", tx.id, tx.status, tx.created_at);
+        let created = tx.created_at.as_ref().map_or_else(|| "?".to_string(), ToString::to_string);
+        println!("transaction {}: {} created {created}", tx.id, tx.status);
     }
 
     let logs = mila.logs().list().limit(5).get().await?;
@@ -75,7 +78,7 @@ pub async fn tour(mila: &MilaCoinsClient) -> walletkit::Result<()> {
     for entry in &logs.items {
         println!(
             "  {} {} {} -> {}",
-            entry.created_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
+            entry.created_at.as_ref().map(ToString::to_string).unwrap_or_default(),
             entry.method.as_deref().unwrap_or("?"),
             entry.uri.as_deref().unwrap_or("?"),
             entry.status.map(|s| s.to_string()).unwrap_or_default(),

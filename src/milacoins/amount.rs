@@ -9,10 +9,9 @@
 //! re-serialised bytes agree; longer amounts are sent in plain shortest form,
 //! exactly, since no JavaScript number could hold them anyway.
 
-use std::str::FromStr;
-
 use rust_decimal::Decimal;
 use serde::Serializer;
+use serde_json::value::RawValue;
 
 /// Significant digits a JavaScript number (IEEE 754 double) always round-trips.
 const JS_EXACT_DIGITS: usize = 15;
@@ -66,11 +65,15 @@ pub(crate) fn js_text(amount: Decimal) -> String {
 }
 
 /// Serde adapter writing a [`Decimal`] as a JSON number via [`js_text`].
+///
+/// The text goes out as a raw JSON value, digit for digit: going through
+/// `serde_json::Number` would parse it into an `f64` (serde_json's
+/// `arbitrary_precision` is not enabled) and round long amounts.
 pub(crate) mod js_number {
     use super::*;
 
     pub(crate) fn serialize<S: Serializer>(amount: &Decimal, serializer: S) -> Result<S::Ok, S::Error> {
-        let number = serde_json::Number::from_str(&js_text(*amount)).map_err(serde::ser::Error::custom)?;
+        let number = RawValue::from_string(js_text(*amount)).map_err(serde::ser::Error::custom)?;
         serde::Serialize::serialize(&number, serializer)
     }
 }
@@ -78,6 +81,7 @@ pub(crate) mod js_number {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::str::FromStr;
 
     fn js(text: &str) -> String {
         js_text(Decimal::from_str(text).unwrap())
@@ -135,5 +139,10 @@ mod tests {
         assert_eq!(body("10.50"), r#"{"amount":10.5}"#);
         assert_eq!(body("0.0000005"), r#"{"amount":5e-7}"#);
         assert_eq!(body("1000000000000000000000"), r#"{"amount":1e+21}"#);
+        // Longer than an f64 holds: written exactly, never rounded.
+        assert_eq!(body("12345678901234567.89"), r#"{"amount":12345678901234567.89}"#);
+        assert_eq!(body("0.123456789012345678"), r#"{"amount":0.123456789012345678}"#);
+        assert_eq!(body("-9007199254740993"), r#"{"amount":-9007199254740993}"#);
+        assert_eq!(body("79228162514264337593543950335"), r#"{"amount":79228162514264337593543950335}"#);
     }
 }

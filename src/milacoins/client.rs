@@ -50,24 +50,18 @@ pub mod rate_class {
     pub const WRITE: &str = "milacoins.write";
 }
 
-/// Every path the client calls, relative to the base URL.
+/// Every path the client calls, relative to the base URL. Templates with
+/// `{id}` are filled with `transport::path::with_id`, which refuses
+/// ids that would change the path.
 pub(crate) mod paths {
-    use crate::error::{Error, Result};
-
     pub const LOGS: &str = "/logs";
+    pub const LOG: &str = "/logs/{id}";
     pub const CURRENCIES: &str = "/currencies";
     pub const WALLETS: &str = "/wallets";
     pub const INVOICES: &str = "/invoices";
     pub const PAYMENT_PAGE: &str = "/invoices/payment-page";
     pub const TRANSACTIONS: &str = "/transactions";
-
-    /// `{collection}/{id}`, refusing ids that would change the path.
-    pub fn item(collection: &str, id: &str) -> Result<String> {
-        if id.is_empty() || id == "." || id == ".." || id.contains(['/', '?', '#', '\\']) {
-            return Err(Error::InvalidRequest(format!("`{id}` is not a valid MilaCoins id")));
-        }
-        Ok(format!("{collection}/{id}"))
-    }
+    pub const TRANSACTION: &str = "/transactions/{id}";
 }
 
 /// The headers MilaCoins authenticates with (lowercase: header names are
@@ -220,10 +214,13 @@ mod tests {
 
     #[test]
     fn ids_cannot_escape_their_path() {
-        for bad in ["", ".", "..", "a/b", "a?b", "a#b", "a\\b"] {
-            assert!(paths::item(paths::TRANSACTIONS, bad).is_err(), "{bad:?}");
+        use crate::transport::path::with_id;
+        for bad in ["", ".", "..", "a/b", "a?b", "a#b", "a\\b", "%2e%2e", "a b"] {
+            assert!(matches!(with_id(paths::TRANSACTION, "id", bad), Err(Error::InvalidRequest(_))), "{bad:?}");
+            assert!(matches!(with_id(paths::LOG, "id", bad), Err(Error::InvalidRequest(_))), "{bad:?}");
         }
-        assert_eq!(paths::item(paths::LOGS, "62d956ed").unwrap(), "/logs/62d956ed");
+        assert_eq!(with_id(paths::LOG, "log id", "62d956ed").unwrap(), "/logs/62d956ed");
+        assert_eq!(with_id(paths::TRANSACTION, "transaction id", "62d95a1b").unwrap(), "/transactions/62d95a1b");
     }
 
     #[test]

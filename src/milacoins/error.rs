@@ -2,18 +2,23 @@
 //! documented numeric codes.
 
 use reqwest::header::HeaderMap;
-use serde::Deserialize;
-use serde_json::Value;
 
 use crate::error::{excerpt, ApiError, ErrorKind, Provider};
+use crate::wire::{wire_object, Text};
 
-#[derive(Deserialize)]
-struct Body {
-    #[serde(rename = "requestID", alias = "requestId")]
-    request_id: Option<Value>,
-    name: Option<String>,
-    message: Option<String>,
-    code: Option<Value>,
+wire_object! {
+    /// An error body. `requestID` and `requestId` may both be present (the
+    /// documented one wins); codes and ids are read from strings or numbers.
+    struct Body {
+        /// The request's id.
+        pub request_id: Option<String> = optional ["requestID", "requestId", "request_id"] via Text,
+        /// The documented error name, e.g. `DOCUMENT_NOT_FOUND`.
+        pub name: Option<String> = optional ["name"] via Text,
+        /// What went wrong.
+        pub message: Option<String> = optional ["message"] via Text,
+        /// The documented numeric code, e.g. `1604`.
+        pub code: Option<String> = optional ["code", "errorCode"] via Text,
+    }
 }
 
 /// The kind each documented MilaCoins error code means.
@@ -58,21 +63,11 @@ fn kind_of_name(name: &str) -> Option<ErrorKind> {
     kind_of(code)
 }
 
-/// A JSON scalar as text (`1604` and `"1604"` alike).
-fn scalar(value: Value) -> Option<String> {
-    match value {
-        Value::String(s) => Some(s),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
-    }
-}
-
 pub(crate) fn decode(provider: Provider, status: u16, _headers: &HeaderMap, body: &[u8]) -> ApiError {
     let Ok(parsed) = serde_json::from_slice::<Body>(body) else {
         return ApiError::new(provider, status, ErrorKind::from_status(status), excerpt(body));
     };
-    let code = parsed.code.and_then(scalar);
+    let code = parsed.code;
     let kind = code
         .as_deref()
         .and_then(kind_of)
@@ -85,7 +80,7 @@ pub(crate) fn decode(provider: Provider, status: u16, _headers: &HeaderMap, body
     };
     let mut err = ApiError::new(provider, status, kind, message);
     err.code = code;
-    err.request_id = parsed.request_id.and_then(scalar);
+    err.request_id = parsed.request_id;
     err
 }
 
@@ -139,6 +134,28 @@ mod tests {
         assert!(e.message.starts_with("DOCUMENT_NOT_FOUND: No Invoice found"), "{}", e.message);
         let shown = e.to_string();
         assert!(shown.contains("code 1604") && shown.contains("62d956eda0a3bf0730f5fd18"), "{shown}");
+    }
+
+    #[test]
+    fn both_request_id_spellings_at_once_and_codes_as_numbers_or_strings() {
+        for body in [
+            r#"{"requestID":"r-1","requestId":"r-2","name":"DOCUMENT_NOT_FOUND","message":"m","code":1604}"#,
+            r#"{"requestId":"r-2","requestID":"r-1","name":"DOCUMENT_NOT_FOUND","message":"m","code":"1604"}"#,
+            r#"{"requestId":null,"requestID":"r-1","code":1604,"extra":{"a":1}}"#,
+        ] {
+            let e = decode(Provider::MilaCoins, 404, &HeaderMap::new(), body.as_bytes());
+            assert_eq!(e.request_id.as_deref(), Some("r-1"), "{body}");
+            assert_eq!((e.kind, e.code.as_deref()), (ErrorKind::NotFound, Some("1604")), "{body}");
+        }
+        let e = decode(Provider::MilaCoins, 404, &HeaderMap::new(), br#"{"requestId":62956,"code":1604}"#);
+        assert_eq!(e.request_id.as_deref(), Some("62956"), "the other spelling alone, as a number");
+        let e = decode(
+            Provider::MilaCoins,
+            429,
+            &HeaderMap::new(),
+            br#"{"requestID":null,"name":null,"message":null,"code":null}"#,
+        );
+        assert_eq!((e.kind, e.code, e.request_id), (ErrorKind::RateLimited, None, None), "nulls: the status decides");
     }
 
     #[test]

@@ -9,12 +9,13 @@
 //! nothing to find the invoice by, so always set one when money depends on it.
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use serde::{Deserialize, Serialize, Serializer};
+use serde::{Serialize, Serializer};
 
 use super::client::{paths, MilaCoinsClient};
 use crate::error::{Error, Result};
 use crate::ids::string_id;
-use crate::money::Decimal;
+use crate::money::{Decimal, Money};
+use crate::wire::{wire_object, Strict, Text};
 use crate::Request;
 
 string_id! {
@@ -164,31 +165,27 @@ impl PaymentPageRequest {
     }
 }
 
-/// An invoice or payment page as MilaCoins created it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct Invoice {
-    /// MilaCoins' id.
-    pub id: InvoiceId,
-    /// Wallet paid into.
-    pub wallet: Option<String>,
-    /// Invoice amount.
-    #[serde(default, with = "crate::money::option")]
-    pub amount: Option<Decimal>,
-    /// Invoice currency.
-    pub currency: Option<String>,
-    /// Your reference.
-    #[serde(rename = "externalID")]
-    pub external_id: Option<String>,
-    /// Where the customer pays.
-    pub url: Option<String>,
-    /// When the invoice expires.
-    #[serde(default, with = "super::time::option")]
-    pub expired_at: Option<DateTime<Utc>>,
-    /// When it was created.
-    #[serde(default, with = "super::time::option")]
-    pub created_at: Option<DateTime<Utc>>,
+wire_object! {
+    /// An invoice or payment page as MilaCoins created it.
+    pub struct Invoice {
+        /// MilaCoins' id.
+        pub id: InvoiceId = required ["id", "_id", "invoiceId", "invoiceID"],
+        /// Wallet paid into.
+        pub wallet: Option<String> = optional ["wallet"],
+        /// Invoice amount.
+        pub amount: Option<Decimal> = optional ["amount"] via Money,
+        /// Invoice currency.
+        pub currency: Option<String> = optional ["currency", "currencyCode"],
+        /// Your reference.
+        pub external_id: Option<String> = optional ["externalID", "externalId"] via Text,
+        /// Where the customer pays.
+        pub url: Option<String> = optional ["url", "paymentUrl", "link"],
+        /// When the invoice expires (typed Number: epoch seconds or
+        /// milliseconds; ISO 8601 text is read too).
+        pub expired_at: Option<DateTime<Utc>> = optional ["expiredAt", "expiresAt"] via Strict,
+        /// When it was created (typed Number, read like `expiredAt`).
+        pub created_at: Option<DateTime<Utc>> = optional ["createdAt", "created_at"] via Strict,
+    }
 }
 
 /// Invoice calls; see [`MilaCoinsClient::invoices`].
@@ -270,5 +267,59 @@ mod tests {
         assert_eq!(inv.amount.unwrap().to_string(), "12345678901234567.89");
         assert_eq!(inv.expired_at.unwrap().timestamp(), 1_658_414_749);
         assert_eq!(inv.created_at.unwrap().timestamp(), 1_658_411_149);
+        assert_eq!(inv.extra["extra"].get(), "1");
+    }
+
+    fn read(json: &str) -> Invoice {
+        serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn both_spellings_at_once_decode_and_the_documented_one_wins() {
+        let inv = read(
+            r#"{"_id":"mongo","id":"i1","invoiceId":"other","externalId":"lower","externalID":"ORDER-42",
+                "currencyCode":"USD","currency":"EUR","paymentUrl":"https://b","url":"https://a",
+                "expiresAt":1,"expiredAt":"2022-07-21T16:45:49.000+03:00","created_at":2,"createdAt":"2022-07-21T13:45:49Z"}"#,
+        );
+        assert_eq!(inv.id.as_str(), "i1");
+        assert_eq!(inv.external_id.as_deref(), Some("ORDER-42"));
+        assert_eq!((inv.currency.as_deref(), inv.url.as_deref()), (Some("EUR"), Some("https://a")));
+        assert_eq!(inv.expired_at.unwrap().timestamp(), 1_658_411_149, "ISO text at an offset");
+        assert_eq!(inv.created_at.unwrap().timestamp(), 1_658_411_149);
+        assert!(inv.extra.is_empty(), "{:?}", inv.extra);
+        let inv = read(r#"{"_id":"m","externalId":"E"}"#);
+        assert_eq!((inv.id.as_str(), inv.external_id.as_deref()), ("m", Some("E")));
+    }
+
+    #[test]
+    fn amounts_exact_from_numbers_and_strings() {
+        for (json, want) in [
+            ("12345678901234567.89", "12345678901234567.89"),
+            (r#""12345678901234567.89""#, "12345678901234567.89"),
+            ("0.123456789012345678", "0.123456789012345678"),
+            (r#""0.123456789012345678""#, "0.123456789012345678"),
+        ] {
+            let inv = read(&format!(r#"{{"id":"i","amount":{json}}}"#));
+            assert_eq!(inv.amount.unwrap().to_string(), want, "{json}");
+        }
+    }
+
+    #[test]
+    fn null_for_every_optional_field_and_ids_as_numbers() {
+        let inv = read(
+            r#"{"id":62958,"wallet":null,"amount":null,"currency":null,"externalID":null,"url":null,
+                "expiredAt":null,"createdAt":null}"#,
+        );
+        assert_eq!(inv, read(r#"{"id":"62958"}"#));
+        assert_eq!(inv.id, InvoiceId::from("62958"));
+        assert_eq!(read(r#"{"id":"i","externalID":4242}"#).external_id.as_deref(), Some("4242"));
+    }
+
+    #[test]
+    fn unknown_fields_are_reachable_exactly() {
+        let inv = read(r#"{"id":"i","fee":12345678901234567.89,"network":{"name":"BTC","fees":[0.0001,1e-8]}}"#);
+        assert_eq!(inv.extra["fee"].get(), "12345678901234567.89");
+        assert_eq!(inv.extra["network"].get(), r#"{"name":"BTC","fees":[0.0001,1e-8]}"#);
+        assert_eq!(inv.extra.len(), 2);
     }
 }

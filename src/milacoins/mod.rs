@@ -28,7 +28,6 @@ mod logs;
 mod reference;
 #[cfg(test)]
 mod signature_tests;
-mod time;
 mod transactions;
 
 pub use client::{
@@ -37,7 +36,7 @@ pub use client::{
 pub use invoices::{Invoice, InvoiceId, InvoiceRequest, Invoices, PaymentPageRequest};
 pub use listing::{Listing, MAX_LIMIT};
 pub use logs::{LogEntry, LogId, Logs};
-pub use reference::Reference;
+pub use reference::{Currency, Reference, Wallet};
 pub use transactions::{
     Customer, DateBound, ExchangeRate, Refund, RefundStatus, Transaction, TransactionId, TransactionStatus,
     Transactions,

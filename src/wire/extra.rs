@@ -64,15 +64,24 @@ impl Extra {
     }
 }
 
-/// One raw JSON value, comparable by its text.
+/// One JSON value kept exactly as received (numbers digit for digit), for
+/// fields a document types only as "Any"; comparable by its text.
 #[derive(Debug, Clone, serde::Deserialize)]
 #[serde(transparent)]
-pub(crate) struct RawJson(pub Box<RawValue>);
+pub struct RawJson(pub Box<RawValue>);
 
 impl RawJson {
     /// The raw JSON text.
-    pub(crate) fn get(&self) -> &str {
+    pub fn get(&self) -> &str {
         self.0.get()
+    }
+
+    /// Decodes the value into `T` (use [`crate::money`] adapters for amounts).
+    ///
+    /// # Errors
+    /// When the value does not fit `T`.
+    pub fn decode<T: DeserializeOwned>(&self) -> serde_json::Result<T> {
+        serde_json::from_str(self.get())
     }
 }
 

@@ -12,8 +12,7 @@ mod object;
 mod text;
 mod timestamp;
 
-pub use extra::Extra;
-pub(crate) use extra::RawJson;
+pub use extra::{Extra, RawJson};
 pub(crate) use object::{rank, wire_object, Key, Slot, ViaOption, WireDecode};
 pub(crate) use text::{deserialize_text, Text};
 pub use timestamp::Timestamp;
