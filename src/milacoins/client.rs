@@ -219,8 +219,8 @@ mod tests {
             assert!(matches!(with_id(paths::TRANSACTION, "id", bad), Err(Error::InvalidRequest(_))), "{bad:?}");
             assert!(matches!(with_id(paths::LOG, "id", bad), Err(Error::InvalidRequest(_))), "{bad:?}");
         }
-        assert_eq!(with_id(paths::LOG, "log id", "62d956ed").unwrap(), "/logs/62d956ed");
-        assert_eq!(with_id(paths::TRANSACTION, "transaction id", "62d95a1b").unwrap(), "/transactions/62d95a1b");
+        assert_eq!(with_id(paths::LOG, "log id", "62d956ed").unwrap().path, "/logs/62d956ed");
+        assert_eq!(with_id(paths::TRANSACTION, "transaction id", "62d95a1b").unwrap().path, "/transactions/62d95a1b");
     }
 
     #[test]
