@@ -46,7 +46,7 @@ fn dec(text: &str) -> Decimal {
 }
 
 fn transfer(external_id: &str) -> TransferRequest {
-    TransferRequest::new(external_id, "PRODUCT_123", "+447700900001", Decimal::new(1000, 2), "GBP")
+    TransferRequest::new(ExternalId::from(external_id), ProductId::from("PRODUCT_123"), PhoneNumber::from("+447700900001"), Decimal::new(1000, 2), "GBP")
 }
 
 #[tokio::test]
@@ -102,7 +102,7 @@ async fn balance_and_pricing_aliases_side_by_side_strings_nulls_and_unknown_fiel
     assert_eq!(b.extra["reserved"].get(), r#"{"amount":12345678901234567.89}"#);
     assert!(b.extra.contains_key("updatedAt"));
 
-    let req = walletkit::milta::PricingRequest::new("PRODUCT_123", Decimal::TEN, "GBP");
+    let req = walletkit::milta::PricingRequest::new(ProductId::from("PRODUCT_123"), Decimal::TEN, "GBP");
     let e = milta.account().pricing(&req).await.unwrap();
     assert_eq!((e.amount, e.fee, e.total), (Some(Decimal::TEN), None, Some(dec("10.5"))));
     assert_eq!((e.exchange_rate, e.currency.as_deref()), (Some(dec("1.25")), None), "a null gives way to `rate`");

@@ -27,7 +27,7 @@ fn ok(data: serde_json::Value) -> ResponseTemplate {
 }
 
 fn transfer() -> TransferRequest {
-    TransferRequest::new("TXN-1", "PRODUCT_123", "+447700900001", Decimal::TEN, "GBP")
+    TransferRequest::new(ExternalId::from("TXN-1"), ProductId::from("PRODUCT_123"), PhoneNumber::from("+447700900001"), Decimal::TEN, "GBP")
 }
 
 #[tokio::test]

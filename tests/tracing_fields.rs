@@ -54,7 +54,7 @@ async fn traces_name_the_route_not_the_id_and_warn_on_unknown_outcomes() {
         .build()
         .unwrap();
     m.transfers().get(&TransferId::from("T-SECRETISH-9")).await.unwrap();
-    let transfer = TransferRequest::new("TXN-1", "PRODUCT_123", "+447700900001", Decimal::TEN, "GBP");
+    let transfer = TransferRequest::new(ExternalId::from("TXN-1"), ProductId::from("PRODUCT_123"), PhoneNumber::from("+447700900001"), Decimal::TEN, "GBP");
     m.transfers().create_with_key(&transfer, "key-9").await.unwrap_err();
 
     let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::client::{paths, rate_class, MiltaClient};
 use super::envelope;
+use super::transfers::ProductId;
 use crate::error::{Error, Result};
 use crate::money::{Decimal, Money};
 use crate::wire::wire_object;
@@ -26,7 +27,7 @@ wire_object! {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PricingRequest {
-    product_id: String,
+    product_id: ProductId,
     #[serde(with = "crate::money::number")]
     amount: Decimal,
     currency: String,
@@ -36,8 +37,8 @@ pub struct PricingRequest {
 
 impl PricingRequest {
     /// Prices `amount` `currency` of `product_id`.
-    pub fn new(product_id: impl Into<String>, amount: Decimal, currency: impl Into<String>) -> Self {
-        PricingRequest { product_id: product_id.into(), amount, currency: currency.into(), country: None }
+    pub fn new(product_id: ProductId, amount: Decimal, currency: impl Into<String>) -> Self {
+        PricingRequest { product_id, amount, currency: currency.into(), country: None }
     }
 
     /// The destination country (ISO 3166-1 alpha-2).

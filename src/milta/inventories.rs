@@ -6,6 +6,13 @@ use serde::de::DeserializeOwned;
 
 use super::client::{paths, rate_class, MiltaClient};
 use super::envelope;
+use super::transfers::ProductId;
+use crate::ids::string_id;
+
+string_id!(
+    /// A payment provider's id (`providerId`), the filter of every listing.
+    ProviderId
+);
 use crate::error::Result;
 use crate::money::{Decimal, Money};
 use crate::transport::paginate::{stream_items, PageQuery};
@@ -54,7 +61,7 @@ wire_object! {
     /// A payment provider. The document gives no shape: every field is optional.
     pub struct ProviderInfo {
         /// Provider id (the `providerId` filter).
-        pub provider_id: Option<String> = optional ["providerId", "id"] via Text,
+        pub provider_id: Option<ProviderId> = optional ["providerId", "id"],
         /// Display name.
         pub name: Option<String> = optional ["name"],
         /// Country served, when given.
@@ -67,11 +74,11 @@ wire_object! {
     /// every field is optional.
     pub struct Product {
         /// Product id, used in transfers and pricing.
-        pub product_id: Option<String> = optional ["productId", "id"] via Text,
+        pub product_id: Option<ProductId> = optional ["productId", "id"],
         /// Display name (localised by `Accept-Language`).
         pub name: Option<String> = optional ["name"],
         /// Provider offering it.
-        pub provider_id: Option<String> = optional ["providerId"] via Text,
+        pub provider_id: Option<ProviderId> = optional ["providerId"],
         /// Country (ISO 3166-1 alpha-2).
         pub country: Option<String> = optional ["country", "countryCode"],
         /// Currency (ISO 4217).

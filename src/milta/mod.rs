@@ -3,11 +3,17 @@
 //!
 //! ```no_run
 //! # async fn run() -> walletkit::Result<()> {
-//! use walletkit::milta::{MiltaClient, TransferRequest};
+//! use walletkit::milta::{ExternalId, MiltaClient, PhoneNumber, ProductId, TransferRequest};
 //! use walletkit::Decimal;
 //!
 //! let milta = MiltaClient::from_env()?;
-//! let transfer = TransferRequest::new("TXN-001", "PRODUCT_123", "+447700900001", Decimal::new(1000, 2), "GBP");
+//! let transfer = TransferRequest::new(
+//!     ExternalId::from("TXN-001"),
+//!     ProductId::from("PRODUCT_123"),
+//!     PhoneNumber::from("+447700900001"),
+//!     Decimal::new(1000, 2),
+//!     "GBP",
+//! );
 //! let created = milta.transfers().create(&transfer).await?;
 //! println!("{} is {:?}", created.transfer_id, created.status);
 //! # Ok(()) }
@@ -22,8 +28,8 @@ mod transfers;
 
 pub use account::{Account, Balance, PricingEstimate, PricingRequest};
 pub use client::{rate_class, Locale, MiltaClient, MiltaClientBuilder, DEFAULT_BASE_URL};
-pub use inventories::{Brand, Category, Country, Currency, Inventories, Listing, Product, ProviderInfo};
+pub use inventories::{Brand, Category, Country, Currency, Inventories, Listing, Product, ProviderId, ProviderInfo};
 pub use transfers::{
-    BatchEntry, BatchResponse, SubmitOutcome, Transfer, TransferId, TransferRequest, TransferStatus, Transfers,
-    UnreadableEntry, CANCELLATION_WINDOW, MAX_BATCH,
+    BatchEntry, BatchResponse, ExternalId, PhoneNumber, ProductId, SubmitOutcome, Transfer, TransferId, TransferRequest,
+    TransferStatus, Transfers, UnreadableEntry, CANCELLATION_WINDOW, MAX_BATCH,
 };

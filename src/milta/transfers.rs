@@ -20,6 +20,22 @@ string_id!(
     TransferId
 );
 
+string_id!(
+    /// Your unique reference for a transfer (`externalId`), e.g. `TXN-001`:
+    /// reconcile by it.
+    ExternalId
+);
+
+string_id!(
+    /// A product's id (`productId`), e.g. `PRODUCT_123`, from the catalogue.
+    ProductId
+);
+
+string_id!(
+    /// A recipient's phone number in international form, e.g. `+447700900001`.
+    PhoneNumber
+);
+
 /// Most transfers one batch request may carry.
 pub const MAX_BATCH: usize = 100;
 
@@ -48,9 +64,9 @@ wire_enum! {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TransferRequest {
-    external_id: String,
-    product_id: String,
-    recipient_phone: String,
+    external_id: ExternalId,
+    product_id: ProductId,
+    recipient_phone: PhoneNumber,
     #[serde(with = "crate::money::number")]
     amount: Decimal,
     currency: String,
@@ -63,17 +79,34 @@ pub struct TransferRequest {
 impl TransferRequest {
     /// A transfer of `amount` `currency` of `product_id` to `recipient_phone`.
     /// `external_id` is your unique reference: reconcile by it.
+    ///
+    /// The identifiers are distinct types, so a product id cannot land
+    /// where the phone number goes:
+    ///
+    /// ```
+    /// use walletkit::milta::{ExternalId, PhoneNumber, ProductId, TransferRequest};
+    /// use walletkit::Decimal;
+    ///
+    /// let t = TransferRequest::new(
+    ///     ExternalId::from("TXN-001"),
+    ///     ProductId::from("PRODUCT_123"),
+    ///     PhoneNumber::from("+447700900001"),
+    ///     Decimal::new(1000, 2),
+    ///     "GBP",
+    /// );
+    /// assert_eq!(t.external_id().as_str(), "TXN-001");
+    /// ```
     pub fn new(
-        external_id: impl Into<String>,
-        product_id: impl Into<String>,
-        recipient_phone: impl Into<String>,
+        external_id: ExternalId,
+        product_id: ProductId,
+        recipient_phone: PhoneNumber,
         amount: Decimal,
         currency: impl Into<String>,
     ) -> Self {
         TransferRequest {
-            external_id: external_id.into(),
-            product_id: product_id.into(),
-            recipient_phone: recipient_phone.into(),
+            external_id,
+            product_id,
+            recipient_phone,
             amount,
             currency: currency.into(),
             deferred: None,
@@ -89,7 +122,7 @@ impl TransferRequest {
     }
 
     /// Your reference for this transfer.
-    pub fn external_id(&self) -> &str {
+    pub fn external_id(&self) -> &ExternalId {
         &self.external_id
     }
 
@@ -105,7 +138,7 @@ impl TransferRequest {
                 self.external_id, self.amount
             )));
         }
-        if self.external_id.is_empty() {
+        if self.external_id.as_str().is_empty() {
             return Err(Error::InvalidRequest("a transfer needs a non-empty externalId".into()));
         }
         Ok(())
@@ -118,7 +151,7 @@ wire_object! {
         /// Milta's id.
         pub transfer_id: TransferId = required ["transferId", "id"],
         /// Your reference.
-        pub external_id: Option<String> = optional ["externalId"] via Text,
+        pub external_id: Option<ExternalId> = optional ["externalId"],
         /// Current state.
         pub status: TransferStatus = required ["status"],
         /// When a deferred transfer executes.
@@ -164,7 +197,7 @@ pub struct UnreadableEntry {
     /// Its position in the server's `transfers` array.
     pub index: usize,
     /// Its `externalId`, when that much could be read.
-    pub external_id: Option<String>,
+    pub external_id: Option<ExternalId>,
     /// Why it could not be read.
     pub message: String,
     /// The start of the entry's JSON.
@@ -216,7 +249,7 @@ wire_object! {
     /// Just enough of an unreadable entry to reconcile it.
     struct ExternalIdOnly {
         /// Your reference.
-        pub external_id: Option<String> = optional ["externalId"] via Text,
+        pub external_id: Option<ExternalId> = optional ["externalId"],
     }
 }
 
@@ -225,7 +258,7 @@ wire_object! {
 #[non_exhaustive]
 pub struct BatchEntry {
     /// Your reference.
-    pub external_id: String,
+    pub external_id: ExternalId,
     /// The entry's state (`REJECTED` for refused entries).
     pub status: TransferStatus,
     /// Milta's id, for accepted entries.
@@ -245,7 +278,7 @@ wire_object! {
     /// A batch entry as sent.
     struct BatchEntryWire {
         /// Your reference.
-        pub external_id: String = required ["externalId"] via Text,
+        pub external_id: ExternalId = required ["externalId"],
         /// State.
         pub status: TransferStatus = required ["status"],
         /// Milta's id.
@@ -327,7 +360,7 @@ pub enum SubmitOutcome {
     /// [`Error::OutcomeUnknown`].
     BatchFailed {
         /// Your reference.
-        external_id: String,
+        external_id: ExternalId,
         /// Why the batch failed.
         error: Arc<Error>,
     },
@@ -336,7 +369,7 @@ pub enum SubmitOutcome {
     /// `external_id` before sending it again.
     Unreadable {
         /// Your reference.
-        external_id: String,
+        external_id: ExternalId,
         /// What could not be read.
         message: String,
     },
@@ -368,7 +401,7 @@ impl Transfers<'_> {
         let req = Request::post(paths::TRANSFERS)
             .json(transfer)?
             .idempotency_key(IDEMPOTENCY_HEADER, key)
-            .reference("externalId", transfer.external_id.clone())
+            .reference("externalId", transfer.external_id.as_str())
             .rate_class(rate_class::TRANSFER_CREATE);
         envelope::data(&self.client.send_raw(req).await?)
     }
@@ -511,7 +544,7 @@ fn match_entries(chunk: &[TransferRequest], resp: BatchResponse) -> Vec<SubmitOu
             if let Some(entry) = found {
                 return SubmitOutcome::Entry(entry);
             }
-            let unreadable = resp.unreadable.iter().find(|u| u.external_id.as_deref() == Some(t.external_id.as_str()));
+            let unreadable = resp.unreadable.iter().find(|u| u.external_id.as_ref() == Some(&t.external_id));
             let message = match unreadable {
                 Some(u) => format!("entry {} could not be read: {}", u.index, u.message),
                 None => "the accepted batch answer has no readable entry for it".to_string(),
@@ -526,7 +559,7 @@ fn match_entries(chunk: &[TransferRequest], resp: BatchResponse) -> Vec<SubmitOu
 fn check_unique_external_ids(transfers: &[TransferRequest]) -> Result<()> {
     let mut seen = std::collections::HashSet::with_capacity(transfers.len());
     for t in transfers {
-        if !seen.insert(t.external_id.as_str()) {
+        if !seen.insert(&t.external_id) {
             return Err(Error::InvalidRequest(format!(
                 "externalId {} appears twice; each must be unique",
                 t.external_id
