@@ -50,7 +50,7 @@ mod wire;
 pub use accounts::{Account, AccountId, AccountNumber, AccountRequest, AccountStatus, AccountTypeCode, Accounts};
 pub use client::{rate_class, WaasClient, WaasClientBuilder};
 pub use clients::{Client, ClientCode, ClientId, ClientRequest, Clients};
-pub use login::{WaasLogin, WaasLoginBuilder};
+pub use login::{LoginDetails, WaasLogin, WaasLoginBuilder};
 pub use services::{
     ClientService, ClientServiceCode, ClientServiceId, ClientServiceRequest, ClientServices, FeeType, ServiceCode,
 };
