@@ -55,7 +55,7 @@ pub use services::{
     ClientService, ClientServiceCode, ClientServiceId, ClientServiceRequest, ClientServices, FeeType, ServiceCode,
 };
 pub use transactions::{
-    SourceTransactionId, Transaction, TransactionId, TransactionPair, TransactionRequest, TransactionSource,
-    TransactionType, Transactions,
+    SourceTransactionData, SourceTransactionId, Transaction, TransactionId, TransactionPair, TransactionRequest,
+    TransactionSource, TransactionType, Transactions,
 };
 pub use transfers::{AccountTransferRequest, AccountTransfers};
