@@ -84,7 +84,7 @@ async fn fixture_responders_decode_through_the_clients() {
     let wallets = WalletsClient::builder().base_url(server.uri()).token("t").build().unwrap();
     let all: Vec<_> = wallets.wallets().list().stream().try_collect().await.unwrap();
     assert_eq!(all.len(), 3);
-    assert_eq!(wallets.wallets().get(WalletId(101)).await.unwrap().id, WalletId(101));
+    assert_eq!(wallets.wallets().get(&WalletId::from(101)).await.unwrap().id, WalletId::from(101));
 
     let waas = WaasClient::builder().base_url(server.uri()).credentials("u", "p").build().unwrap();
     let reversal = waas.transactions().reverse(&WaasTransactionId::from("7609")).await.unwrap();

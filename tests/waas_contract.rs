@@ -17,6 +17,11 @@ use walletkit::{Decimal, Error, ErrorKind, Provider, RetryPolicy};
 use wiremock::matchers::{any, body_string, header, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
+mod common {
+    pub mod hostile_ids;
+}
+use common::hostile_ids::HOSTILE_IDS;
+
 const TOKEN: &str = "tok-abc";
 
 fn fast() -> RetryPolicy {
@@ -118,8 +123,13 @@ async fn login_posts_the_credentials_without_auth() {
         .mount(&server)
         .await;
     let c = client(&server);
+    assert_eq!(c.token_source().details().await, None, "nothing before the first login");
     c.login().await.unwrap();
     c.login().await.unwrap(); // cached: no second login
+    let details = c.token_source().details().await.unwrap();
+    assert_eq!((details.token_type, details.expires_in), (None, None));
+    assert_eq!(details.extra["unknown"].get(), r#"{"nested":[1,2]}"#, "unknown answer fields stay reachable");
+    assert_eq!(details.extra.len(), 1, "the token is not among them");
 }
 
 #[tokio::test]
@@ -207,8 +217,8 @@ async fn create_account_sends_the_documented_payload() {
     assert_eq!(account.can_overdraw, Some(false));
     assert_eq!(account.status, Some(AccountStatus::Active));
     assert_eq!(account.status_description.as_deref(), Some("Test account"));
-    assert_eq!(account.created_at, Some(at("2024-09-05T17:14:04.734Z")));
-    assert_eq!(account.updated_at, Some(at("2024-09-05T17:14:04.734Z")));
+    assert_eq!(account.created_at, Some(at("2024-09-05T17:14:04.734Z").into()));
+    assert_eq!(account.updated_at, Some(at("2024-09-05T17:14:04.734Z").into()));
 }
 
 #[test]
@@ -299,9 +309,10 @@ fn check_documented_credit(t: &Transaction) {
     assert_eq!(t.other_party_transaction_hash.as_deref(), Some("N/A"));
     assert_eq!(t.transaction_source, Some(TransactionSource::External));
     assert_eq!(t.source_transaction_id, Some(SourceTransactionId::from("121231234")));
-    assert_eq!(t.source_transaction_data, Some(serde_json::json!({"data": "Dashboard"})));
+    let data = t.source_transaction_data.as_ref().unwrap();
+    assert_eq!(data.decode::<Value>().unwrap(), serde_json::json!({"data": "Dashboard"}));
     assert_eq!(t.transaction_narration.as_deref(), Some("2131321"));
-    assert_eq!(t.transaction_date, Some(at("2024-09-05T17:47:00.000Z")));
+    assert_eq!(t.transaction_date, Some(at("2024-09-05T17:47:00.000Z").into()));
 }
 
 #[tokio::test]
@@ -340,7 +351,7 @@ fn check_documented_transfer(pair: &TransactionPair) {
     assert_eq!(s.transaction_source, Some(TransactionSource::Internal));
     assert_eq!(s.other_party_account, Some(AccountNumber::from("10000095")));
     assert_eq!(d.source_transaction_id, Some(SourceTransactionId::from("IFT212242342412324")));
-    assert_eq!(d.transaction_date, Some(at("2024-09-05T18:36:42.788Z")));
+    assert_eq!(d.transaction_date, Some(at("2024-09-05T18:36:42.788Z").into()));
 }
 
 #[tokio::test]
@@ -416,6 +427,7 @@ async fn ledger_amounts_are_exact_in_every_form() {
     assert_eq!(t.current_balance.to_string(), "-12345678901234568.39");
     assert_eq!(t.balance_change(), Some(dec("-12345678901234567.89")));
     assert_eq!(serde_json::to_string(&t.source_transaction_data).unwrap(), r#"{"x":1.10}"#, "nested data untouched");
+    assert_eq!(t.source_transaction_data.as_ref().unwrap().get(), r#"{"x":1.10}"#);
     assert_eq!(t.transaction_source, Some(TransactionSource::Unknown("PARTNER".into())));
 }
 
@@ -663,4 +675,209 @@ fn clients_and_futures_are_send_and_sync() {
     let req = TransactionRequest::new("1", "S", TransactionSource::External, Decimal::ONE, "r", Utc::now());
     check(&c.transactions().credit(&req));
     check(&c.login());
+}
+
+#[tokio::test]
+async fn reverse_refuses_every_hostile_id_before_sending() {
+    let server = MockServer::start().await;
+    let c = client(&server);
+    for id in HOSTILE_IDS {
+        let err = c.transactions().reverse(&TransactionId::from(*id)).await.unwrap_err();
+        assert!(matches!(err, Error::InvalidRequest(_)), "{id:?}: {err:?}");
+    }
+    assert!(server.received_requests().await.unwrap().is_empty(), "not even a login");
+}
+
+#[tokio::test]
+async fn an_unreadable_success_answer_is_accepted_unreadable_with_the_reference() {
+    let server = MockServer::start().await;
+    setup(&server).await;
+    // Each a 2xx the server sends after acting: truncated, HTML, a field gone.
+    let bodies = [
+        ("/api/v1/transactions", r#"{"transaction_id":"7607","account":"1000"#),
+        ("/api/v1/account-transfers", "<html>OK</html>"),
+        ("/api/v1/transactions/7607", r#"{"source_transaction":{"transaction_id":"1"}}"#),
+        ("/api/v1/clients", r#"{"client_code":"C1"}"#),
+        ("/api/v1/accounts", "[]"),
+        ("/api/v1/client-services", ""),
+    ];
+    for (p, body) in bodies {
+        let n = if p == "/api/v1/transactions" { 2 } else { 1 }; // credit and debit
+        Mock::given(method("POST"))
+            .and(path(p))
+            .respond_with(ResponseTemplate::new(201).set_body_raw(body, "application/json"))
+            .expect(n)
+            .mount(&server)
+            .await;
+    }
+    let c = client(&server);
+    let reference = SourceTransactionId::generate();
+    let credit =
+        TransactionRequest::new("1", "S", TransactionSource::External, Decimal::ONE, reference.clone(), Utc::now());
+    let transfer = AccountTransferRequest::new(
+        "1",
+        "2",
+        "S",
+        Decimal::ONE,
+        reference.clone(),
+        TransactionSource::Internal,
+        Utc::now(),
+    );
+    let client_req = ClientRequest::new("N", "n@example.com", "1", "C", "c@example.com", "2", "P", "Kenya", true);
+    let account_req =
+        AccountRequest::new("C1", AccountTypeCode::FloatAccount, "Main", "KES", Decimal::ZERO, AccountStatus::Active);
+    let service_req = ClientServiceRequest::new("C1", "Payouts", "CUSTOM_SERVICE", false, dec("1"), dec("10"), true);
+    let r = reference.as_str();
+    let results = [
+        (c.transactions().credit(&credit).await.unwrap_err(), "source_transaction_id", r),
+        (c.transactions().debit(&credit).await.unwrap_err(), "source_transaction_id", r),
+        (c.account_transfers().create(&transfer).await.unwrap_err(), "source_transaction_id", r),
+        (c.transactions().reverse(&TransactionId::from("7607")).await.unwrap_err(), "transaction_id", "7607"),
+        (c.clients().create(&client_req).await.unwrap_err(), "client_email", "n@example.com"),
+        (c.accounts().create(&account_req).await.unwrap_err(), "account_name", "Main"),
+        (c.client_services().create(&service_req).await.unwrap_err(), "client_service_name", "Payouts"),
+    ];
+    for (err, field, value) in results {
+        let accepted = err.as_accepted_unreadable().unwrap_or_else(|| panic!("{field}: {err:?}"));
+        assert_eq!((accepted.provider, accepted.method.as_str(), accepted.status), (Provider::Waas, "POST", 201));
+        assert_eq!(accepted.reference, Some((field.to_string(), value.to_string())));
+        assert_eq!(err.kind(), ErrorKind::AcceptedUnreadable);
+        assert!(!err.is_retryable(), "{err}");
+        assert!(err.to_string().contains(value), "{err}");
+    }
+}
+
+fn entry(json: &str) -> Transaction {
+    serde_json::from_str(json).unwrap_or_else(|e| panic!("{json}: {e}"))
+}
+
+const ENTRY_MINIMUM: &str = r#""transaction_type":"CREDIT","transaction_amount":"1.0000","previous_balance":"0.0000","current_balance":"1.0000""#;
+
+#[test]
+fn ledger_entries_accept_both_spellings_at_once() {
+    let t = entry(
+        r#"{"id":9,"transactionId":8,"transaction_id":"7607","accountNumber":"2","account_number":"3","account":"10000110",
+            "clientServiceCode":"Z","client_service_code":"Y","client_service":"PAY1CNAELX","transactionType":"DEBIT",
+            "transaction_type":"CREDIT","amount":"5.0000","transaction_amount":"96.0000","previous_balance":"0.0000",
+            "current_balance":"96.0000","sourceTransactionId":"s2","source_transaction_id":"s1",
+            "transactionDate":"2020-01-01T00:00:00Z","transaction_date":"2024-09-05T17:47:00.000Z"}"#,
+    );
+    assert_eq!((t.transaction_id.as_str(), t.account.as_str()), ("7607", "10000110"));
+    assert_eq!(t.client_service, Some(ClientServiceCode::from("PAY1CNAELX")));
+    assert_eq!((t.transaction_type.clone(), t.transaction_amount), (TransactionType::Credit, dec("96.0000")));
+    assert_eq!(t.source_transaction_id, Some(SourceTransactionId::from("s1")));
+    assert_eq!(t.transaction_date, Some(at("2024-09-05T17:47:00Z").into()));
+    assert!(t.extra.is_empty(), "{:?}", t.extra);
+    // Each alternative alone.
+    let t = entry(&format!(r#"{{"transactionId":8,"accountNumber":2,"clientServiceCode":"Z",{ENTRY_MINIMUM}}}"#));
+    assert_eq!((t.transaction_id.as_str(), t.account.as_str()), ("8", "2"));
+    let t = entry(
+        r#"{"id":9,"account_number":3,"transactionType":"DEBIT","amount":5,"previous_balance":5,"current_balance":0}"#,
+    );
+    assert_eq!((t.transaction_id.as_str(), t.account.as_str(), t.transaction_amount), ("9", "3", dec("5")));
+
+    let pair: TransactionPair = serde_json::from_str(&format!(
+        r#"{{"sourceTransaction":{{"transaction_id":1,"account":1,{ENTRY_MINIMUM}}},
+            "source_transaction":{{"transaction_id":2,"account":2,{ENTRY_MINIMUM}}},
+            "destinationTransaction":{{"transaction_id":3,"account":3,{ENTRY_MINIMUM}}}}}"#
+    ))
+    .unwrap();
+    assert_eq!(
+        (pair.source_transaction.transaction_id.as_str(), pair.destination_transaction.transaction_id.as_str()),
+        ("2", "3")
+    );
+}
+
+#[test]
+fn ledger_amounts_are_exact_as_strings_and_as_numbers() {
+    for (raw, want) in [
+        ("12345678901234567.89", "12345678901234567.89"),
+        (r#""12345678901234567.89""#, "12345678901234567.89"),
+        ("0.123456789012345678", "0.123456789012345678"),
+        (r#""0.123456789012345678""#, "0.123456789012345678"),
+        (r#""96.0000""#, "96.0000"),
+        ("96.0000", "96.0000"),
+    ] {
+        let t = entry(&format!(
+            r#"{{"transaction_id":1,"account":1,"transaction_type":"CREDIT","transaction_amount":{raw},
+                "previous_balance":{raw},"current_balance":{raw}}}"#
+        ));
+        for amount in [t.transaction_amount, t.previous_balance, t.current_balance] {
+            assert_eq!(amount.to_string(), want, "{raw}");
+        }
+    }
+}
+
+#[test]
+fn ledger_entries_take_null_for_every_optional_field_and_keep_unknown_ones() {
+    let t = entry(&format!(
+        r#"{{"transaction_id":7607,"account":10000110,{ENTRY_MINIMUM},"client_service":null,"currency":null,
+            "other_party_account":null,"other_party_transaction_hash":null,"transaction_source":null,
+            "source_transaction_id":null,"source_transaction_data":null,"transaction_narration":null,
+            "transaction_date":null,"fee":12345678901234567.89,"meta":{{"a":[1,{{"b":0.1000}}]}},"tiny":1e-400}}"#
+    ));
+    assert_eq!((t.transaction_id.as_str(), t.account.as_str()), ("7607", "10000110"), "ids from numbers");
+    assert_eq!(
+        (&t.client_service, &t.currency, &t.other_party_account, &t.other_party_transaction_hash),
+        (&None, &None, &None, &None)
+    );
+    assert_eq!((&t.transaction_source, &t.source_transaction_id, &t.source_transaction_data), (&None, &None, &None));
+    assert_eq!((&t.transaction_narration, &t.transaction_date), (&None, &None));
+    assert_eq!(t.extra["fee"].get(), "12345678901234567.89");
+    assert_eq!(t.extra["meta"].get(), r#"{"a":[1,{"b":0.1000}]}"#);
+    assert_eq!(t.extra["tiny"].get(), "1e-400");
+    assert_eq!(t.extra.len(), 3);
+    // A date in no known format is kept, not a reason to lose the answer.
+    let t = entry(&format!(r#"{{"transaction_id":"1","account":"1",{ENTRY_MINIMUM},"transaction_date":"yesterday"}}"#));
+    assert_eq!(t.transaction_date, Some(walletkit::Timestamp::Unparsed(r#""yesterday""#.into())));
+}
+
+#[test]
+fn setup_answers_accept_alternatives_nulls_numbers_and_unknown_fields() {
+    let c: Client = serde_json::from_str(
+        r#"{"id":1,"clientId":2,"client_id":"123","clientCode":"X","client_code":"EML67BG6W1","client_name":null,
+            "client_email":null,"client_phone_number":254712345678901234567890,"contact_person_name":null,
+            "contact_person_email":null,"contact_person_msisdn":null,"business_pin":102035,"physical_address":null,
+            "country":null,"description":null,"isActive":0,"is_active":"1","logo":null,
+            "created_at":"2024-09-05T17:14:04.734Z","limits":{"daily":12345678901234567.89}}"#,
+    )
+    .unwrap();
+    assert_eq!((c.client_id.as_str(), c.client_code.as_str()), ("123", "EML67BG6W1"));
+    assert_eq!(c.client_phone_number.as_deref(), Some("254712345678901234567890"), "digit for digit");
+    assert_eq!((c.business_pin.as_deref(), c.is_active), (Some("102035"), Some(true)));
+    assert_eq!((&c.client_name, &c.country, &c.logo, &c.contact_person_msisdn), (&None, &None, &None, &None));
+    assert_eq!(c.extra["limits"].get(), r#"{"daily":12345678901234567.89}"#);
+    assert_eq!(c.extra.len(), 2, "{:?}", c.extra);
+    assert!(serde_json::from_str::<Client>(r#"{"clientId":5,"clientCode":"K"}"#).is_ok(), "alternatives alone");
+
+    let a: Account = serde_json::from_str(
+        r#"{"accountId":9,"account_id":1,"accountNumber":"1","account_number":10000110,"account_name":null,
+            "client_code":null,"account_type_code":null,"currency":null,"minimum_balance":12345678901234567.89,
+            "can_overdraw":1,"status":null,"status_description":null,"created_at":null,"updated_at":1725556444734,
+            "balance":"96.0000"}"#,
+    )
+    .unwrap();
+    assert_eq!((a.account_id.as_str(), a.account_number.as_str()), ("1", "10000110"));
+    assert_eq!(a.minimum_balance.map(|d| d.to_string()).as_deref(), Some("12345678901234567.89"));
+    assert_eq!((a.can_overdraw, &a.status, &a.created_at), (Some(true), &None, &None));
+    assert_eq!(a.updated_at, Some(at("2024-09-05T17:14:04.734Z").into()), "epoch milliseconds read too");
+    assert_eq!(a.extra["balance"].get(), r#""96.0000""#);
+    let a: Account =
+        serde_json::from_str(r#"{"id":"7","accountNumber":"8","minimum_balance":"0.123456789012345678"}"#).unwrap();
+    assert_eq!((a.account_id.as_str(), a.minimum_balance), (("7"), Some(dec("0.123456789012345678"))));
+
+    let s: ClientService = serde_json::from_str(
+        r#"{"clientServiceId":3,"client_service_id":1,"clientServiceCode":"Q","client_service_code":"PAY1CNAELX",
+            "client_code":null,"client_service_name":null,"service_code":null,"has_transaction_fee":0,
+            "transaction_fee_type":null,"transaction_fee":"0.1000","minimum_transaction_amount":"0.123456789012345678",
+            "maximum_transaction_amount":12345678901234567.89,"is_active":null,"currency":"KES"}"#,
+    )
+    .unwrap();
+    assert_eq!((s.client_service_id.as_str(), s.client_service_code.as_str()), ("1", "PAY1CNAELX"));
+    assert_eq!((s.has_transaction_fee, s.transaction_fee), (Some(false), Some(dec("0.1000"))));
+    assert_eq!(s.minimum_transaction_amount, Some(dec("0.123456789012345678")));
+    assert_eq!(s.maximum_transaction_amount.unwrap().to_string(), "12345678901234567.89");
+    assert_eq!((&s.client_code, &s.transaction_fee_type, s.is_active), (&None, &None, None));
+    assert_eq!(s.extra["currency"].get(), r#""KES""#);
+    assert!(serde_json::from_str::<ClientService>(r#"{"id":5,"clientServiceCode":"K"}"#).is_ok());
 }

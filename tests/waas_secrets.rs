@@ -132,8 +132,8 @@ async fn secrets_stay_out_of_debug_errors_and_traces() {
     let builder = WalletsClient::builder().base_url(wallets.uri()).token(WALLETS_TOKEN);
     seen.push(format!("{builder:?}"));
     let w = builder.build().unwrap();
-    w.wallets().get(WalletId(101)).await.unwrap();
-    let err = w.wallets().get(WalletId(102)).await.unwrap_err();
+    w.wallets().get(&WalletId::from(101)).await.unwrap();
+    let err = w.wallets().get(&WalletId::from(102)).await.unwrap_err();
     seen.push(format!("{err:?} {err} {w:?}"));
 
     for (i, text) in seen.iter().enumerate() {

@@ -13,6 +13,11 @@ use walletkit::{Decimal, Error, ErrorKind, Provider, RetryPolicy, SecretString, 
 use wiremock::matchers::{any, header, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
+mod common {
+    pub mod hostile_ids;
+}
+use common::hostile_ids::HOSTILE_IDS;
+
 const LIST: &str = include_str!("../fixtures/wallets/list.json");
 const GET: &str = include_str!("../fixtures/wallets/get.json");
 const EDGE: &str = include_str!("../fixtures/wallets/edge_amounts.json");
@@ -96,10 +101,10 @@ async fn list_sends_filters_and_reads_the_documented_page() {
         (Some(50), Some(5), Some(1), None)
     );
     assert!(!page.has_more());
-    let ids: Vec<u64> = page.items.iter().map(|w| w.id.get()).collect();
+    let ids: Vec<u64> = page.items.iter().map(|w| w.id.as_u64().unwrap()).collect();
     assert_eq!(ids, [101, 102, 103]);
     let w = &page.items[1];
-    assert_eq!((w.currency_id, w.wallet_type.clone()), (CurrencyId(2), WalletType::Prepaid));
+    assert_eq!((w.currency_id.clone(), w.wallet_type.clone()), (CurrencyId::from(2), WalletType::Prepaid));
     assert_eq!(w.amount.to_string(), "2500.50", "digits kept exactly as sent");
     assert_eq!(page.items[2].wallet_type, WalletType::Postpaid);
     assert_eq!(page.items[2].amount, dec("10000"));
@@ -133,9 +138,9 @@ async fn get_reads_one_wallet() {
         .expect(1)
         .mount(&server)
         .await;
-    let w = client(&server).wallets().get(WalletId(101)).await.unwrap();
-    assert_eq!(w.id, WalletId(101));
-    assert_eq!(w.currency_id, CurrencyId(1));
+    let w = client(&server).wallets().get(&WalletId::from(101)).await.unwrap();
+    assert_eq!(w.id, WalletId::from(101));
+    assert_eq!(w.currency_id, CurrencyId::from(1));
     assert_eq!(w.amount.to_string(), "5000.00");
     assert_eq!(w.wallet_type, WalletType::Prepaid);
 }
@@ -212,7 +217,7 @@ async fn documented_errors_map_to_kinds() {
             .await;
         let c = client(&server);
         let err = if p.ends_with("101") {
-            c.wallets().get(WalletId(101)).await.unwrap_err()
+            c.wallets().get(&WalletId::from(101)).await.unwrap_err()
         } else {
             c.wallets().list().get().await.unwrap_err()
         };
@@ -287,12 +292,12 @@ async fn stream_sees_every_wallet_once_and_stops_on_has_more_false() {
     let c = client(&server);
     let mut stream = c.wallets().list().limit(3).stream();
     let first = stream.try_next().await.unwrap().unwrap();
-    assert_eq!(first.id, WalletId(1));
+    assert_eq!(first.id, WalletId::from(1));
     assert_eq!(server.received_requests().await.unwrap().len(), 1, "page 2 is fetched only when needed");
-    let mut ids = vec![first.id.get()];
+    let mut ids = vec![first.id.as_u64().unwrap()];
     while let Some(w) = stream.try_next().await.unwrap() {
         assert_eq!(w.amount, dec(&format!("{}.25", w.id)), "amount read exactly");
-        ids.push(w.id.get());
+        ids.push(w.id.as_u64().unwrap());
     }
     assert_eq!(ids, (1..=8).collect::<Vec<_>>());
 }
@@ -304,8 +309,15 @@ async fn stream_stops_on_an_empty_page_even_if_more_is_claimed() {
     mount_page(&server, 1, wallets_json(1..=3), Some(true), 9, 1).await;
     mount_page(&server, 2, "[]".into(), Some(true), 9, 1).await;
     mount_page(&server, 3, wallets_json(4..=6), Some(true), 9, 0).await;
-    let ids: Vec<u64> =
-        client(&server).wallets().list().limit(3).stream().map_ok(|w| w.id.get()).try_collect().await.unwrap();
+    let ids: Vec<u64> = client(&server)
+        .wallets()
+        .list()
+        .limit(3)
+        .stream()
+        .map_ok(|w| w.id.as_u64().unwrap())
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(ids, [1, 2, 3]);
 }
 
@@ -316,8 +328,15 @@ async fn without_has_more_the_total_pages_decide() {
     mount_page(&server, 1, wallets_json(1..=3), None, 2, 1).await;
     mount_page(&server, 2, wallets_json(4..=6), None, 2, 1).await;
     mount_page(&server, 3, wallets_json(7..=9), None, 2, 0).await;
-    let ids: Vec<u64> =
-        client(&server).wallets().list().limit(3).stream().map_ok(|w| w.id.get()).try_collect().await.unwrap();
+    let ids: Vec<u64> = client(&server)
+        .wallets()
+        .list()
+        .limit(3)
+        .stream()
+        .map_ok(|w| w.id.as_u64().unwrap())
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(ids, [1, 2, 3, 4, 5, 6]);
 }
 
@@ -337,7 +356,7 @@ async fn stream_starts_at_the_chosen_page_and_ends_after_an_error() {
         .await;
     let mut stream = client(&server).wallets().list().page(2).limit(3).stream();
     for id in 4..=6 {
-        assert_eq!(stream.try_next().await.unwrap().unwrap().id, WalletId(id));
+        assert_eq!(stream.try_next().await.unwrap().unwrap().id, WalletId::from(id));
     }
     let err = stream.try_next().await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::NotFound);
@@ -352,7 +371,7 @@ async fn amounts_are_exact_negative_zero_decimal_and_huge() {
         .mount(&server)
         .await;
     let items: Vec<Wallet> = client(&server).wallets().list().get().await.unwrap().items;
-    assert_eq!(items[0].id, WalletId(9_007_199_254_740_993), "ids beyond f64's exact range survive");
+    assert_eq!(items[0].id, WalletId::from(9_007_199_254_740_993), "ids beyond f64's exact range survive");
     assert_eq!(items[0].amount, dec("-250.75"), "POSTPAID balances can be negative");
     assert_eq!(items[0].amount.to_string(), "-250.75");
     assert_eq!(items[1].amount.to_string(), "1000", "zero-decimal currencies keep no fraction");
@@ -362,6 +381,7 @@ async fn amounts_are_exact_negative_zero_decimal_and_huge() {
     assert_eq!(items[3].wallet_type, WalletType::Unknown("CORPORATE".into()), "unknown types are kept raw");
     assert_eq!(items[3].wallet_type.as_str(), "CORPORATE");
     assert_eq!(Decimal::from_str("0.10").unwrap(), items[3].amount);
+    assert_eq!(items[2].extra["label"].get(), r#""unknown fields are ignored""#, "unknown fields are kept");
 }
 
 #[tokio::test]
@@ -448,7 +468,7 @@ async fn a_custom_token_source_is_asked_again_after_a_401() {
         .await;
     let source = Arc::new(Rotating::default());
     let c = WalletsClient::builder().base_url(server.uri()).token_source(source.clone()).build().unwrap();
-    assert_eq!(c.wallets().get(WalletId(101)).await.unwrap().id, WalletId(101));
+    assert_eq!(c.wallets().get(&WalletId::from(101)).await.unwrap().id, WalletId::from(101));
     assert_eq!((source.issued.load(Ordering::SeqCst), source.rotated.load(Ordering::SeqCst)), (2, 1));
 }
 
@@ -463,7 +483,7 @@ async fn a_static_token_rejected_is_unauthorized_without_a_retry() {
         .expect(1)
         .mount(&server)
         .await;
-    let err = client(&server).wallets().get(WalletId(101)).await.unwrap_err();
+    let err = client(&server).wallets().get(&WalletId::from(101)).await.unwrap_err();
     assert_eq!((err.kind(), err.status()), (ErrorKind::Unauthorized, Some(401)));
 }
 
@@ -493,8 +513,8 @@ async fn wallets_can_authenticate_with_the_waas_login() {
         walletkit::waas::WaasLogin::builder().base_url(waas.uri()).credentials("ops", "pw-1").build().unwrap(),
     );
     let c = WalletsClient::builder().base_url(wallets.uri()).token_source(login).build().unwrap();
-    c.wallets().get(WalletId(101)).await.unwrap();
-    c.clone().wallets().get(WalletId(101)).await.unwrap();
+    c.wallets().get(&WalletId::from(101)).await.unwrap();
+    c.clone().wallets().get(&WalletId::from(101)).await.unwrap();
 }
 
 #[test]
@@ -503,5 +523,183 @@ fn clients_and_streams_are_send_and_sync() {
     let c = WalletsClient::builder().base_url("https://wallets.example.com").token("t").build().unwrap();
     check(&c);
     check(&c.wallets().list().stream());
-    check(&c.wallets().get(WalletId(1)));
+    check(&c.wallets().get(&WalletId::from(1)));
+}
+
+/// Wallets as JSON, each id written by `id` (a number, a quoted string, …).
+fn wallets_with(ids: &[&str]) -> String {
+    let items: Vec<String> =
+        ids.iter().map(|id| format!(r#"{{"id":{id},"currency_id":1,"amount":"1.50","type":"PREPAID"}}"#)).collect();
+    format!("[{}]", items.join(","))
+}
+
+/// Serves `pages` (page 1 first) with `limit=3`, `X-Has-More` true but on the last.
+async fn serve_pages(server: &MockServer, pages: &[String]) {
+    for (i, body) in pages.iter().enumerate() {
+        let page = u32::try_from(i + 1).unwrap();
+        let last = i + 1 == pages.len();
+        mount_page(server, page, body.clone(), Some(!last), 9, 1).await;
+    }
+}
+
+async fn streamed_ids(server: &MockServer) -> Vec<String> {
+    client(server).wallets().list().limit(3).stream().map_ok(|w| w.id.to_string()).try_collect().await.unwrap()
+}
+
+#[tokio::test]
+async fn wallets_created_while_streaming_do_not_repeat_older_ones() {
+    let server = MockServer::start().await;
+    forbid_others(&server).await;
+    // Newest first. Before page 2 is fetched, wallets 12 and 11 are created:
+    // every older wallet moves two places down, so page 2 repeats 9 and 8.
+    serve_pages(
+        &server,
+        &[
+            wallets_with(&["10", "9", "8"]),
+            wallets_with(&["9", "8", "7"]),
+            wallets_with(&["6", "5", "4"]),
+            wallets_with(&["3", "2", "1"]),
+        ],
+    )
+    .await;
+    assert_eq!(streamed_ids(&server).await, ["10", "9", "8", "7", "6", "5", "4", "3", "2", "1"]);
+}
+
+#[tokio::test]
+async fn ids_sent_as_strings_are_compared_as_numbers() {
+    let server = MockServer::start().await;
+    forbid_others(&server).await;
+    // "10" < "9" as text; as numbers 10 > 9, so only 9 and 8 repeat.
+    serve_pages(
+        &server,
+        &[
+            wallets_with(&[r#""11""#, r#""10""#, r#""9""#]),
+            wallets_with(&[r#""10""#, "9", r#""8""#]),
+            wallets_with(&[r#""7""#]),
+        ],
+    )
+    .await;
+    assert_eq!(streamed_ids(&server).await, ["11", "10", "9", "8", "7"]);
+}
+
+#[tokio::test]
+async fn non_integer_ids_on_the_previous_page_are_not_repeated() {
+    let server = MockServer::start().await;
+    forbid_others(&server).await;
+    serve_pages(
+        &server,
+        &[
+            wallets_with(&[r#""w-f""#, r#""w-e""#, r#""w-d""#]),
+            wallets_with(&[r#""w-e""#, r#""w-d""#, r#""w-c""#]),
+            wallets_with(&[r#""w-b""#, r#""w-a""#]),
+        ],
+    )
+    .await;
+    assert_eq!(streamed_ids(&server).await, ["w-f", "w-e", "w-d", "w-c", "w-b", "w-a"]);
+}
+
+#[tokio::test]
+async fn a_page_of_only_repeats_is_passed_over() {
+    let server = MockServer::start().await;
+    forbid_others(&server).await;
+    // Three wallets created before page 2: it repeats page 1 exactly.
+    serve_pages(
+        &server,
+        &[wallets_with(&["10", "9", "8"]), wallets_with(&["10", "9", "8"]), wallets_with(&["7", "6"])],
+    )
+    .await;
+    assert_eq!(streamed_ids(&server).await, ["10", "9", "8", "7", "6"]);
+}
+
+#[tokio::test]
+async fn a_server_ignoring_page_ends_the_stream_with_an_error_not_a_loop() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_raw(wallets_with(&["3", "2", "1"]), "application/json")
+                .insert_header("X-Has-More", "true"),
+        )
+        .expect(101)
+        .mount(&server)
+        .await;
+    let mut stream = client(&server).wallets().list().limit(3).stream();
+    for id in ["3", "2", "1"] {
+        assert_eq!(stream.try_next().await.unwrap().unwrap().id.as_str(), id);
+    }
+    let err = stream.try_next().await.unwrap_err();
+    assert!(matches!(&err, Error::Decode(d) if d.message.contains("already yielded")), "{err:?}");
+    assert!(stream.try_next().await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn get_refuses_every_hostile_id_before_sending() {
+    let server = MockServer::start().await;
+    let c = client(&server);
+    for id in HOSTILE_IDS {
+        let err = c.wallets().get(&WalletId::from(*id)).await.unwrap_err();
+        assert!(matches!(err, Error::InvalidRequest(_)), "{id:?}: {err:?}");
+    }
+    assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+fn wallet(json: &str) -> Wallet {
+    serde_json::from_str(json).unwrap_or_else(|e| panic!("{json}: {e}"))
+}
+
+#[test]
+fn both_spellings_at_once_decode_and_the_documented_one_wins() {
+    let w = wallet(
+        r#"{"walletId":"w-2","wallet_id":7,"id":101,"currencyId":9,"currency_id":1,"balance":"1.00","amount":5000.00,
+            "walletType":"POSTPAID","wallet_type":"POSTPAID","type":"PREPAID","walletName":"x","wallet_name":"y","name":"Main",
+            "currencyCode":"EUR","currency_code":"GBP","currency":"USD"}"#,
+    );
+    assert_eq!((w.id.as_str(), w.currency_id.as_str()), ("101", "1"));
+    assert_eq!((w.amount.to_string().as_str(), w.wallet_type.clone()), ("5000.00", WalletType::Prepaid));
+    assert_eq!((w.name.as_deref(), w.currency.as_deref()), (Some("Main"), Some("USD")));
+    assert!(w.extra.is_empty(), "{:?}", w.extra);
+    let w = wallet(r#"{"wallet_id":7,"currencyId":9,"balance":"1.00","walletType":"POSTPAID"}"#);
+    assert_eq!((w.id.as_str(), w.currency_id.as_str(), w.wallet_type.as_str()), ("7", "9", "POSTPAID"));
+}
+
+#[test]
+fn amounts_are_exact_as_numbers_and_as_strings() {
+    for (amount, want) in [
+        ("12345678901234567.89", "12345678901234567.89"),
+        (r#""12345678901234567.89""#, "12345678901234567.89"),
+        ("0.123456789012345678", "0.123456789012345678"),
+        (r#""0.123456789012345678""#, "0.123456789012345678"),
+        (r#""-250.75""#, "-250.75"),
+        ("1000", "1000"),
+    ] {
+        let w = wallet(&format!(r#"{{"id":1,"currency_id":1,"amount":{amount},"type":"PREPAID"}}"#));
+        assert_eq!(w.amount.to_string(), want, "{amount}");
+    }
+}
+
+#[test]
+fn ids_read_from_numbers_and_strings_alike() {
+    let a = wallet(r#"{"id":9007199254740993,"currency_id":"1","amount":1,"type":"PREPAID"}"#);
+    let b = wallet(r#"{"id":"9007199254740993","currency_id":1,"amount":1,"type":"PREPAID"}"#);
+    assert_eq!(a, b);
+    assert_eq!((a.id.as_u64(), a.currency_id.as_u64()), (Some(9_007_199_254_740_993), Some(1)));
+    assert_eq!(wallet(r#"{"id":"w-1","currency_id":"KES","amount":1,"type":"PREPAID"}"#).id.as_u64(), None);
+}
+
+#[test]
+fn null_optional_fields_and_unknown_fields() {
+    let w = wallet(
+        r#"{"id":1,"currency_id":1,"amount":1,"type":"PREPAID","name":null,"currency":null,
+            "credit_limit":12345678901234567.89,"owner":{"id":7,"tags":["a"]},"fee":0.000000001}"#,
+    );
+    assert_eq!((w.name.as_deref(), w.currency.as_deref()), (None, None));
+    assert_eq!(w.extra["credit_limit"].get(), "12345678901234567.89");
+    assert_eq!(w.extra["owner"].get(), r#"{"id":7,"tags":["a"]}"#);
+    assert_eq!(w.extra["fee"].get(), "0.000000001");
+    assert_eq!(w.extra.len(), 3);
+    for missing in ["id", "currency_id", "amount", "type"] {
+        let json =
+            r#"{"id":1,"currency_id":1,"amount":1,"type":"PREPAID"}"#.replace(&format!(r#""{missing}""#), r#""other""#);
+        assert!(serde_json::from_str::<Wallet>(&json).is_err(), "{missing} is documented and required");
+    }
 }

@@ -28,7 +28,7 @@ pub async fn tour(client: &WalletsClient) -> walletkit::Result<()> {
     }
 
     if let Some(id) = first {
-        let wallet = client.wallets().get(id).await?;
+        let wallet = client.wallets().get(&id).await?;
         println!("wallet {}: {} {} (currency {})", wallet.id, wallet.wallet_type, wallet.amount, wallet.currency_id);
     }
     Ok(())

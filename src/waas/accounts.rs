@@ -1,15 +1,15 @@
 //! Accounts (wallets): `POST /api/v1/accounts`, opened for a client by its code.
 
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::client::{paths, rate_class, WaasClient};
 use super::clients::ClientCode;
-use super::wire;
+use super::wire::Flag;
 use crate::enums::wire_enum;
 use crate::error::Result;
 use crate::ids::string_id;
-use crate::money::Decimal;
+use crate::money::{Decimal, Money};
+use crate::wire::{wire_object, Stamp, Text, Timestamp};
 use crate::Request;
 
 string_id!(
@@ -107,40 +107,39 @@ impl AccountRequest {
     }
 }
 
-/// An account as WaaS reports it. Identifiers are required; the rest is
-/// optional because the document shows a single example. Amounts arrive as
-/// four-decimal strings (`"0.1000"`) and are read exactly.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct Account {
-    /// WaaS's id for the account.
-    #[serde(deserialize_with = "wire::text")]
-    pub account_id: AccountId,
-    /// The account number transactions use.
-    #[serde(deserialize_with = "wire::text")]
-    pub account_number: AccountNumber,
-    /// Name of the account.
-    pub account_name: Option<String>,
-    /// The owning client, when reported.
-    #[serde(default, deserialize_with = "wire::text_opt")]
-    pub client_code: Option<ClientCode>,
-    /// The account type, when reported.
-    pub account_type_code: Option<AccountTypeCode>,
-    /// Currency, e.g. `KES`.
-    pub currency: Option<String>,
-    /// Minimum balance.
-    #[serde(default, with = "crate::money::option")]
-    pub minimum_balance: Option<Decimal>,
-    /// Whether the account may be overdrawn.
-    pub can_overdraw: Option<bool>,
-    /// Status.
-    pub status: Option<AccountStatus>,
-    /// Description of the purpose or status.
-    pub status_description: Option<String>,
-    /// When the account was created.
-    pub created_at: Option<DateTime<Utc>>,
-    /// When the account last changed.
-    pub updated_at: Option<DateTime<Utc>>,
+wire_object! {
+    /// An account as WaaS reports it. The identifiers are required
+    /// (`account_id`, also read as `accountId` or `id`; `account_number`, also
+    /// `accountNumber`); the rest is optional because the document shows a
+    /// single example. Amounts arrive as four-decimal strings (`"0.1000"`) and
+    /// are read exactly, as are numbers; timestamps that do not parse are kept
+    /// as sent.
+    pub struct Account {
+        /// WaaS's id for the account.
+        pub account_id: AccountId = required ["account_id", "accountId", "id"],
+        /// The account number transactions use.
+        pub account_number: AccountNumber = required ["account_number", "accountNumber"],
+        /// Name of the account.
+        pub account_name: Option<String> = optional ["account_name"] via Text,
+        /// The owning client, when reported.
+        pub client_code: Option<ClientCode> = optional ["client_code", "clientCode"],
+        /// The account type, when reported.
+        pub account_type_code: Option<AccountTypeCode> = optional ["account_type_code"],
+        /// Currency, e.g. `KES`.
+        pub currency: Option<String> = optional ["currency"] via Text,
+        /// Minimum balance.
+        pub minimum_balance: Option<Decimal> = optional ["minimum_balance"] via Money,
+        /// Whether the account may be overdrawn (`true`/`false`, or `1`/`0`).
+        pub can_overdraw: Option<bool> = optional ["can_overdraw"] via Flag,
+        /// Status.
+        pub status: Option<AccountStatus> = optional ["status"],
+        /// Description of the purpose or status.
+        pub status_description: Option<String> = optional ["status_description"] via Text,
+        /// When the account was created.
+        pub created_at: Option<Timestamp> = optional ["created_at", "createdAt"] via Stamp,
+        /// When the account last changed.
+        pub updated_at: Option<Timestamp> = optional ["updated_at", "updatedAt"] via Stamp,
+    }
 }
 
 /// Account calls; see [`WaasClient::accounts`].

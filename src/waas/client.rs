@@ -24,8 +24,10 @@ pub(crate) mod paths {
     pub const CLIENTS: &str = "/api/v1/clients";
     pub const ACCOUNTS: &str = "/api/v1/accounts";
     pub const CLIENT_SERVICES: &str = "/api/v1/client-services";
-    /// Credit and debit (`?command=`), and `/{id}?command=REVERSE`.
+    /// Credit and debit (`?command=`).
     pub const TRANSACTIONS: &str = "/api/v1/transactions";
+    /// Reversal (`?command=REVERSE`).
+    pub const TRANSACTION: &str = "/api/v1/transactions/{id}";
     pub const ACCOUNT_TRANSFERS: &str = "/api/v1/account-transfers";
 }
 

@@ -1,12 +1,13 @@
 //! Client profiles: `POST /api/v1/clients`. A client (a person or a
 //! business) must exist before accounts can be opened for it.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::client::{paths, rate_class, WaasClient};
-use super::wire;
+use super::wire::{self, Flag};
 use crate::error::Result;
 use crate::ids::string_id;
+use crate::wire::{wire_object, Text};
 use crate::Request;
 
 string_id!(
@@ -95,46 +96,43 @@ impl ClientRequest {
     }
 }
 
-/// A client profile as WaaS reports it. Identifiers are required; the other
-/// fields echo the request and are optional because the document shows a
-/// single example. Phone numbers and the PIN are read from strings or numbers.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct Client {
-    /// WaaS's id for the profile.
-    #[serde(deserialize_with = "wire::text")]
-    pub client_id: ClientId,
-    /// The generated client code, used to open accounts and services.
-    #[serde(deserialize_with = "wire::text")]
-    pub client_code: ClientCode,
-    /// Name of the client.
-    pub client_name: Option<String>,
-    /// Email of the client.
-    pub client_email: Option<String>,
-    /// Phone number of the client.
-    #[serde(default, deserialize_with = "wire::text_opt")]
-    pub client_phone_number: Option<String>,
-    /// Name of the contact person.
-    pub contact_person_name: Option<String>,
-    /// Email of the contact person.
-    pub contact_person_email: Option<String>,
-    /// Phone number of the contact person.
-    #[serde(default, deserialize_with = "wire::text_opt")]
-    pub contact_person_msisdn: Option<String>,
-    /// Business identification number.
-    #[serde(default, deserialize_with = "wire::text_opt")]
-    pub business_pin: Option<String>,
-    /// Physical address.
-    pub physical_address: Option<String>,
-    /// Country.
-    pub country: Option<String>,
-    /// Description.
-    pub description: Option<String>,
-    /// Whether the profile is active.
-    #[serde(default, deserialize_with = "wire::flag_opt")]
-    pub is_active: Option<bool>,
-    /// Logo URL.
-    pub logo: Option<String>,
+wire_object! {
+    /// A client profile as WaaS reports it. The identifiers are required
+    /// (`client_id`, also read as `clientId` or `id`; `client_code`, also
+    /// `clientCode`); the other fields echo the request and are optional
+    /// because the document shows a single example. Every text field is read
+    /// from a string or a number (the document's example sends phone numbers
+    /// as numbers), digit for digit.
+    pub struct Client {
+        /// WaaS's id for the profile.
+        pub client_id: ClientId = required ["client_id", "clientId", "id"],
+        /// The generated client code, used to open accounts and services.
+        pub client_code: ClientCode = required ["client_code", "clientCode"],
+        /// Name of the client.
+        pub client_name: Option<String> = optional ["client_name"] via Text,
+        /// Email of the client.
+        pub client_email: Option<String> = optional ["client_email"] via Text,
+        /// Phone number of the client.
+        pub client_phone_number: Option<String> = optional ["client_phone_number"] via Text,
+        /// Name of the contact person.
+        pub contact_person_name: Option<String> = optional ["contact_person_name"] via Text,
+        /// Email of the contact person.
+        pub contact_person_email: Option<String> = optional ["contact_person_email"] via Text,
+        /// Phone number of the contact person.
+        pub contact_person_msisdn: Option<String> = optional ["contact_person_msisdn"] via Text,
+        /// Business identification number.
+        pub business_pin: Option<String> = optional ["business_pin"] via Text,
+        /// Physical address.
+        pub physical_address: Option<String> = optional ["physical_address"] via Text,
+        /// Country.
+        pub country: Option<String> = optional ["country"] via Text,
+        /// Description.
+        pub description: Option<String> = optional ["description"] via Text,
+        /// Whether the profile is active (`1`/`0`, or `true`/`false`).
+        pub is_active: Option<bool> = optional ["is_active", "isActive"] via Flag,
+        /// Logo URL.
+        pub logo: Option<String> = optional ["logo"] via Text,
+    }
 }
 
 /// Client-profile calls; see [`WaasClient::clients`].

@@ -3,8 +3,12 @@
 //! becomes an [`ApiError`] with the status, a code when one is found, and a
 //! short message.
 
+use std::fmt;
+
 use reqwest::header::HeaderMap;
-use serde_json::Value;
+use serde::de::{self, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+use serde_json::value::RawValue;
 
 use crate::error::{excerpt, ApiError, ErrorKind, Provider};
 
@@ -30,23 +34,85 @@ fn kind_of(code: &str) -> Option<ErrorKind> {
     })
 }
 
+/// One JSON value of an error body, read without `serde_json::Value`: a
+/// number stays its raw text (a code like `12345678901234567890123` is kept
+/// digit for digit, with or without serde_json's `arbitrary_precision`) and
+/// an object keeps its keys in the order sent.
+enum Json {
+    Text(String),
+    Number(String),
+    List(Vec<Json>),
+    Object(Vec<(String, Json)>),
+    /// `null`, `true`, `false`.
+    Other,
+}
+
+impl Json {
+    /// Reads one raw JSON value, containers down to `depth` levels (deeper
+    /// than the searches look is not read); malformed parts read as [`Json::Other`].
+    fn parse(raw: &str, depth: usize) -> Json {
+        match raw.trim_start().as_bytes().first() {
+            Some(b'"') => serde_json::from_str(raw).map_or(Json::Other, Json::Text),
+            Some(b'-' | b'0'..=b'9') => Json::Number(raw.trim().to_string()),
+            _ if depth == 0 => Json::Other,
+            Some(b'[') => serde_json::from_str::<Vec<Box<RawValue>>>(raw).map_or(Json::Other, |items| {
+                Json::List(items.iter().map(|v| Json::parse(v.get(), depth - 1)).collect())
+            }),
+            Some(b'{') => serde_json::from_str::<Fields>(raw).map_or(Json::Other, |fields| {
+                Json::Object(fields.0.into_iter().map(|(k, v)| (k, Json::parse(v.get(), depth - 1))).collect())
+            }),
+            _ => Json::Other,
+        }
+    }
+
+    fn get(&self, key: &str) -> Option<&Json> {
+        match self {
+            Json::Object(fields) => fields.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+}
+
+/// An object's members in the order sent, values still raw.
+struct Fields(Vec<(String, Box<RawValue>)>);
+
+impl<'de> Deserialize<'de> for Fields {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct FieldsVisitor;
+        impl<'de> Visitor<'de> for FieldsVisitor {
+            type Value = Fields;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Fields, A::Error> {
+                let mut fields = Vec::new();
+                while let Some((key, value)) = map.next_entry::<String, Box<RawValue>>()? {
+                    fields.push((key, value));
+                }
+                Ok(Fields(fields))
+            }
+        }
+        d.deserialize_map(FieldsVisitor).map_err(de::Error::custom)
+    }
+}
+
 /// A message from a JSON value: a string, strings joined from an array, or
 /// the message found inside a nested object.
-fn message_in(value: &Value, depth: usize) -> Option<String> {
+fn message_in(value: &Json, depth: usize) -> Option<String> {
     match value {
-        Value::String(s) if !s.trim().is_empty() => Some(s.clone()),
-        Value::Array(items) => {
+        Json::Text(s) if !s.trim().is_empty() => Some(s.clone()),
+        Json::List(items) => {
             let parts: Vec<String> = items.iter().filter_map(|v| message_in(v, depth + 1)).collect();
             (!parts.is_empty()).then(|| parts.join("; "))
         }
-        Value::Object(map) if depth < MAX_DEPTH => {
-            let direct = MESSAGE_KEYS.iter().find_map(|k| map.get(*k).and_then(|v| message_in(v, depth + 1)));
+        Json::Object(fields) if depth < MAX_DEPTH => {
+            let direct = MESSAGE_KEYS.iter().find_map(|k| value.get(k).and_then(|v| message_in(v, depth + 1)));
             // Field-keyed validation errors: {"errors":{"amount":["too small"]}}.
             direct.or_else(|| {
-                let parts: Vec<String> = map
+                let parts: Vec<String> = fields
                     .iter()
                     .filter_map(|(field, v)| match v {
-                        Value::String(_) | Value::Array(_) => message_in(v, depth + 1).map(|m| format!("{field}: {m}")),
+                        Json::Text(_) | Json::List(_) => message_in(v, depth + 1).map(|m| format!("{field}: {m}")),
                         _ => None,
                     })
                     .collect();
@@ -58,27 +124,31 @@ fn message_in(value: &Value, depth: usize) -> Option<String> {
 }
 
 /// A code: a string or number under one of [`CODE_KEYS`], here or nested.
-fn code_in(value: &Value, depth: usize) -> Option<String> {
-    let map = match value {
-        Value::Object(map) => map,
-        Value::Array(items) if depth < MAX_DEPTH => return items.first().and_then(|v| code_in(v, depth + 1)),
+fn code_in(value: &Json, depth: usize) -> Option<String> {
+    match value {
+        Json::Object(_) => {}
+        Json::List(items) if depth < MAX_DEPTH => return items.first().and_then(|v| code_in(v, depth + 1)),
         _ => return None,
-    };
-    let here = CODE_KEYS.iter().find_map(|k| match map.get(*k) {
-        Some(Value::String(s)) if !s.trim().is_empty() => Some(s.clone()),
-        Some(Value::Number(n)) => Some(n.to_string()),
+    }
+    let here = CODE_KEYS.iter().find_map(|k| match value.get(k) {
+        Some(Json::Text(s)) if !s.trim().is_empty() => Some(s.clone()),
+        Some(Json::Number(n)) => Some(n.clone()),
         _ => None,
     });
     if here.is_some() || depth >= MAX_DEPTH {
         return here;
     }
-    ["error", "errors"].iter().find_map(|k| map.get(*k).and_then(|v| code_in(v, depth + 1)))
+    ["error", "errors"].iter().find_map(|k| value.get(k).and_then(|v| code_in(v, depth + 1)))
 }
 
 pub(crate) fn decode(provider: Provider, status: u16, headers: &HeaderMap, body: &[u8]) -> ApiError {
-    let (code, message) = match serde_json::from_slice::<Value>(body) {
-        Ok(value @ Value::Object(_)) => (code_in(&value, 0), message_in(&value, 0)),
-        Ok(Value::String(s)) => (None, Some(s)),
+    let value = std::str::from_utf8(body)
+        .ok()
+        .filter(|text| serde_json::from_str::<&RawValue>(text).is_ok())
+        .map_or(Json::Other, |text| Json::parse(text, MAX_DEPTH + 2));
+    let (code, message) = match &value {
+        Json::Object(_) => (code_in(&value, 0), message_in(&value, 0)),
+        Json::Text(s) => (None, Some(s.clone())),
         _ => (None, None),
     };
     let message = match message {
@@ -175,8 +245,22 @@ mod tests {
         assert_eq!((e.kind, e.message.as_str()), (ErrorKind::ServerError, "HTTP 500 with an empty body"));
         let e = d(400, r#""plain json string""#);
         assert_eq!(e.message, "plain json string");
+        let e = d(400, "12345678901234567890123");
+        assert_eq!((e.code, e.message.as_str()), (None, "12345678901234567890123"));
         let long = format!(r#"{{"message":"{}"}}"#, "x".repeat(5000));
         assert!(d(400, &long).message.chars().count() <= 201);
         assert!(d(400, &"y".repeat(5000)).message.chars().count() <= 201);
+    }
+
+    #[test]
+    fn numeric_codes_are_kept_digit_for_digit_and_odd_values_do_not_fail() {
+        let e = d(400, r#"{"code":12345678901234567890123,"message":"m","at":1e400,"fee":0.1000}"#);
+        assert_eq!((e.code.as_deref(), e.message.as_str()), (Some("12345678901234567890123"), "m"));
+        let e = d(400, r#"{"error":{"error_code":-1.50,"detail":"d"}}"#);
+        assert_eq!((e.code.as_deref(), e.message.as_str()), (Some("-1.50"), "d"));
+        let e = d(422, r#"{"errors":{"b":"second","a":["first"]}}"#);
+        assert_eq!(e.message, "b: second; a: first", "members in the order sent");
+        let e = d(400, r#"{"message":"m","code":"X""#);
+        assert_eq!(e.message, r#"{"message":"m","code":"X""#, "malformed JSON is shown as text");
     }
 }

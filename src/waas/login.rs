@@ -14,7 +14,8 @@ use std::time::Duration;
 
 use futures_util::future::BoxFuture;
 use secrecy::{ExposeSecret, SecretString};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::value::RawValue;
 use tokio::sync::Mutex;
 use tokio::time::Instant;
 
@@ -24,6 +25,7 @@ use crate::money::Decimal;
 use crate::transport::auth::Auth;
 use crate::transport::options::{transport_builder_setters, TransportOptions};
 use crate::transport::{secret, Transport, TransportConfig};
+use crate::wire::{wire_object, Extra, Text, WireDecode};
 use crate::{env, TokenSource};
 use rust_decimal::prelude::ToPrimitive;
 
@@ -60,6 +62,8 @@ struct CachedToken {
     token: SecretString,
     /// When to log in again; `None` when the server gave no lifetime.
     refresh_at: Option<Instant>,
+    /// The rest of the answer.
+    details: LoginDetails,
 }
 
 impl CachedToken {
@@ -103,29 +107,79 @@ struct LoginBody<'a> {
     password: &'a str,
 }
 
-/// The login answer: `access_token`, and `expires_in` (seconds) and
-/// `token_type` when given; other fields are ignored. A body wrapping these
-/// in `data` is accepted too.
-#[derive(Deserialize)]
-struct LoginAnswer {
-    access_token: Option<String>,
-    #[serde(default, with = "crate::money::option")]
-    expires_in: Option<Decimal>,
-    token_type: Option<String>,
-    #[serde(default, deserialize_with = "wrapped")]
-    data: Option<Box<LoginAnswer>>,
+wire_object! {
+    /// The login answer: `access_token` (also read as `accessToken`), and
+    /// `expires_in` (seconds) and `token_type` when given. A body wrapping
+    /// these in `data` is accepted too. The token must be a JSON string: a
+    /// `token` field or a number is not taken for one.
+    struct LoginAnswer {
+        /// The Bearer token.
+        pub access_token: Option<String> = optional ["access_token", "accessToken"],
+        /// Lifetime in seconds; a value that is not a number counts as absent.
+        pub expires_in: Option<Decimal> = default ["expires_in", "expiresIn"] via Seconds,
+        /// Usually `Bearer`.
+        pub token_type: Option<String> = optional ["token_type", "tokenType"] via Text,
+        /// The answer, when wrapped; anything unreadable there counts as absent.
+        pub data: Option<Box<LoginAnswer>> = default ["data"] via Wrapped,
+    }
+}
+
+/// `expires_in` read exactly from a number or a string, or `None` when it
+/// is neither: a lifetime walletkit cannot read only means no early refresh.
+struct Seconds;
+
+impl WireDecode for Seconds {
+    type Value = Option<Decimal>;
+
+    fn decode<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<Decimal>, D::Error> {
+        let raw = Box::<RawValue>::deserialize(d)?;
+        Ok(crate::money::parse_json(raw.get()).ok())
+    }
 }
 
 /// A `data` member holding the answer; anything else there is ignored.
-fn wrapped<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Option<Box<LoginAnswer>>, D::Error> {
-    let serde_json::Value::Object(mut map) = serde_json::Value::deserialize(d)? else { return Ok(None) };
-    // A `Value` hands fractions to visitors as f64: pass numbers on as exact text.
-    for value in map.values_mut() {
-        if let serde_json::Value::Number(n) = value {
-            *value = serde_json::Value::String(n.to_string());
+struct Wrapped;
+
+impl WireDecode for Wrapped {
+    type Value = Option<Box<LoginAnswer>>;
+
+    fn decode<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<Box<LoginAnswer>>, D::Error> {
+        let raw = Box::<RawValue>::deserialize(d)?;
+        Ok(serde_json::from_str::<LoginAnswer>(raw.get()).ok().map(Box::new))
+    }
+}
+
+impl LoginAnswer {
+    /// The answer that holds the token: this one, or the one in `data`,
+    /// with the wrapper's other fields added to its `extra`.
+    fn unwrap_data(self) -> LoginAnswer {
+        match self {
+            LoginAnswer { access_token: None, data: Some(inner), extra: outer, .. } => {
+                let mut inner = *inner;
+                for (name, value) in outer.iter() {
+                    inner.extra.insert(name.to_string(), value.to_owned());
+                }
+                inner
+            }
+            top => top,
         }
     }
-    Ok(LoginAnswer::deserialize(serde_json::Value::Object(map)).ok().map(Box::new))
+}
+
+/// What the last login answered besides the token: its type, lifetime, and
+/// every field walletkit does not name (a refresh token, a user id, …).
+///
+/// `extra` may hold credentials such as a refresh token: treat it as a
+/// secret. Its `Debug` lists field names only.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct LoginDetails {
+    /// `token_type`, usually `Bearer`.
+    pub token_type: Option<String>,
+    /// `expires_in`, in seconds, exactly as sent.
+    pub expires_in: Option<Decimal>,
+    /// Every other field of the answer (of `data`, when it was wrapped), as raw JSON.
+    pub extra: Extra,
 }
 
 impl WaasLogin {
@@ -156,6 +210,13 @@ impl WaasLogin {
         self.current_token().await.map(drop)
     }
 
+    /// What the cached login answered besides the token (`token_type`,
+    /// `expires_in`, unknown fields); `None` before the first login or after
+    /// [`forget_token`](WaasLogin::forget_token).
+    pub async fn details(&self) -> Option<LoginDetails> {
+        self.cache.lock().await.as_ref().map(|c| c.details.clone())
+    }
+
     /// Drops the cached token, so the next request logs in again.
     pub async fn forget_token(&self) {
         *self.cache.lock().await = None;
@@ -181,10 +242,7 @@ impl WaasLogin {
         let sent = Instant::now();
         let resp = self.transport.send(req).await.map_err(|e| self.login_error(e))?;
         let answer: LoginAnswer = resp.json().map_err(|e| withhold_body(e, resp.status))?;
-        let answer = match answer {
-            LoginAnswer { access_token: None, data: Some(inner), .. } => *inner,
-            top => top,
-        };
+        let answer = answer.unwrap_data();
         let Some(token) = answer.access_token.filter(|t| !t.trim().is_empty()) else {
             return Err(missing_token(resp.status));
         };
@@ -194,7 +252,9 @@ impl WaasLogin {
             token_type = answer.token_type.as_deref(),
             "waas login succeeded"
         );
-        Ok(CachedToken { token: secret(token), refresh_at: life.and_then(|life| refresh_at(sent, life)) })
+        let details =
+            LoginDetails { token_type: answer.token_type, expires_in: answer.expires_in, extra: answer.extra };
+        Ok(CachedToken { token: secret(token), refresh_at: life.and_then(|life| refresh_at(sent, life)), details })
     }
 
     /// Login failures keep their kind but say they are about the login and
@@ -378,10 +438,41 @@ mod tests {
         assert_eq!(lifetime(Decimal::new(36005, 1)), Duration::from_secs(3600));
         assert_eq!(lifetime(Decimal::new(-5, 0)), Duration::ZERO);
         assert_eq!(lifetime(Decimal::MAX), Duration::from_secs(100 * 365 * 24 * 3600));
-        let cached = CachedToken { token: secret("t"), refresh_at: Some(t0 + Duration::from_secs(10)) };
+        let details = LoginDetails { token_type: None, expires_in: None, extra: Extra::default() };
+        let cached = CachedToken {
+            token: secret("t"),
+            refresh_at: Some(t0 + Duration::from_secs(10)),
+            details: details.clone(),
+        };
         assert!(cached.usable_at(t0 + Duration::from_secs(9)));
         assert!(!cached.usable_at(t0 + Duration::from_secs(10)));
-        let forever = CachedToken { token: secret("t"), refresh_at: None };
+        let forever = CachedToken { token: secret("t"), refresh_at: None, details };
         assert!(forever.usable_at(t0 + Duration::from_secs(1_000_000)));
+    }
+
+    fn answer(json: &str) -> LoginAnswer {
+        serde_json::from_str::<LoginAnswer>(json).unwrap().unwrap_data()
+    }
+
+    #[test]
+    fn login_answers_in_every_plausible_shape() {
+        let a = answer(r#"{"access_token":"t","expires_in":"3600.5","token_type":null,"user":{"id":7},"n":1e400}"#);
+        assert_eq!((a.access_token.as_deref(), a.expires_in), (Some("t"), Some(Decimal::new(36005, 1))));
+        assert_eq!(a.token_type, None);
+        assert_eq!(a.extra["user"].get(), r#"{"id":7}"#);
+        assert_eq!(a.extra["n"].get(), "1e400", "unknown numbers stay exact, even beyond f64");
+        let a = answer(r#"{"token":"x","accessToken":"y","access_token":"z","expiresIn":60,"expires_in":"soon"}"#);
+        assert_eq!((a.access_token.as_deref(), a.expires_in), (Some("z"), None), "both spellings at once");
+        assert_eq!(a.extra["token"].get(), r#""x""#);
+        assert_eq!(answer(r#"{"accessToken":"y","expiresIn":60}"#).expires_in, Some(Decimal::from(60)));
+        let a =
+            answer(r#"{"status":"ok","data":{"access_token":"w","expires_in":12345678901234567.89,"refresh":"r"}}"#);
+        assert_eq!(
+            (a.access_token.as_deref(), a.expires_in.map(|d| d.to_string())),
+            (Some("w"), Some("12345678901234567.89".into()))
+        );
+        assert_eq!(a.extra.iter().map(|(n, _)| n).collect::<Vec<_>>(), ["refresh", "status"]);
+        let a = answer(r#"{"data":"not an object","message":"no token"}"#);
+        assert_eq!((a.access_token, a.data), (None, None));
     }
 }

@@ -50,12 +50,12 @@ mod wire;
 pub use accounts::{Account, AccountId, AccountNumber, AccountRequest, AccountStatus, AccountTypeCode, Accounts};
 pub use client::{rate_class, WaasClient, WaasClientBuilder};
 pub use clients::{Client, ClientCode, ClientId, ClientRequest, Clients};
-pub use login::{WaasLogin, WaasLoginBuilder};
+pub use login::{LoginDetails, WaasLogin, WaasLoginBuilder};
 pub use services::{
     ClientService, ClientServiceCode, ClientServiceId, ClientServiceRequest, ClientServices, FeeType, ServiceCode,
 };
 pub use transactions::{
-    SourceTransactionId, Transaction, TransactionId, TransactionPair, TransactionRequest, TransactionSource,
-    TransactionType, Transactions,
+    SourceTransactionData, SourceTransactionId, Transaction, TransactionId, TransactionPair, TransactionRequest,
+    TransactionSource, TransactionType, Transactions,
 };
 pub use transfers::{AccountTransferRequest, AccountTransfers};

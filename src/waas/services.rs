@@ -1,15 +1,16 @@
 //! Client services: `POST /api/v1/client-services`. A client service holds
 //! the rules (fees, amount limits) transactions are processed under.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::client::{paths, rate_class, WaasClient};
 use super::clients::ClientCode;
-use super::wire;
+use super::wire::{self, Flag};
 use crate::enums::wire_enum;
 use crate::error::{Error, Result};
 use crate::ids::string_id;
-use crate::money::Decimal;
+use crate::money::{Decimal, Money};
+use crate::wire::{wire_object, Text};
 use crate::Request;
 
 string_id!(
@@ -113,42 +114,36 @@ impl ClientServiceRequest {
     }
 }
 
-/// A client service as WaaS reports it. Identifiers are required; the rest
-/// is optional because the document shows a single example. Amounts are
-/// read exactly from numbers or strings.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct ClientService {
-    /// WaaS's id for the service.
-    #[serde(deserialize_with = "wire::text")]
-    pub client_service_id: ClientServiceId,
-    /// The generated code transactions use.
-    #[serde(deserialize_with = "wire::text")]
-    pub client_service_code: ClientServiceCode,
-    /// The owning client.
-    #[serde(default, deserialize_with = "wire::text_opt")]
-    pub client_code: Option<ClientCode>,
-    /// Name of the service.
-    pub client_service_name: Option<String>,
-    /// Kind of service.
-    #[serde(default, deserialize_with = "wire::text_opt")]
-    pub service_code: Option<ServiceCode>,
-    /// Whether a fee is charged.
-    pub has_transaction_fee: Option<bool>,
-    /// How the fee is computed.
-    pub transaction_fee_type: Option<FeeType>,
-    /// The fee.
-    #[serde(default, with = "crate::money::option")]
-    pub transaction_fee: Option<Decimal>,
-    /// Smallest transaction amount allowed.
-    #[serde(default, with = "crate::money::option")]
-    pub minimum_transaction_amount: Option<Decimal>,
-    /// Largest transaction amount allowed.
-    #[serde(default, with = "crate::money::option")]
-    pub maximum_transaction_amount: Option<Decimal>,
-    /// Whether the service is active.
-    #[serde(default, deserialize_with = "wire::flag_opt")]
-    pub is_active: Option<bool>,
+wire_object! {
+    /// A client service as WaaS reports it. The identifiers are required
+    /// (`client_service_id`, also read as `clientServiceId` or `id`;
+    /// `client_service_code`, also `clientServiceCode`); the rest is optional
+    /// because the document shows a single example. Amounts are read exactly
+    /// from numbers or strings.
+    pub struct ClientService {
+        /// WaaS's id for the service.
+        pub client_service_id: ClientServiceId = required ["client_service_id", "clientServiceId", "id"],
+        /// The generated code transactions use.
+        pub client_service_code: ClientServiceCode = required ["client_service_code", "clientServiceCode"],
+        /// The owning client.
+        pub client_code: Option<ClientCode> = optional ["client_code", "clientCode"],
+        /// Name of the service.
+        pub client_service_name: Option<String> = optional ["client_service_name"] via Text,
+        /// Kind of service.
+        pub service_code: Option<ServiceCode> = optional ["service_code", "serviceCode"],
+        /// Whether a fee is charged (`true`/`false`, or `1`/`0`).
+        pub has_transaction_fee: Option<bool> = optional ["has_transaction_fee"] via Flag,
+        /// How the fee is computed.
+        pub transaction_fee_type: Option<FeeType> = optional ["transaction_fee_type"],
+        /// The fee.
+        pub transaction_fee: Option<Decimal> = optional ["transaction_fee"] via Money,
+        /// Smallest transaction amount allowed.
+        pub minimum_transaction_amount: Option<Decimal> = optional ["minimum_transaction_amount"] via Money,
+        /// Largest transaction amount allowed.
+        pub maximum_transaction_amount: Option<Decimal> = optional ["maximum_transaction_amount"] via Money,
+        /// Whether the service is active (`1`/`0`, or `true`/`false`).
+        pub is_active: Option<bool> = optional ["is_active", "isActive"] via Flag,
+    }
 }
 
 /// Client-service calls; see [`WaasClient::client_services`].

@@ -2,9 +2,12 @@
 //! and `POST /api/v1/transactions/{id}?command=REVERSE`, plus the ledger
 //! entry type every transaction call returns.
 
+use std::fmt;
+
 use chrono::{DateTime, Utc};
-use serde::de::Error as _;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use super::accounts::AccountNumber;
@@ -14,7 +17,9 @@ use super::wire;
 use crate::enums::wire_enum;
 use crate::error::{Error, Result};
 use crate::ids::string_id;
-use crate::money::Decimal;
+use crate::money::{Decimal, Money};
+use crate::transport::path::with_id;
+use crate::wire::{wire_object, Stamp, Text, Timestamp};
 use crate::Request;
 
 string_id!(
@@ -134,80 +139,106 @@ pub(crate) fn validate(amount: Decimal, reference: &SourceTransactionId) -> Resu
     Ok(())
 }
 
-/// One ledger entry: a credit or debit on one account, with the balance
-/// before and after.
+/// The source system's additional data (`source_transaction_data`), kept
+/// as the raw JSON WaaS sent: numbers digit for digit, nothing reordered.
 ///
-/// Amounts arrive as four-decimal strings (`"96.0000"`) and are read
-/// exactly; identifiers are read from strings or numbers. Identifiers and
-/// amounts are required; the other fields are optional because the document
-/// shows few examples. In API answers a key repeated in the object (the
-/// document's reversal example repeats `transaction_id`) takes its last value.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct Transaction {
-    /// WaaS's id for this entry.
-    #[serde(deserialize_with = "wire::text")]
-    pub transaction_id: TransactionId,
-    /// The account the entry is on.
-    #[serde(deserialize_with = "wire::text")]
-    pub account: AccountNumber,
-    /// The client service it was processed under.
-    #[serde(default, deserialize_with = "wire::text_opt")]
-    pub client_service: Option<ClientServiceCode>,
-    /// Credit or debit.
-    pub transaction_type: TransactionType,
-    /// Currency, e.g. `KES`.
-    pub currency: Option<String>,
-    /// The amount moved (always positive; see `transaction_type`).
-    #[serde(with = "crate::money::number")]
-    pub transaction_amount: Decimal,
-    /// Balance before the entry.
-    #[serde(with = "crate::money::number")]
-    pub previous_balance: Decimal,
-    /// Balance after the entry.
-    #[serde(with = "crate::money::number")]
-    pub current_balance: Decimal,
-    /// The other account involved, when any.
-    #[serde(default, deserialize_with = "wire::text_opt")]
-    pub other_party_account: Option<AccountNumber>,
-    /// The other party's transaction hash (`N/A` when none).
-    #[serde(default, deserialize_with = "wire::text_opt")]
-    pub other_party_transaction_hash: Option<String>,
-    /// Where the transaction came from.
-    pub transaction_source: Option<TransactionSource>,
-    /// The source system's reference.
-    #[serde(default, deserialize_with = "wire::text_opt")]
-    pub source_transaction_id: Option<SourceTransactionId>,
-    /// The source system's additional data.
-    pub source_transaction_data: Option<Value>,
-    /// Narration.
-    #[serde(default, deserialize_with = "wire::text_opt")]
-    pub transaction_narration: Option<String>,
-    /// When the transaction occurred.
-    pub transaction_date: Option<DateTime<Utc>>,
-}
+/// [`get`](SourceTransactionData::get) gives the text;
+/// [`decode`](SourceTransactionData::decode) reads it into your own type.
+#[derive(Clone)]
+pub struct SourceTransactionData(Box<RawValue>);
 
-/// Reads a ledger entry from an API answer, tolerating a repeated key.
-///
-/// serde's derive refuses a repeated key; a map keeps the last value. A
-/// `Value` holds numbers exactly but hands fractions to visitors as `f64`,
-/// so top-level numbers (amounts, ids) continue as their exact text, while
-/// nested data is left as it came.
-fn entry<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Transaction, D::Error> {
-    let mut map = Map::deserialize(d)?;
-    for value in map.values_mut() {
-        if let Value::Number(n) = value {
-            *value = Value::String(n.to_string());
-        }
+impl SourceTransactionData {
+    /// The raw JSON text, as sent.
+    pub fn get(&self) -> &str {
+        self.0.get()
     }
-    let mut track = serde_path_to_error::Track::new();
-    Transaction::deserialize(serde_path_to_error::Deserializer::new(Value::Object(map), &mut track))
-        .map_err(|e| D::Error::custom(format!("{e} (at `{}`)", track.path())))
+
+    /// The raw JSON value, as sent.
+    pub fn as_raw(&self) -> &RawValue {
+        &self.0
+    }
+
+    /// Decodes the data into `T` (use [`crate::money`]'s adapters for
+    /// amounts; a `serde_json::Value` rounds fractional numbers to `f64`).
+    ///
+    /// # Errors
+    /// When the data does not fit `T`.
+    pub fn decode<T: DeserializeOwned>(&self) -> serde_json::Result<T> {
+        serde_json::from_str(self.0.get())
+    }
 }
 
-/// A single ledger entry as an API answer.
-#[derive(Deserialize)]
-struct Entry(#[serde(deserialize_with = "entry")] Transaction);
+/// Compares the raw text: the same data written differently is not equal.
+impl PartialEq for SourceTransactionData {
+    fn eq(&self, other: &Self) -> bool {
+        self.get() == other.get()
+    }
+}
+
+impl fmt::Debug for SourceTransactionData {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("SourceTransactionData").field(&self.get()).finish()
+    }
+}
+
+impl Serialize for SourceTransactionData {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for SourceTransactionData {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        Box::<RawValue>::deserialize(d).map(SourceTransactionData)
+    }
+}
+
+wire_object! {
+    /// One ledger entry: a credit or debit on one account, with the balance
+    /// before and after.
+    ///
+    /// Amounts arrive as four-decimal strings (`"96.0000"`) and are read
+    /// exactly, as are numbers; identifiers are read from strings or numbers.
+    /// The identifiers, type and amounts are required (`transaction_id` is
+    /// also read as `transactionId` or `id`, `account` as `account_number`);
+    /// the other fields are optional because the document shows few examples.
+    /// A key repeated in the object (the document's reversal example repeats
+    /// `transaction_id`) keeps its first value.
+    pub struct Transaction {
+        /// WaaS's id for this entry.
+        pub transaction_id: TransactionId = required ["transaction_id", "transactionId", "id"],
+        /// The account the entry is on.
+        pub account: AccountNumber = required ["account", "account_number", "accountNumber"],
+        /// The client service it was processed under.
+        pub client_service: Option<ClientServiceCode> =
+            optional ["client_service", "client_service_code", "clientServiceCode"],
+        /// Credit or debit.
+        pub transaction_type: TransactionType = required ["transaction_type", "transactionType"],
+        /// Currency, e.g. `KES`.
+        pub currency: Option<String> = optional ["currency"] via Text,
+        /// The amount moved (always positive; see `transaction_type`).
+        pub transaction_amount: Decimal = required ["transaction_amount", "amount"] via Money,
+        /// Balance before the entry.
+        pub previous_balance: Decimal = required ["previous_balance"] via Money,
+        /// Balance after the entry.
+        pub current_balance: Decimal = required ["current_balance"] via Money,
+        /// The other account involved, when any.
+        pub other_party_account: Option<AccountNumber> = optional ["other_party_account"],
+        /// The other party's transaction hash (`N/A` when none).
+        pub other_party_transaction_hash: Option<String> = optional ["other_party_transaction_hash"] via Text,
+        /// Where the transaction came from.
+        pub transaction_source: Option<TransactionSource> = optional ["transaction_source"],
+        /// The source system's reference.
+        pub source_transaction_id: Option<SourceTransactionId> =
+            optional ["source_transaction_id", "sourceTransactionId"],
+        /// The source system's additional data, exactly as sent.
+        pub source_transaction_data: Option<SourceTransactionData> = optional ["source_transaction_data"],
+        /// Narration.
+        pub transaction_narration: Option<String> = optional ["transaction_narration"] via Text,
+        /// When the transaction occurred; kept as sent when it does not parse.
+        pub transaction_date: Option<Timestamp> = optional ["transaction_date", "transactionDate"] via Stamp,
+    }
+}
 
 impl Transaction {
     /// How this entry changed the account's balance: `current - previous`
@@ -218,17 +249,15 @@ impl Transaction {
     }
 }
 
-/// The two entries of an internal transfer or a reversal: the debit on the
-/// source account and the credit on the destination account.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct TransactionPair {
-    /// The entry on the account funds left.
-    #[serde(deserialize_with = "entry")]
-    pub source_transaction: Transaction,
-    /// The entry on the account funds reached.
-    #[serde(deserialize_with = "entry")]
-    pub destination_transaction: Transaction,
+wire_object! {
+    /// The two entries of an internal transfer or a reversal: the debit on
+    /// the source account and the credit on the destination account.
+    pub struct TransactionPair {
+        /// The entry on the account funds left.
+        pub source_transaction: Transaction = required ["source_transaction", "sourceTransaction"],
+        /// The entry on the account funds reached.
+        pub destination_transaction: Transaction = required ["destination_transaction", "destinationTransaction"],
+    }
 }
 
 /// Credit, debit and reversal calls; see [`WaasClient::transactions`].
@@ -242,12 +271,13 @@ impl Transactions<'_> {
     ///
     /// Not idempotent and never re-sent after a lost answer: that is
     /// [`Error::OutcomeUnknown`] carrying the `source_transaction_id` to
-    /// reconcile by.
+    /// reconcile by. A success answer that cannot be read is
+    /// [`Error::AcceptedUnreadable`] carrying it too: the server took the request, so reconcile.
     ///
     /// # Errors
     /// [`Error::InvalidRequest`] for a non-positive amount or an empty
     /// reference (before sending); API errors; transport errors;
-    /// [`Error::OutcomeUnknown`].
+    /// [`Error::OutcomeUnknown`]; [`Error::AcceptedUnreadable`].
     pub async fn credit(&self, request: &TransactionRequest) -> Result<Transaction> {
         self.post(request, TransactionType::Credit).await
     }
@@ -269,28 +299,27 @@ impl Transactions<'_> {
             .json(request)?
             .reference("source_transaction_id", request.source_transaction_id.as_str())
             .rate_class(rate_class::TRANSACTIONS);
-        self.client.send_raw(req).await?.json::<Entry>().map(|e| e.0)
+        self.client.send_raw(req).await?.json()
     }
 
     /// `POST /api/v1/transactions/{id}?command=REVERSE` (no body): undoes a
     /// transaction, returning the entries that move the funds back.
     ///
-    /// Not idempotent: a lost answer is [`Error::OutcomeUnknown`] carrying
-    /// the `transaction_id`; check whether the reversal happened before
-    /// sending it again.
+    /// Not idempotent: a lost or unreadable answer is
+    /// [`Error::OutcomeUnknown`] or [`Error::AcceptedUnreadable`] carrying the
+    /// `transaction_id` (the document gives a reversal no reference of its
+    /// own); check whether the reversal happened before sending it again.
     ///
     /// # Errors
-    /// [`Error::InvalidRequest`] for an id that is not a plain identifier;
-    /// API errors; transport errors; [`Error::OutcomeUnknown`].
+    /// [`Error::InvalidRequest`] for an id that is not one path segment
+    /// (empty, `..`, `/`, `?`, whitespace, …), before anything is sent; API
+    /// errors; transport errors; [`Error::OutcomeUnknown`];
+    /// [`Error::AcceptedUnreadable`].
     pub async fn reverse(&self, transaction_id: &TransactionId) -> Result<TransactionPair> {
-        let id = transaction_id.as_str();
-        let plain = id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
-        if id.is_empty() || !plain || id.chars().all(|c| c == '.') {
-            return Err(Error::InvalidRequest(format!("`{id}` is not a valid transaction id")));
-        }
-        let req = Request::post(format!("{}/{id}", paths::TRANSACTIONS))
+        let path = with_id(paths::TRANSACTION, "transaction id", transaction_id.as_str())?;
+        let req = Request::post(path)
             .query("command", "REVERSE")
-            .reference("transaction_id", id)
+            .reference("transaction_id", transaction_id.as_str())
             .rate_class(rate_class::TRANSACTIONS);
         self.client.send_raw(req).await?.json()
     }

@@ -91,11 +91,13 @@ impl AccountTransfers<'_> {
     ///
     /// Not idempotent and never re-sent after a lost answer: that is
     /// [`crate::Error::OutcomeUnknown`] carrying the `source_transaction_id`.
+    /// A success answer that cannot be read is
+    /// [`crate::Error::AcceptedUnreadable`] carrying it too: the server took the request, so reconcile.
     ///
     /// # Errors
     /// [`crate::Error::InvalidRequest`] for a non-positive amount or an
     /// empty reference (before sending); API errors; transport errors;
-    /// [`crate::Error::OutcomeUnknown`].
+    /// [`crate::Error::OutcomeUnknown`]; [`crate::Error::AcceptedUnreadable`].
     pub async fn create(&self, request: &AccountTransferRequest) -> Result<TransactionPair> {
         validate(request.transaction_amount, &request.source_transaction_id)?;
         let req = Request::post(paths::ACCOUNT_TRANSFERS)

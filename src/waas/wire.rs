@@ -1,40 +1,14 @@
-//! WaaS wire quirks in one place: flags sent as `1`/`0`, identifiers that
-//! arrive as strings in one response and numbers in another, and ISO 8601
-//! timestamps.
-
-use std::fmt;
+//! WaaS-only wire quirks: flags sent as `1`/`0`, and ISO 8601 timestamps
+//! written the way JavaScript servers keep them. Identifiers, amounts and
+//! timestamps in answers are read by [`crate::wire`] (`Text`, `Money`,
+//! `Stamp`) like every provider's.
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use serde::de::{self, Visitor};
+use serde::{Deserialize, Deserializer, Serializer};
+use serde_json::value::RawValue;
 
+use crate::error::excerpt;
 use crate::wire::WireDecode;
-use serde::{Deserializer, Serializer};
-
-/// A string-like value (an id, a phone number) sent as a string or a number.
-pub(crate) fn text<'de, D: Deserializer<'de>, T: From<String>>(d: D) -> Result<T, D::Error> {
-    crate::wire::Text::decode(d).map(T::from)
-}
-
-/// [`text`] for an optional field (`null` or absent is `None`).
-pub(crate) fn text_opt<'de, D: Deserializer<'de>, T: From<String>>(d: D) -> Result<Option<T>, D::Error> {
-    struct Opt;
-    impl<'de> Visitor<'de> for Opt {
-        type Value = Option<String>;
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("null, a string or a number")
-        }
-        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-            crate::wire::Text::decode(d).map(Some)
-        }
-    }
-    d.deserialize_option(Opt).map(|v| v.map(T::from))
-}
 
 /// A flag written as the number `1` or `0`, as WaaS's `is_active` expects.
 pub(crate) mod flag {
@@ -46,60 +20,27 @@ pub(crate) mod flag {
     }
 }
 
-/// Reads a flag from `1`/`0`, `true`/`false`, or those as strings.
-struct Flag;
+/// Reads a flag through [`crate::wire::wire_object!`]: `1`/`0` (the
+/// document's `is_active`), `true`/`false` (its `can_overdraw`), or either
+/// as a string. Anything else is an error: it would be a guess.
+pub(crate) struct Flag;
 
-impl<'de> Visitor<'de> for Flag {
+impl WireDecode for Flag {
     type Value = bool;
 
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("1, 0, true or false")
-    }
-
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<bool, E> {
-        Ok(v)
-    }
-
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<bool, E> {
-        match v {
-            0 => Ok(false),
-            1 => Ok(true),
-            _ => Err(E::custom(format!("flag {v} is neither 1 nor 0"))),
-        }
-    }
-
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<bool, E> {
-        u64::try_from(v).map_err(|_| E::custom(format!("flag {v} is neither 1 nor 0"))).and_then(|v| self.visit_u64(v))
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<bool, E> {
-        match v.trim() {
+    fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+        let raw = Box::<RawValue>::deserialize(d)?;
+        let text = raw.get();
+        let unquoted = match text.strip_prefix('"') {
+            Some(_) => serde_json::from_str::<String>(text).map_err(serde::de::Error::custom)?,
+            None => text.to_string(),
+        };
+        match unquoted.trim() {
             "1" | "true" => Ok(true),
             "0" | "false" => Ok(false),
-            other => Err(E::custom(format!("flag `{other}` is neither 1 nor 0"))),
+            _ => Err(serde::de::Error::custom(format!("flag {} is neither 1 nor 0", excerpt(text.as_bytes())))),
         }
     }
-}
-
-/// An optional flag (`null` or absent is `None`).
-pub(crate) fn flag_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
-    struct Opt;
-    impl<'de> Visitor<'de> for Opt {
-        type Value = Option<bool>;
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("null or a flag")
-        }
-        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-            d.deserialize_any(Flag).map(Some)
-        }
-    }
-    d.deserialize_option(Opt)
 }
 
 /// ISO 8601 in UTC with a `Z`: whole seconds when there is no fraction
@@ -118,42 +59,36 @@ pub(crate) mod iso8601 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde::Deserialize;
+    use crate::wire::{wire_object, Text};
     use serde::Serialize;
 
-    #[derive(Deserialize, Serialize)]
-    struct Sample {
-        #[serde(deserialize_with = "text", skip_serializing)]
-        id: String,
-        #[serde(default, deserialize_with = "text_opt", skip_serializing)]
-        phone: Option<String>,
-        #[serde(default, deserialize_with = "flag_opt", skip_serializing)]
-        active: Option<bool>,
-        #[serde(serialize_with = "flag::serialize", skip_deserializing)]
-        out: bool,
-    }
-
-    #[test]
-    fn text_takes_strings_and_numbers_digit_for_digit() {
-        let s: Sample = serde_json::from_str(r#"{"id":7209323323,"phone":"0712"}"#).unwrap();
-        assert_eq!((s.id.as_str(), s.phone.as_deref()), ("7209323323", Some("0712")));
-        let s: Sample = serde_json::from_str(r#"{"id":"123","phone":254712345678901234567890}"#).unwrap();
-        assert_eq!((s.id.as_str(), s.phone.as_deref()), ("123", Some("254712345678901234567890")));
-        let s: Sample = serde_json::from_str(r#"{"id":"1","phone":null}"#).unwrap();
-        assert_eq!(s.phone, None);
-        assert!(serde_json::from_str::<Sample>(r#"{"id":true}"#).is_err());
+    wire_object! {
+        /// Test shape.
+        struct Sample {
+            /// An id.
+            pub id: String = required ["id"] via Text,
+            /// A flag.
+            pub active: Option<bool> = optional ["active"] via Flag,
+        }
     }
 
     #[test]
     fn flags_read_loosely_and_write_as_numbers() {
-        for (json, want) in [("1", true), ("0", false), ("true", true), ("false", false), (r#""1""#, true)] {
+        for (json, want) in
+            [("1", true), ("0", false), ("true", true), ("false", false), (r#""1""#, true), (r#"" false""#, false)]
+        {
             let s: Sample = serde_json::from_str(&format!(r#"{{"id":"x","active":{json}}}"#)).unwrap();
             assert_eq!(s.active, Some(want), "{json}");
         }
-        assert!(serde_json::from_str::<Sample>(r#"{"id":"x","active":2}"#).is_err());
-        let out = |b| serde_json::to_string(&Sample { id: String::new(), phone: None, active: None, out: b }).unwrap();
-        assert_eq!(out(true), r#"{"out":1}"#);
-        assert_eq!(out(false), r#"{"out":0}"#);
+        let s: Sample = serde_json::from_str(r#"{"id":7209323323,"active":null}"#).unwrap();
+        assert_eq!((s.id.as_str(), s.active), ("7209323323", None));
+        for bad in ["2", "-1", "1.5", r#""yes""#, "[]"] {
+            assert!(serde_json::from_str::<Sample>(&format!(r#"{{"id":"x","active":{bad}}}"#)).is_err(), "{bad}");
+        }
+        #[derive(Serialize)]
+        struct Out(#[serde(serialize_with = "flag::serialize")] bool);
+        assert_eq!(serde_json::to_string(&Out(true)).unwrap(), "1");
+        assert_eq!(serde_json::to_string(&Out(false)).unwrap(), "0");
     }
 
     #[test]

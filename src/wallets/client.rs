@@ -14,6 +14,7 @@ use super::wallet::Wallets;
 /// Every path the client calls, relative to the base URL.
 pub(crate) mod paths {
     pub const WALLETS: &str = "/api/v1/wallets";
+    pub const WALLET: &str = "/api/v1/wallets/{id}";
 }
 
 /// Rate-limit classes, for limits you set with

@@ -2,20 +2,51 @@
 //! documented codes mapped to kinds and anything else classified by status.
 
 use reqwest::header::HeaderMap;
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
+use serde_json::value::RawValue;
 
 use crate::error::{excerpt, ApiError, ErrorKind, Provider};
+use crate::wire::{wire_object, Extra, Text, WireDecode};
 
-#[derive(Deserialize)]
-struct Body {
-    error: Option<Inner>,
+wire_object! {
+    /// The error body: `error` as documented, or a flat `code`/`message`.
+    struct Body {
+        /// The documented `{"name","code","message"}`, or a bare message.
+        pub error: Option<Inner> = optional ["error"] via InnerWire,
+        /// A flat code, when `error` carries none.
+        pub code: Option<String> = optional ["code"] via Text,
+        /// A flat message, when `error` carries none.
+        pub message: Option<String> = optional ["message"] via Text,
+    }
 }
 
-#[derive(Deserialize)]
-struct Inner {
-    name: Option<String>,
-    code: Option<String>,
-    message: Option<String>,
+wire_object! {
+    /// `{"name","code","message"}`; a numeric code is read as its digits.
+    struct Inner {
+        /// `BadRequestError`, …
+        pub name: Option<String> = optional ["name"] via Text,
+        /// `BAD_REQUEST`, …
+        pub code: Option<String> = optional ["code"] via Text,
+        /// What went wrong.
+        pub message: Option<String> = optional ["message"] via Text,
+    }
+}
+
+/// Reads `error` as the documented object, or as text (its message);
+/// anything else counts as absent rather than costing the rest of the body.
+struct InnerWire;
+
+impl WireDecode for InnerWire {
+    type Value = Inner;
+
+    fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<Inner, D::Error> {
+        let raw = Box::<RawValue>::deserialize(d)?;
+        let empty = || Inner { name: None, code: None, message: None, extra: Extra::default() };
+        if let Ok(text) = serde_json::from_str::<String>(raw.get()) {
+            return Ok(Inner { message: Some(text), ..empty() });
+        }
+        Ok(serde_json::from_str(raw.get()).unwrap_or_else(|_| empty()))
+    }
 }
 
 /// The kind each documented Wallets error code means.
@@ -30,10 +61,10 @@ pub(crate) fn kind_of(code: &str) -> Option<ErrorKind> {
 }
 
 pub(crate) fn decode(provider: Provider, status: u16, headers: &HeaderMap, body: &[u8]) -> ApiError {
-    let inner = serde_json::from_slice::<Body>(body).ok().and_then(|b| b.error);
-    let (name, code, message) = match inner {
-        Some(i) => (i.name, i.code, i.message),
-        None => (None, None, None),
+    let (name, code, message) = match serde_json::from_slice::<Body>(body) {
+        Ok(Body { error: Some(i), code, message, .. }) => (i.name, i.code.or(code), i.message.or(message)),
+        Ok(Body { error: None, code, message, .. }) => (None, code, message),
+        Err(_) => (None, None, None),
     };
     let kind = code.as_deref().and_then(kind_of).unwrap_or_else(|| ErrorKind::from_status(status));
     let message = match (message, name) {
@@ -82,5 +113,18 @@ mod tests {
         assert_eq!(e.message, "HTTP 404 with an empty body");
         let e = decode(Provider::Wallets, 429, &HeaderMap::new(), br#"{"error":{"code":"SLOW_DOWN"}}"#);
         assert_eq!((e.kind, e.code.as_deref()), (ErrorKind::RateLimited, Some("SLOW_DOWN")));
+    }
+
+    #[test]
+    fn near_misses_of_the_documented_shape_keep_their_message() {
+        let d = |body: &str| decode(Provider::Wallets, 400, &HeaderMap::new(), body.as_bytes());
+        let e = d(r#"{"error":{"code":4001,"message":"bad limit","name":null,"at":1e400}}"#);
+        assert_eq!((e.code.as_deref(), e.message.as_str()), (Some("4001"), "bad limit"));
+        let e = d(r#"{"error":"Invalid wallet ID"}"#);
+        assert_eq!((e.kind, e.message.as_str()), (ErrorKind::Validation, "Invalid wallet ID"));
+        let e = d(r#"{"code":"NOT_FOUND","message":"gone"}"#);
+        assert_eq!((e.kind, e.message.as_str()), (ErrorKind::NotFound, "gone"));
+        let e = d(r#"{"error":[1],"message":"flat"}"#);
+        assert_eq!(e.message, "flat");
     }
 }

@@ -1,6 +1,6 @@
 //! Wallets API: list the authenticated client's wallets (one page, or every
-//! wallet as a stream paged by response headers) and read one by id, with a
-//! Bearer token.
+//! wallet as a stream paged by response headers that never yields a wallet
+//! twice) and read one by id, with a Bearer token.
 //!
 //! The API documents no public host, so a base URL is always required. The
 //! token is either fixed ([`WalletsClientBuilder::token`]) or comes from any
@@ -21,7 +21,7 @@
 //! while let Some(wallet) = all.try_next().await? {
 //!     println!("#{} {} {}", wallet.id, wallet.wallet_type, wallet.amount);
 //! }
-//! let one = wallets.wallets().get(WalletId(101)).await?;
+//! let one = wallets.wallets().get(&WalletId::from(101)).await?;
 //! println!("wallet 101 holds {}", one.amount);
 //! # Ok(()) }
 //! ```
