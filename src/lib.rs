@@ -29,7 +29,7 @@
 //! # A complete program
 //!
 //! ```no_run
-//! use walletkit::milta::{MiltaClient, TransferRequest};
+//! use walletkit::milta::{ExternalId, MiltaClient, PhoneNumber, ProductId, TransferRequest};
 //! use walletkit::{Decimal, Error, ErrorKind};
 //!
 //! #[tokio::main]
@@ -40,7 +40,13 @@
 //!     let balance = milta.account().balance().await?;
 //!     println!("balance: {:?} {:?}", balance.amount, balance.currency);
 //!
-//!     let transfer = TransferRequest::new(ExternalId::from("TXN-001"), ProductId::from("PRODUCT_123"), PhoneNumber::from("+447700900001"), Decimal::new(1000, 2), "GBP");
+//!     let transfer = TransferRequest::new(
+//!         ExternalId::from("TXN-001"),
+//!         ProductId::from("PRODUCT_123"),
+//!         PhoneNumber::from("+447700900001"),
+//!         Decimal::new(1000, 2),
+//!         "GBP",
+//!     );
 //!     match milta.transfers().create(&transfer).await {
 //!         Ok(created) => println!("{} is {}", created.transfer_id, created.status),
 //!         // The server may have acted: find out before sending again.

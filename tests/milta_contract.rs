@@ -6,7 +6,9 @@ use std::time::Duration;
 use chrono::{TimeZone, Utc};
 use futures_util::TryStreamExt;
 use serde_json::json;
-use walletkit::milta::{Locale, MiltaClient, SubmitOutcome, TransferId, TransferRequest, TransferStatus};
+use walletkit::milta::{
+    ExternalId, Locale, MiltaClient, PhoneNumber, ProductId, SubmitOutcome, TransferId, TransferRequest, TransferStatus,
+};
 use walletkit::{Decimal, Error, ErrorKind, RetryPolicy};
 use wiremock::matchers::{body_string, header, header_exists, method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -192,7 +194,13 @@ async fn create_transfer_sends_exact_body_and_a_fresh_idempotency_key() {
         .expect(2)
         .mount(&server)
         .await;
-    let req = TransferRequest::new(ExternalId::from("TXN-001"), ProductId::from("PRODUCT_123"), PhoneNumber::from("+447700900001"), gbp(1000, 2), "GBP");
+    let req = TransferRequest::new(
+        ExternalId::from("TXN-001"),
+        ProductId::from("PRODUCT_123"),
+        PhoneNumber::from("+447700900001"),
+        gbp(1000, 2),
+        "GBP",
+    );
     let t = milta.transfers().create(&req).await.unwrap();
     assert_eq!((t.transfer_id.as_str(), &t.status), ("T-9001", &TransferStatus::Pending));
     assert_eq!(t.amount, Some(gbp(10, 0)));
@@ -239,11 +247,24 @@ async fn caller_chosen_idempotency_key_and_exact_money_both_ways() {
     let big: Decimal = "12345678901234567.89".parse().unwrap();
     let t = milta
         .transfers()
-        .create_with_key(&TransferRequest::new(ExternalId::from("BIG"), ProductId::from("P"), PhoneNumber::from("+1"), big, "GBP"), "my-key-1")
+        .create_with_key(
+            &TransferRequest::new(ExternalId::from("BIG"), ProductId::from("P"), PhoneNumber::from("+1"), big, "GBP"),
+            "my-key-1",
+        )
         .await
         .unwrap();
     assert_eq!(t.amount, Some(big));
-    let t = milta.transfers().create(&TransferRequest::new(ExternalId::from("TINY"), ProductId::from("P"), PhoneNumber::from("+1"), gbp(1, 1), "GBP")).await.unwrap();
+    let t = milta
+        .transfers()
+        .create(&TransferRequest::new(
+            ExternalId::from("TINY"),
+            ProductId::from("P"),
+            PhoneNumber::from("+1"),
+            gbp(1, 1),
+            "GBP",
+        ))
+        .await
+        .unwrap();
     assert_eq!(t.amount.unwrap().to_string(), "0.1");
 }
 
@@ -277,8 +298,14 @@ async fn deferred_transfer_status_and_cancel() {
         .mount(&server)
         .await;
 
-    let req =
-        TransferRequest::new(ExternalId::from("TXN-20260101-001"), ProductId::from("PRODUCT_123"), PhoneNumber::from("+447700900001"), gbp(1000, 2), "GBP").scheduled_at(at);
+    let req = TransferRequest::new(
+        ExternalId::from("TXN-20260101-001"),
+        ProductId::from("PRODUCT_123"),
+        PhoneNumber::from("+447700900001"),
+        gbp(1000, 2),
+        "GBP",
+    )
+    .scheduled_at(at);
     let created = milta.transfers().create(&req).await.unwrap();
     assert_eq!(created.status, TransferStatus::Scheduled);
     assert_eq!(created.scheduled_at, Some(at));
@@ -319,8 +346,20 @@ async fn batch_sends_the_document_example_and_refuses_over_100() {
         .mount(&server)
         .await;
     let transfers = [
-        TransferRequest::new(ExternalId::from("TXN-001"), ProductId::from("PRODUCT_123"), PhoneNumber::from("+447700900001"), gbp(1000, 2), "GBP"),
-        TransferRequest::new(ExternalId::from("TXN-002"), ProductId::from("PRODUCT_456"), PhoneNumber::from("+447700900002"), gbp(500, 2), "GBP"),
+        TransferRequest::new(
+            ExternalId::from("TXN-001"),
+            ProductId::from("PRODUCT_123"),
+            PhoneNumber::from("+447700900001"),
+            gbp(1000, 2),
+            "GBP",
+        ),
+        TransferRequest::new(
+            ExternalId::from("TXN-002"),
+            ProductId::from("PRODUCT_456"),
+            PhoneNumber::from("+447700900002"),
+            gbp(500, 2),
+            "GBP",
+        ),
     ];
     let resp = milta.transfers().batch(&transfers).await.unwrap();
     assert_eq!(
@@ -329,8 +368,17 @@ async fn batch_sends_the_document_example_and_refuses_over_100() {
     );
     assert_eq!(resp.transfers[1].transfer_id, Some(TransferId::from("T-9002")));
 
-    let many: Vec<_> =
-        (0..101).map(|i| TransferRequest::new(ExternalId::from(format!("X-{i}")), ProductId::from("P"), PhoneNumber::from("+1"), Decimal::ONE, "GBP")).collect();
+    let many: Vec<_> = (0..101)
+        .map(|i| {
+            TransferRequest::new(
+                ExternalId::from(format!("X-{i}")),
+                ProductId::from("P"),
+                PhoneNumber::from("+1"),
+                Decimal::ONE,
+                "GBP",
+            )
+        })
+        .collect();
     let err = milta.transfers().batch(&many).await.unwrap_err();
     assert!(matches!(err, Error::InvalidRequest(ref m) if m.contains("100")), "{err}");
     let err = milta.transfers().batch(&[]).await.unwrap_err();
@@ -368,13 +416,22 @@ impl wiremock::Respond for BatchEcho {
 async fn submit_all_splits_into_batches_of_100_and_keeps_input_order() {
     let (server, milta) = setup().await;
     Mock::given(method("POST")).and(path(p("/transfers/batch"))).respond_with(BatchEcho).expect(2).mount(&server).await;
-    let transfers: Vec<_> =
-        (0..150).map(|i| TransferRequest::new(ExternalId::from(format!("X-{i}")), ProductId::from("P"), PhoneNumber::from("+1"), Decimal::ONE, "GBP")).collect();
+    let transfers: Vec<_> = (0..150)
+        .map(|i| {
+            TransferRequest::new(
+                ExternalId::from(format!("X-{i}")),
+                ProductId::from("P"),
+                PhoneNumber::from("+1"),
+                Decimal::ONE,
+                "GBP",
+            )
+        })
+        .collect();
     let outcomes = milta.transfers().submit_all(&transfers).await.unwrap();
     assert_eq!(outcomes.len(), 150);
     for (i, outcome) in outcomes.iter().enumerate() {
         let SubmitOutcome::Entry(entry) = outcome else { panic!("entry {i} missing: {outcome:?}") };
-        assert_eq!(entry.external_id, format!("X-{i}"));
+        assert_eq!(entry.external_id.as_str(), format!("X-{i}"));
         assert_eq!(entry.is_accepted(), i % 10 != 0, "entry {i}");
     }
     let sizes: Vec<usize> = server
@@ -409,7 +466,9 @@ async fn balance_and_pricing() {
     assert_eq!((balance.amount, balance.currency.as_deref()), (Some(gbp(150025, 2)), Some("GBP")));
     let price = milta
         .account()
-        .pricing(&walletkit::milta::PricingRequest::new(ProductId::from("PRODUCT_123"), gbp(1050, 2), "GBP").country("GB"))
+        .pricing(
+            &walletkit::milta::PricingRequest::new(ProductId::from("PRODUCT_123"), gbp(1050, 2), "GBP").country("GB"),
+        )
         .await
         .unwrap();
     assert_eq!((price.fee, price.total), (Some(gbp(30, 2)), Some(gbp(108, 1))));
@@ -431,7 +490,17 @@ async fn documented_error_codes_map_to_kinds_and_duplicates_are_distinguishable(
         .respond_with(fixture_with_status("error_insufficient_funds.json", 402))
         .mount(&server)
         .await;
-    let err = milta.transfers().create(&TransferRequest::new(ExternalId::from("DUP"), ProductId::from("P"), PhoneNumber::from("+1"), Decimal::ONE, "GBP")).await.unwrap_err();
+    let err = milta
+        .transfers()
+        .create(&TransferRequest::new(
+            ExternalId::from("DUP"),
+            ProductId::from("P"),
+            PhoneNumber::from("+1"),
+            Decimal::ONE,
+            "GBP",
+        ))
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Duplicate);
     assert_eq!(err.status(), Some(409));
     assert_eq!(err.as_api().unwrap().code.as_deref(), Some("TRANSFER_ALREADY_EXISTS"));
@@ -446,7 +515,17 @@ async fn non_positive_amounts_are_refused_before_sending() {
     let (server, milta) = setup().await;
     Mock::given(method("POST")).respond_with(ResponseTemplate::new(201)).expect(0).mount(&server).await;
     for amount in [Decimal::ZERO, Decimal::NEGATIVE_ONE] {
-        let err = milta.transfers().create(&TransferRequest::new(ExternalId::from("Z"), ProductId::from("P"), PhoneNumber::from("+1"), amount, "GBP")).await.unwrap_err();
+        let err = milta
+            .transfers()
+            .create(&TransferRequest::new(
+                ExternalId::from("Z"),
+                ProductId::from("P"),
+                PhoneNumber::from("+1"),
+                amount,
+                "GBP",
+            ))
+            .await
+            .unwrap_err();
         assert_eq!(err.kind(), ErrorKind::InvalidRequest);
     }
 }

@@ -10,7 +10,7 @@ use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use tokio::time::Instant;
-use walletkit::milta::{MiltaClient, TransferId, TransferRequest};
+use walletkit::milta::{ExternalId, MiltaClient, PhoneNumber, ProductId, TransferId, TransferRequest};
 use walletkit::{Decimal, Error, ErrorKind, RetryPolicy};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -128,7 +128,13 @@ async fn a_503_with_retry_after_on_a_post_says_it_was_not_processed() {
 async fn a_keyed_transfer_failing_with_5xx_on_every_attempt_is_outcome_unknown_with_its_key() {
     let server = MockServer::start().await;
     Mock::given(method("POST")).respond_with(ResponseTemplate::new(502)).mount(&server).await;
-    let req = TransferRequest::new(ExternalId::from("E-7"), ProductId::from("P"), PhoneNumber::from("+1"), Decimal::ONE, "GBP");
+    let req = TransferRequest::new(
+        ExternalId::from("E-7"),
+        ProductId::from("P"),
+        PhoneNumber::from("+1"),
+        Decimal::ONE,
+        "GBP",
+    );
     let err = fast_client(&server.uri()).transfers().create_with_key(&req, "key-7").await.unwrap_err();
     let unknown = err.as_outcome_unknown().unwrap_or_else(|| panic!("{err:?}"));
     assert_eq!(unknown.idempotency_key.as_deref(), Some("key-7"), "retry with the same key to reconcile");
@@ -147,7 +153,13 @@ async fn a_500_on_a_keyed_transfer_is_retried_with_the_same_key() {
         )
         .mount(&server)
         .await;
-    let req = TransferRequest::new(ExternalId::from("E-1"), ProductId::from("P"), PhoneNumber::from("+1"), Decimal::ONE, "GBP");
+    let req = TransferRequest::new(
+        ExternalId::from("E-1"),
+        ProductId::from("P"),
+        PhoneNumber::from("+1"),
+        Decimal::ONE,
+        "GBP",
+    );
     fast_client(&server.uri()).transfers().create(&req).await.unwrap();
     let received = server.received_requests().await.unwrap();
     assert_eq!(received.len(), 2);
@@ -227,7 +239,13 @@ async fn read_request(socket: &mut tokio::net::TcpStream) -> (String, Vec<u8>) {
 async fn a_transfer_whose_answer_is_lost_is_retried_with_the_same_key_and_body_and_created_once() {
     let (uri, ledger) = dropping_server().await;
     let milta = fast_client(&uri);
-    let req = TransferRequest::new(ExternalId::from("E-42"), ProductId::from("P"), PhoneNumber::from("+1"), Decimal::new(1050, 2), "GBP");
+    let req = TransferRequest::new(
+        ExternalId::from("E-42"),
+        ProductId::from("P"),
+        PhoneNumber::from("+1"),
+        Decimal::new(1050, 2),
+        "GBP",
+    );
     let transfer = milta.transfers().create(&req).await.unwrap();
     assert_eq!(transfer.transfer_id, TransferId::from("T-1"));
     let l = ledger.lock().unwrap();
@@ -259,7 +277,13 @@ async fn nothing_listening_is_a_connect_error_that_is_safe_to_retry() {
     drop(listener);
     let err = fast_client(&uri)
         .transfers()
-        .create(&TransferRequest::new(ExternalId::from("E"), ProductId::from("P"), PhoneNumber::from("+1"), Decimal::ONE, "GBP"))
+        .create(&TransferRequest::new(
+            ExternalId::from("E"),
+            ProductId::from("P"),
+            PhoneNumber::from("+1"),
+            Decimal::ONE,
+            "GBP",
+        ))
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Connect, "{err}");

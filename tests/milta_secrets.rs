@@ -5,7 +5,7 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use base64::Engine as _;
-use walletkit::milta::{MiltaClient, TransferRequest};
+use walletkit::milta::{ExternalId, MiltaClient, PhoneNumber, ProductId, TransferRequest};
 use walletkit::{Decimal, RetryPolicy};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -67,7 +67,17 @@ async fn canary_secret_is_absent_from_debug_errors_and_traces() {
     assert_clean("error Display", &err.to_string());
     assert_clean("error Debug", &format!("{err:?}"));
 
-    let err = milta.transfers().create(&TransferRequest::new(ExternalId::from("E"), ProductId::from("P"), PhoneNumber::from("+1"), Decimal::ONE, "GBP")).await.unwrap_err();
+    let err = milta
+        .transfers()
+        .create(&TransferRequest::new(
+            ExternalId::from("E"),
+            ProductId::from("P"),
+            PhoneNumber::from("+1"),
+            Decimal::ONE,
+            "GBP",
+        ))
+        .await
+        .unwrap_err();
     assert_clean("decode error", &format!("{err} {err:?}"));
 
     let bad = MiltaClient::builder().base_url("http://example.com").credentials(CANARY_ID, CANARY_SECRET).build();
@@ -85,7 +95,8 @@ fn assert_send_sync<T: Send + Sync>(_: &T) {}
 fn clients_futures_and_streams_are_send_and_sync() {
     let milta = MiltaClient::builder().credentials("a", "b").build().unwrap();
     assert_send_sync(&milta);
-    let req = TransferRequest::new(ExternalId::from("E"), ProductId::from("P"), PhoneNumber::from("+1"), Decimal::ONE, "GBP");
+    let req =
+        TransferRequest::new(ExternalId::from("E"), ProductId::from("P"), PhoneNumber::from("+1"), Decimal::ONE, "GBP");
     let transfers = milta.transfers();
     let create = transfers.create(&req);
     assert_send_sync(&create);

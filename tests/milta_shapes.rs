@@ -11,7 +11,10 @@ use std::time::Duration;
 
 use futures_util::TryStreamExt;
 use serde_json::json;
-use walletkit::milta::{MiltaClient, SubmitOutcome, Transfer, TransferId, TransferRequest, TransferStatus};
+use walletkit::milta::{
+    ExternalId, MiltaClient, PhoneNumber, ProductId, SubmitOutcome, Transfer, TransferId, TransferRequest,
+    TransferStatus,
+};
 use walletkit::{Decimal, Error, ErrorKind, RetryPolicy};
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -46,7 +49,13 @@ fn dec(text: &str) -> Decimal {
 }
 
 fn transfer(external_id: &str) -> TransferRequest {
-    TransferRequest::new(ExternalId::from(external_id), ProductId::from("PRODUCT_123"), PhoneNumber::from("+447700900001"), Decimal::new(1000, 2), "GBP")
+    TransferRequest::new(
+        ExternalId::from(external_id),
+        ProductId::from("PRODUCT_123"),
+        PhoneNumber::from("+447700900001"),
+        Decimal::new(1000, 2),
+        "GBP",
+    )
 }
 
 #[tokio::test]

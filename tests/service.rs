@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::json;
-use walletkit::milta::{MiltaClient, TransferId, TransferRequest};
+use walletkit::milta::{ExternalId, MiltaClient, PhoneNumber, ProductId, TransferId, TransferRequest};
 use walletkit::wallets::WalletsClient;
 use walletkit::{AttemptHook, AttemptOutcome, AttemptReport, Decimal, Error, ErrorKind, Rate, RetryPolicy};
 use wiremock::matchers::{header, method, path};
@@ -27,7 +27,13 @@ fn ok(data: serde_json::Value) -> ResponseTemplate {
 }
 
 fn transfer() -> TransferRequest {
-    TransferRequest::new(ExternalId::from("TXN-1"), ProductId::from("PRODUCT_123"), PhoneNumber::from("+447700900001"), Decimal::TEN, "GBP")
+    TransferRequest::new(
+        ExternalId::from("TXN-1"),
+        ProductId::from("PRODUCT_123"),
+        PhoneNumber::from("+447700900001"),
+        Decimal::TEN,
+        "GBP",
+    )
 }
 
 #[tokio::test]
@@ -70,7 +76,7 @@ async fn one_caller_client_serves_several_walletkit_clients_with_a_user_agent_su
         .build()
         .unwrap();
     m.account().balance().await.unwrap();
-    w.wallets().get(walletkit::wallets::WalletId::from(101u64)).await.unwrap();
+    w.wallets().get(&walletkit::wallets::WalletId::from(101u64)).await.unwrap();
 }
 
 #[tokio::test]

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::json;
-use walletkit::milta::{MiltaClient, TransferId, TransferRequest};
+use walletkit::milta::{ExternalId, MiltaClient, PhoneNumber, ProductId, TransferId, TransferRequest};
 use walletkit::{Decimal, RetryPolicy};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -54,7 +54,13 @@ async fn traces_name_the_route_not_the_id_and_warn_on_unknown_outcomes() {
         .build()
         .unwrap();
     m.transfers().get(&TransferId::from("T-SECRETISH-9")).await.unwrap();
-    let transfer = TransferRequest::new(ExternalId::from("TXN-1"), ProductId::from("PRODUCT_123"), PhoneNumber::from("+447700900001"), Decimal::TEN, "GBP");
+    let transfer = TransferRequest::new(
+        ExternalId::from("TXN-1"),
+        ProductId::from("PRODUCT_123"),
+        PhoneNumber::from("+447700900001"),
+        Decimal::TEN,
+        "GBP",
+    );
     m.transfers().create_with_key(&transfer, "key-9").await.unwrap_err();
 
     let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();

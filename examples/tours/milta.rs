@@ -4,7 +4,7 @@
 
 use chrono::{TimeDelta, Utc};
 use futures_util::TryStreamExt;
-use walletkit::milta::{MiltaClient, PricingRequest, SubmitOutcome, TransferRequest};
+use walletkit::milta::{ExternalId, MiltaClient, PhoneNumber, PricingRequest, SubmitOutcome, TransferRequest};
 use walletkit::Decimal;
 
 /// `10.5 EUR`, or `unknown` when the server did not say.
@@ -46,7 +46,7 @@ pub async fn tour(milta: &MiltaClient) -> walletkit::Result<()> {
     let balance_currency = before.currency.clone().unwrap_or_else(|| currency.clone());
     println!("milta: balance {}", money(before.amount, Some(&balance_currency)));
 
-    let price = milta.account().pricing(&PricingRequest::new(ProductId::from(product_id), amount, &currency)).await?;
+    let price = milta.account().pricing(&PricingRequest::new(product_id.clone(), amount, &currency)).await?;
     let priced_in = price.currency.clone().unwrap_or_else(|| currency.clone());
     println!(
         "milta: pricing {} of {product_id}: fee {}, total {}",
@@ -55,14 +55,26 @@ pub async fn tour(milta: &MiltaClient) -> walletkit::Result<()> {
         money(price.total, Some(&priced_in))
     );
 
-    let transfer = TransferRequest::new(ExternalId::from(format!("{run}-single")), ProductId::from(product_id), PhoneNumber::from("+447700900001"), amount, &currency);
+    let transfer = TransferRequest::new(
+        ExternalId::from(format!("{run}-single")),
+        product_id.clone(),
+        PhoneNumber::from("+447700900001"),
+        amount,
+        &currency,
+    );
     let created = milta.transfers().create(&transfer).await?;
     let status = milta.transfers().get(&created.transfer_id).await?;
     println!("milta: transfer {} created {}, now {}", created.transfer_id, created.status, status.status);
 
     let later = Utc::now() + TimeDelta::days(1);
-    let deferred = TransferRequest::new(ExternalId::from(format!("{run}-deferred")), ProductId::from(product_id), PhoneNumber::from("+447700900002"), amount, &currency)
-        .scheduled_at(later);
+    let deferred = TransferRequest::new(
+        ExternalId::from(format!("{run}-deferred")),
+        product_id.clone(),
+        PhoneNumber::from("+447700900002"),
+        amount,
+        &currency,
+    )
+    .scheduled_at(later);
     let scheduled = milta.transfers().create(&deferred).await?;
     let cancelled = milta.transfers().cancel(&scheduled).await?;
     println!(
@@ -73,7 +85,15 @@ pub async fn tour(milta: &MiltaClient) -> walletkit::Result<()> {
     );
 
     let many: Vec<_> = (0..150)
-        .map(|i| TransferRequest::new(ExternalId::from(format!("{run}-batch-{i}")), ProductId::from(product_id), PhoneNumber::from("+447700900003"), amount, &currency))
+        .map(|i| {
+            TransferRequest::new(
+                ExternalId::from(format!("{run}-batch-{i}")),
+                product_id.clone(),
+                PhoneNumber::from("+447700900003"),
+                amount,
+                &currency,
+            )
+        })
         .collect();
     let outcomes = milta.transfers().submit_all(&many).await?;
     let accepted = outcomes.iter().filter(|o| matches!(o, SubmitOutcome::Entry(e) if e.is_accepted())).count();
