@@ -29,6 +29,14 @@ macro_rules! wire_enum {
             }
         }
 
+        /// An empty unknown value, for tests that set the fields they need.
+        #[cfg(feature = "test-util")]
+        impl Default for $name {
+            fn default() -> Self {
+                $name::Unknown(String::new())
+            }
+        }
+
         impl ::std::fmt::Display for $name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())

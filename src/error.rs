@@ -184,6 +184,26 @@ pub struct OutcomeUnknown {
     pub cause: String,
 }
 
+impl OutcomeUnknown {
+    /// The details of a `method` `path` call to `provider` whose outcome is
+    /// unknown because of `cause`; set the references with the fields.
+    pub fn new(
+        provider: Provider,
+        method: impl Into<String>,
+        path: impl Into<String>,
+        cause: impl Into<String>,
+    ) -> Self {
+        OutcomeUnknown {
+            provider,
+            method: method.into(),
+            path: path.into(),
+            idempotency_key: None,
+            reference: None,
+            cause: cause.into(),
+        }
+    }
+}
+
 impl fmt::Display for OutcomeUnknown {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
@@ -225,6 +245,31 @@ pub struct AcceptedUnreadable {
     pub message: String,
     /// The first bytes of the body, made printable.
     pub excerpt: String,
+}
+
+impl AcceptedUnreadable {
+    /// The details of a `method` `path` call to `provider` accepted with
+    /// `status` whose answer could not be read (`message`); set the
+    /// references with the fields.
+    pub fn new(
+        provider: Provider,
+        method: impl Into<String>,
+        path: impl Into<String>,
+        status: u16,
+        message: impl Into<String>,
+    ) -> Self {
+        AcceptedUnreadable {
+            provider,
+            method: method.into(),
+            path: path.into(),
+            status,
+            idempotency_key: None,
+            reference: None,
+            json_path: None,
+            message: message.into(),
+            excerpt: String::new(),
+        }
+    }
 }
 
 impl fmt::Display for AcceptedUnreadable {

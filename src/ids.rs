@@ -6,6 +6,7 @@ macro_rules! string_id {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+        #[cfg_attr(feature = "test-util", derive(Default))]
         #[serde(transparent)]
         pub struct $name(pub String);
 

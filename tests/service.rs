@@ -240,3 +240,28 @@ async fn per_call_options_override_the_clients_retry_policy_and_deadline() {
     assert!(started.elapsed() < Duration::from_millis(500), "{:?}", started.elapsed());
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn every_client_takes_per_call_options() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(503)).mount(&server).await;
+    let none = walletkit::CallOptions::new().retry_policy(RetryPolicy::none());
+    let fast = RetryPolicy::default().base_delay(Duration::from_millis(1));
+    let w = WalletsClient::builder().base_url(server.uri()).token("t").retry_policy(fast).build().unwrap();
+    w.with_call_options(none).wallets().get(&walletkit::wallets::WalletId::from(1u64)).await.unwrap_err();
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+
+    server.reset().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(503)).mount(&server).await;
+    let mila = walletkit::milacoins::MilaCoinsClient::builder()
+        .base_url(server.uri())
+        .credentials("k", "s")
+        .retry_policy(fast)
+        .build()
+        .unwrap();
+    mila.with_call_options(none).reference().currencies().await.unwrap_err();
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+
+    let waas = walletkit::waas::WaasClient::builder().base_url(server.uri()).credentials("u", "p").build().unwrap();
+    let _handle: walletkit::waas::WaasClient = waas.with_call_options(none);
+}

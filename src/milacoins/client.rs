@@ -97,6 +97,12 @@ impl MilaCoinsClient {
         }
     }
 
+    /// A handle on the same pool, limiter and credentials whose calls use
+    /// `options`' deadline and retry policy (see [`crate::CallOptions`]).
+    pub fn with_call_options(&self, options: crate::CallOptions) -> Self {
+        MilaCoinsClient { transport: self.transport.with_call_options(options) }
+    }
+
     /// A client from `MILACOINS_API_KEY`, `MILACOINS_SECRET_KEY` and optionally
     /// `MILACOINS_BASE_URL` (default: the Sandbox).
     ///

@@ -14,6 +14,7 @@ use crate::Request;
 
 /// An invoice currency you may price in.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "test-util", derive(Default))]
 #[non_exhaustive]
 pub struct Currency {
     /// ISO 4217 code, e.g. `EUR`: the entry itself when the server sends a
@@ -27,6 +28,7 @@ pub struct Currency {
 
 /// A wallet you can receive payments to.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "test-util", derive(Default))]
 #[non_exhaustive]
 pub struct Wallet {
     /// The wallet's name, e.g. `BTC`: what invoices take as `wallet` and

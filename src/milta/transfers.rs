@@ -173,6 +173,7 @@ struct BatchBody<'a> {
 /// Entries are read one by one: an entry that cannot be read lands in
 /// [`unreadable`](BatchResponse::unreadable) and never costs the others.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "test-util", derive(Default))]
 #[non_exhaustive]
 pub struct BatchResponse {
     /// The batch's id.
@@ -192,6 +193,7 @@ pub struct BatchResponse {
 
 /// A batch entry that could not be read.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "test-util", derive(Default))]
 #[non_exhaustive]
 pub struct UnreadableEntry {
     /// Its position in the server's `transfers` array.
@@ -255,6 +257,7 @@ wire_object! {
 
 /// One entry's outcome in a batch.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "test-util", derive(Default))]
 #[non_exhaustive]
 pub struct BatchEntry {
     /// Your reference.

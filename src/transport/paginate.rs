@@ -31,8 +31,10 @@ pub struct Page<T> {
 }
 
 impl<T> Page<T> {
-    /// A page; providers then set the totals they know.
-    pub(crate) fn new(items: Vec<T>, page: u32, next_page: Option<u32>) -> Self {
+    /// A page of `items` numbered `page`, followed by `next_page` (`None`
+    /// on the last); providers then set the totals they know. Public so
+    /// your tests can build pages without JSON.
+    pub fn new(items: Vec<T>, page: u32, next_page: Option<u32>) -> Self {
         Page { items, page, page_size: None, total_items: None, total_pages: None, next_page }
     }
 

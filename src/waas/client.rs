@@ -70,6 +70,12 @@ impl WaasClient {
         }
     }
 
+    /// A handle on the same pool, limiter and credentials whose calls use
+    /// `options`' deadline and retry policy (see [`crate::CallOptions`]).
+    pub fn with_call_options(&self, options: crate::CallOptions) -> Self {
+        WaasClient { transport: self.transport.with_call_options(options), login: self.login.clone() }
+    }
+
     /// A client from `WAAS_BASE_URL`, `WAAS_USERNAME` and `WAAS_PASSWORD`.
     ///
     /// # Errors

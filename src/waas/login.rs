@@ -172,6 +172,7 @@ impl LoginAnswer {
 /// `extra` may hold credentials such as a refresh token: treat it as a
 /// secret. Its `Debug` lists field names only.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "test-util", derive(Default))]
 #[non_exhaustive]
 pub struct LoginDetails {
     /// `token_type`, usually `Bearer`.

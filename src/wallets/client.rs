@@ -45,6 +45,12 @@ impl WalletsClient {
         WalletsClientBuilder { base_url: None, tokens: None, options: TransportOptions::default() }
     }
 
+    /// A handle on the same pool, limiter and credentials whose calls use
+    /// `options`' deadline and retry policy (see [`crate::CallOptions`]).
+    pub fn with_call_options(&self, options: crate::CallOptions) -> Self {
+        WalletsClient { transport: self.transport.with_call_options(options) }
+    }
+
     /// A client from `WALLETS_BASE_URL` and `WALLETS_TOKEN`.
     ///
     /// # Errors

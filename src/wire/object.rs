@@ -145,6 +145,7 @@ macro_rules! wire_object {
     ) => {
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq)]
+        #[cfg_attr(feature = "test-util", derive(Default))]
         #[non_exhaustive]
         $vis struct $name {
             $( $(#[$fmeta])* pub $field: $ty, )*

@@ -46,6 +46,14 @@ impl fmt::Display for Timestamp {
     }
 }
 
+/// An empty unparsed value, for tests that set the fields they need.
+#[cfg(feature = "test-util")]
+impl Default for Timestamp {
+    fn default() -> Self {
+        Timestamp::Unparsed(String::new())
+    }
+}
+
 impl From<DateTime<Utc>> for Timestamp {
     fn from(at: DateTime<Utc>) -> Self {
         Timestamp::At(at)
