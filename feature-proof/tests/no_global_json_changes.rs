@@ -44,8 +44,25 @@ fn walletkit_reads_amounts_exactly_in_the_same_build() {
             let a: Amount = serde_json::from_str(&json).unwrap();
             assert_eq!(a.amount.to_string(), text, "{json}");
         }
-        let body = format!(r#"{{"transferId":"T-1","status":"PENDING","amount":{text}}}"#);
-        let t: walletkit::milta::Transfer = serde_json::from_str(&body).unwrap();
-        assert_eq!(t.amount.unwrap().to_string(), text);
+        for amount in [text.to_string(), format!(r#""{text}""#)] {
+            let body = format!(r#"{{"transferId":"T-1","status":"PENDING","amount":{amount}}}"#);
+            let t: walletkit::milta::Transfer = serde_json::from_str(&body).unwrap();
+            assert_eq!(t.amount.unwrap().to_string(), text, "milta {body}");
+
+            let body = format!(r#"{{"id":"t1","status":"paid","invoiceAmount":{amount}}}"#);
+            let t: walletkit::milacoins::Transaction = serde_json::from_str(&body).unwrap();
+            assert_eq!(t.invoice_amount.unwrap().to_string(), text, "milacoins {body}");
+
+            let body = format!(r#"{{"id":101,"currency_id":1,"amount":{amount},"type":"PREPAID"}}"#);
+            let w: walletkit::wallets::Wallet = serde_json::from_str(&body).unwrap();
+            assert_eq!(w.amount.to_string(), text, "wallets {body}");
+
+            let body = format!(
+                r#"{{"transaction_id":"1","account":"10000110","transaction_type":"CREDIT",
+                "transaction_amount":{amount},"previous_balance":"0.0000","current_balance":{amount}}}"#
+            );
+            let t: walletkit::waas::Transaction = serde_json::from_str(&body).unwrap();
+            assert_eq!(t.transaction_amount.to_string(), text, "waas {body}");
+        }
     }
 }
