@@ -319,3 +319,25 @@ async fn cancelling_inside_the_window_is_refused_by_default_and_possible_on_requ
     let cancelled = milta.transfers().cancel_inside_window(&t.transfer_id).await.unwrap().unwrap();
     assert_eq!(cancelled.status, TransferStatus::Cancelled);
 }
+
+#[tokio::test]
+async fn a_prefetching_stream_yields_every_page_once_in_order() {
+    let (server, milta) = setup().await;
+    for n in 1..=5u32 {
+        let items: Vec<_> = (0..2).map(|i| json!({"productId": format!("P-{n}-{i}")})).collect();
+        Mock::given(method("GET"))
+            .and(path(p("/inventories/products")))
+            .and(query_param("page", n.to_string()))
+            .respond_with(
+                ok(json!({"items": items, "pagination": {"page": n, "pageSize": 2, "totalItems": 10, "totalPages": 5}}))
+                    .set_delay(Duration::from_millis(u64::from(60 - n * 10))),
+            )
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    let all: Vec<_> = milta.inventories().products().page_size(2).prefetch(3).stream().try_collect().await.unwrap();
+    let ids: Vec<_> = all.iter().filter_map(|p| p.product_id.as_deref()).collect();
+    let want: Vec<String> = (1..=5).flat_map(|n| (0..2).map(move |i| format!("P-{n}-{i}"))).collect();
+    assert_eq!(ids, want, "later pages answer first, items still come in page order");
+}

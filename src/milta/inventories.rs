@@ -170,6 +170,16 @@ impl<T: DeserializeOwned + Send + 'static> Listing<T> {
         self
     }
 
+    /// Keeps up to `pages` page requests in flight while streaming, once a
+    /// page has said how many there are (default 1: one page at a time).
+    /// Items still come in order; every request goes through the client's
+    /// rate limiter and retry rules, and the first error stops the stream
+    /// and cancels the requests still in flight.
+    pub fn prefetch(mut self, pages: usize) -> Self {
+        self.query.set_prefetch(pages);
+        self
+    }
+
     /// The first page to fetch (1-based, default 1).
     pub fn page(mut self, page: u32) -> Self {
         self.query.set_page(page);
@@ -221,7 +231,7 @@ impl<T: DeserializeOwned + Send + 'static> Listing<T> {
     /// Streams every item from the chosen page on, fetching pages lazily.
     pub fn stream(&self) -> ItemStream<T> {
         let listing = self.clone();
-        stream_items(self.query.first_page(), move |page| {
+        stream_items(self.query.first_page(), self.query.prefetch(), move |page| {
             let listing = listing.clone();
             async move { listing.fetch(page).await }
         })

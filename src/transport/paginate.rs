@@ -1,11 +1,12 @@
 //! Paging: every provider reduces its own style (body totals, `skip`/`count`,
 //! response headers) to a [`Page`] that says where the next page is; one
-//! generic stream walks the pages lazily.
+//! provider-free engine walks the pages lazily, with optional read-ahead.
 
 use std::future::Future;
 use std::pin::Pin;
 
 use futures_core::Stream;
+use futures_util::stream::FuturesOrdered;
 use futures_util::{stream, StreamExt, TryStreamExt};
 use sync_wrapper::SyncStream;
 
@@ -56,12 +57,22 @@ pub(crate) struct PageQuery {
     size: Option<u32>,
     size_param: &'static str,
     max_size: u32,
+    prefetch: usize,
 }
 
 impl PageQuery {
     /// A query of `path` whose page size goes in `size_param`, at most `max_size`.
     pub(crate) fn new(path: &'static str, size_param: &'static str, max_size: u32) -> Self {
-        PageQuery { path, rate_class: None, filters: Vec::new(), page: 1, size: None, size_param, max_size }
+        PageQuery {
+            path,
+            rate_class: None,
+            filters: Vec::new(),
+            page: 1,
+            size: None,
+            size_param,
+            max_size,
+            prefetch: 1,
+        }
     }
 
     /// Counts each page request against this client-side rate-limit class.
@@ -96,6 +107,16 @@ impl PageQuery {
     /// Sets the first page to fetch.
     pub(crate) fn set_page(&mut self, page: u32) {
         self.page = page;
+    }
+
+    /// How many page requests a stream keeps in flight (at least 1).
+    pub(crate) fn prefetch(&self) -> usize {
+        self.prefetch
+    }
+
+    /// Keeps up to `pages` page requests in flight while streaming.
+    pub(crate) fn set_prefetch(&mut self, pages: usize) {
+        self.prefetch = pages.max(1);
     }
 
     /// The requested page size, if any.
@@ -137,25 +158,110 @@ impl PageQuery {
 /// A stream of every item of a listing, fetched page by page as it is consumed.
 pub type ItemStream<T> = Pin<Box<dyn Stream<Item = Result<T>> + Send + Sync>>;
 
-/// Streams the items of every page from `first`, calling `fetch(page)` only
-/// when the previous page is used up. Ends after the first error, on an empty
-/// page, and on a page that does not advance (so a provider bug cannot loop).
-pub(crate) fn stream_items<T, F, Fut>(first: u32, fetch: F) -> ItemStream<T>
+/// Streams the items of every page from `first`; see [`stream_pages`].
+pub(crate) fn stream_items<T, F, Fut>(first: u32, prefetch: usize, fetch: F) -> ItemStream<T>
 where
     T: Send + 'static,
     F: FnMut(u32) -> Fut + Send + 'static,
     Fut: Future<Output = Result<Page<T>>> + Send + 'static,
 {
-    let pages = stream::try_unfold((Some(first), fetch), |(next, mut fetch)| async move {
-        let Some(number) = next else {
-            return Ok::<_, crate::error::Error>(None);
-        };
-        let page = fetch(number).await?;
-        let following = page.next_page.filter(|n| *n > number && !page.items.is_empty());
-        Ok(Some((page.items, (following, fetch))))
-    });
-    let items = pages.map_ok(|items| stream::iter(items.into_iter().map(Ok))).try_flatten().fuse();
+    let pages = stream_pages(first, prefetch, fetch);
+    let items = pages.map_ok(|page| stream::iter(page.items.into_iter().map(Ok))).try_flatten().fuse();
     Box::pin(SyncStream::new(items))
+}
+
+/// Where the engine stands between pages.
+struct Walk<F, Fut: Future> {
+    fetch: F,
+    /// Requests in flight, answered in page order.
+    ahead: FuturesOrdered<Fut>,
+    /// The page number the next answer from `ahead` is for.
+    expected: u32,
+    /// The highest page number requested so far.
+    requested: u32,
+    /// The last page, once a page has said how many there are.
+    last: Option<u32>,
+    /// The next page to ask for when the total is unknown (one at a time).
+    next_unknown: Option<u32>,
+    prefetch: usize,
+}
+
+impl<F, Fut, T> Walk<F, Fut>
+where
+    F: FnMut(u32) -> Fut,
+    Fut: Future<Output = Result<Page<T>>>,
+{
+    /// Asks for every page whose number is known, up to `prefetch` in flight.
+    fn top_up(&mut self) {
+        while self.ahead.len() < self.prefetch {
+            let number = match (self.last, self.next_unknown) {
+                (Some(last), _) if self.requested < last => self.requested + 1,
+                (None, Some(next)) if self.ahead.is_empty() => next,
+                _ => return,
+            };
+            self.next_unknown = None;
+            self.requested = number;
+            self.ahead.push_back((self.fetch)(number));
+        }
+    }
+}
+
+/// Streams every page from `first` in order, asking for a page only when its
+/// number is known: when a page has given the total, up to `prefetch` page
+/// requests are in flight (each through the client's rate limiter and retry
+/// rules); otherwise the next page is asked for once the previous one says
+/// it exists. Ends after the first error, on an empty page, and on a page
+/// that does not advance (so a provider bug cannot loop); ending drops the
+/// requests still in flight, which cancels them.
+pub(crate) fn stream_pages<T, F, Fut>(
+    first: u32,
+    prefetch: usize,
+    fetch: F,
+) -> impl Stream<Item = Result<Page<T>>> + Send + 'static
+where
+    T: Send + 'static,
+    F: FnMut(u32) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<Page<T>>> + Send + 'static,
+{
+    let walk = Walk {
+        fetch,
+        ahead: FuturesOrdered::new(),
+        expected: first,
+        requested: first.saturating_sub(1),
+        last: None,
+        next_unknown: Some(first),
+        prefetch: prefetch.max(1),
+    };
+    stream::unfold(Some(walk), |state| async move {
+        let mut walk = state?;
+        // Only when the next page is wanted: a stream nobody reads sends nothing.
+        walk.top_up();
+        let number = walk.expected;
+        let page = match walk.ahead.next().await? {
+            Ok(page) => page,
+            Err(e) => return Some((Err(e), None)),
+        };
+        let following = page.next_page.filter(|n| *n > number && !page.items.is_empty());
+        let Some(following) = following else {
+            return Some((Ok(page), None));
+        };
+        let known_last = page.total_pages.filter(|total| *total >= following).or(walk.last);
+        match known_last {
+            // Consecutive pages with a known end: every number up to it is known.
+            Some(last) if following == number + 1 => walk.last = Some(last.max(following)),
+            // Otherwise one at a time; requests made on the old plan no longer apply.
+            _ => {
+                if walk.requested != number {
+                    walk.ahead = FuturesOrdered::new();
+                }
+                walk.last = None;
+                walk.requested = number;
+                walk.next_unknown = Some(following);
+            }
+        }
+        walk.expected = following;
+        Some((Ok(page), Some(walk)))
+    })
 }
 
 #[cfg(test)]
@@ -169,7 +275,7 @@ mod tests {
     async fn walks_pages_lazily_and_stops_at_the_end() {
         let calls = Arc::new(AtomicU32::new(0));
         let c = calls.clone();
-        let mut s = stream_items(1, move |n| {
+        let mut s = stream_items(1, 1, move |n| {
             c.fetch_add(1, Ordering::SeqCst);
             async move {
                 let items = vec![n * 10, n * 10 + 1];
@@ -183,9 +289,77 @@ mod tests {
         assert_eq!(calls.load(Ordering::SeqCst), 3);
     }
 
+    /// A fake listing of `pages` pages of 2 items that says its total,
+    /// counting requests in flight at once.
+    fn counted(
+        pages: u32,
+        total_known: bool,
+        in_flight: Arc<AtomicU32>,
+        peak: Arc<AtomicU32>,
+    ) -> impl FnMut(u32) -> futures_util::future::BoxFuture<'static, Result<Page<u32>>> + Send + 'static {
+        move |n| {
+            let (in_flight, peak) = (in_flight.clone(), peak.clone());
+            Box::pin(async move {
+                let now = in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+                peak.fetch_max(now, Ordering::SeqCst);
+                tokio::time::sleep(std::time::Duration::from_millis(u64::from(20 - n % 7))).await;
+                in_flight.fetch_sub(1, Ordering::SeqCst);
+                if n == 0 || n > pages {
+                    return Err(Error::InvalidRequest(format!("page {n} does not exist")));
+                }
+                let mut page = Page::new(vec![n * 10, n * 10 + 1], n, (n < pages).then_some(n + 1));
+                page.total_pages = total_known.then_some(pages);
+                Ok(page)
+            })
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn prefetch_keeps_n_requests_in_flight_in_order_when_the_total_is_known() {
+        let (in_flight, peak) = (Arc::new(AtomicU32::new(0)), Arc::new(AtomicU32::new(0)));
+        let s = stream_items(1, 4, counted(10, true, in_flight.clone(), peak.clone()));
+        let all: Vec<u32> = s.try_collect().await.unwrap();
+        let want: Vec<u32> = (1..=10).flat_map(|n| [n * 10, n * 10 + 1]).collect();
+        assert_eq!(all, want, "items in page order");
+        assert_eq!(peak.load(Ordering::SeqCst), 4, "four requests in flight, never more");
+        assert_eq!(in_flight.load(Ordering::SeqCst), 0);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn without_a_total_pages_are_asked_for_one_at_a_time() {
+        let (in_flight, peak) = (Arc::new(AtomicU32::new(0)), Arc::new(AtomicU32::new(0)));
+        let all: Vec<u32> = stream_items(1, 4, counted(5, false, in_flight, peak.clone())).try_collect().await.unwrap();
+        assert_eq!(all.len(), 10);
+        assert_eq!(peak.load(Ordering::SeqCst), 1, "no page number is known before the previous page");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_first_error_ends_the_stream_and_cancels_what_is_in_flight() {
+        let (in_flight, peak) = (Arc::new(AtomicU32::new(0)), Arc::new(AtomicU32::new(0)));
+        let fetch = counted(10, true, in_flight.clone(), peak);
+        let mut failing = {
+            let mut fetch = fetch;
+            move |n: u32| if n == 3 { Box::pin(async { Err(Error::InvalidRequest("boom".into())) }) } else { fetch(n) }
+        };
+        let mut s = stream_items(1, 4, move |n| failing(n));
+        let mut items = Vec::new();
+        let err = loop {
+            match s.next().await {
+                Some(Ok(item)) => items.push(item),
+                Some(Err(e)) => break e,
+                None => panic!("the error was not reported"),
+            }
+        };
+        assert!(matches!(err, Error::InvalidRequest(_)));
+        assert_eq!(items, vec![10, 11, 20, 21]);
+        assert!(s.next().await.is_none());
+        drop(s);
+        assert_eq!(in_flight.load(Ordering::SeqCst), 0, "pages 4 and 5 were cancelled, not left running");
+    }
+
     #[tokio::test]
     async fn a_page_that_does_not_advance_ends_the_stream() {
-        let s = stream_items(2, |n| async move { Ok(Page::new(vec![n], n, Some(n))) });
+        let s = stream_items(2, 1, |n| async move { Ok(Page::new(vec![n], n, Some(n))) });
         let all: Vec<u32> = s.try_collect().await.unwrap();
         assert_eq!(all, vec![2]);
     }
@@ -193,10 +367,10 @@ mod tests {
     #[tokio::test]
     async fn empty_page_ends_and_error_ends_after_yielding_it() {
         let s =
-            stream_items(1, |n| async move { Ok(Page::new(if n == 1 { vec![1] } else { vec![] }, n, Some(n + 1))) });
+            stream_items(1, 1, |n| async move { Ok(Page::new(if n == 1 { vec![1] } else { vec![] }, n, Some(n + 1))) });
         assert_eq!(s.try_collect::<Vec<u32>>().await.unwrap(), vec![1]);
 
-        let mut s = stream_items(1, |n| async move {
+        let mut s = stream_items(1, 1, |n| async move {
             if n == 2 {
                 Err(Error::InvalidRequest("boom".into()))
             } else {

@@ -2,17 +2,17 @@
 //! `GET /api/v1/wallets/{id}`.
 
 use std::cmp::Ordering;
-use std::sync::{Arc, Mutex, PoisonError};
 
 use super::client::{paths, rate_class, WalletsClient};
 use crate::enums::wire_enum;
 use crate::error::{DecodeError, Error, Provider, Result};
 use crate::ids::string_id;
 use crate::money::{Decimal, Money};
-use crate::transport::paginate::{stream_items, PageQuery};
+use crate::transport::paginate::{stream_pages, PageQuery};
 use crate::transport::path::with_id;
 use crate::wire::{wire_object, Text};
 use crate::{ItemStream, Page, RawResponse, Request};
+use futures_util::{StreamExt, TryStreamExt};
 
 /// Largest `limit` the API accepts.
 pub const MAX_LIMIT: u32 = 10_000;
@@ -126,6 +126,16 @@ pub struct WalletListing {
 }
 
 impl WalletListing {
+    /// Keeps up to `pages` page requests in flight while streaming, once a
+    /// page has said how many there are (default 1: one page at a time).
+    /// Items still come in order; every request goes through the client's
+    /// rate limiter and retry rules, and the first error stops the stream
+    /// and cancels the requests still in flight.
+    pub fn prefetch(mut self, pages: usize) -> Self {
+        self.query.set_prefetch(pages);
+        self
+    }
+
     /// The first page to fetch (1-based, default 1).
     pub fn page(mut self, page: u32) -> Self {
         self.query.set_page(page);
@@ -192,34 +202,26 @@ impl WalletListing {
     /// stream ends with [`Error::Decode`] rather than ask forever.
     pub fn stream(&self) -> ItemStream<Wallet> {
         let listing = self.clone();
-        let seen = Arc::new(Mutex::new(Seen::new()));
-        stream_items(self.query.first_page(), move |page| {
+        let pages = stream_pages(self.query.first_page(), self.query.prefetch(), move |page| {
             let listing = listing.clone();
-            let seen = seen.clone();
-            async move { listing.fetch_unseen(page, &seen).await }
-        })
-    }
-
-    /// Page `number` with the wallets `seen` has not yielded; a page holding
-    /// none is passed over for the next one.
-    async fn fetch_unseen(&self, mut number: u32, seen: &Mutex<Seen>) -> Result<Page<Wallet>> {
+            async move { listing.fetch(page).await }
+        });
+        // In page order (also with prefetch): the rule needs pages in sequence.
+        let mut seen = Seen::new();
         let mut passed_over = 0u32;
-        loop {
-            let mut page = self.fetch(number).await?;
-            let received = page.items.len();
-            let items = std::mem::take(&mut page.items);
-            page.items = seen.lock().unwrap_or_else(PoisonError::into_inner).admit(items);
-            match page.next_page {
-                Some(next) if page.items.is_empty() && received > 0 && next > number => {
-                    passed_over += 1;
-                    if passed_over >= MAX_PAGES_WITHOUT_NEWS {
-                        return Err(no_news(number));
-                    }
-                    number = next;
-                }
-                _ => return Ok(page),
-            }
-        }
+        let items = pages
+            .and_then(move |page| {
+                let number = page.page;
+                let received = page.items.len();
+                let fresh = seen.admit(page.items);
+                passed_over = if fresh.is_empty() && received > 0 { passed_over + 1 } else { 0 };
+                let result = if passed_over >= MAX_PAGES_WITHOUT_NEWS { Err(no_news(number)) } else { Ok(fresh) };
+                std::future::ready(result)
+            })
+            .map_ok(|fresh| futures_util::stream::iter(fresh.into_iter().map(Ok)))
+            .try_flatten()
+            .fuse();
+        Box::pin(sync_wrapper::SyncStream::new(items))
     }
 }
 
