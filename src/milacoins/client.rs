@@ -195,7 +195,7 @@ impl MilaCoinsClientBuilder {
         let (Some(api_key), Some(secret_key)) = (self.api_key, self.secret_key) else {
             return Err(Error::Config("MilaCoins needs credentials (API key and secret key)".into()));
         };
-        let signer = HmacSigner::new(KEY_HEADER, TIME_HEADER, SIGNATURE_HEADER, api_key, secret_key);
+        let signer = HmacSigner::new(KEY_HEADER, TIME_HEADER, SIGNATURE_HEADER, api_key, secret_key)?;
         let transport = Transport::new(TransportConfig {
             provider: Provider::MilaCoins,
             base_url: self.base_url.as_deref().unwrap_or(self.environment.base_url()),

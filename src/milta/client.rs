@@ -210,7 +210,7 @@ impl MiltaClientBuilder {
         let transport = Transport::new(TransportConfig {
             provider: Provider::Milta,
             base_url: self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL),
-            auth: Auth::basic(&id, &secret),
+            auth: Auth::basic(&id, &secret)?,
             options: self.options,
             decode_error: super::error::decode,
         })?;

@@ -61,7 +61,8 @@ pub(crate) struct HmacSigner {
     key_header: HeaderName,
     time_header: HeaderName,
     signature_header: HeaderName,
-    api_key: SecretString,
+    /// The key as a sensitive header value, built once.
+    api_key: HeaderValue,
     secret: SecretString,
     /// Seconds to add to the local clock, learned from the server's `Date`.
     offset_secs: AtomicI64,
@@ -81,21 +82,24 @@ impl fmt::Debug for HmacSigner {
 impl HmacSigner {
     /// A signer sending `api_key` in `key_header`, the time in `time_header` and
     /// the signature in `signature_header`.
+    ///
+    /// # Errors
+    /// [`Error::Config`] when the key cannot be a header value.
     pub(crate) fn new(
         key_header: &'static str,
         time_header: &'static str,
         signature_header: &'static str,
         api_key: SecretString,
         secret: SecretString,
-    ) -> Self {
-        HmacSigner {
+    ) -> Result<Self> {
+        Ok(HmacSigner {
             key_header: HeaderName::from_static(key_header),
             time_header: HeaderName::from_static(time_header),
             signature_header: HeaderName::from_static(signature_header),
-            api_key,
+            api_key: sensitive(api_key.expose_secret())?,
             secret,
             offset_secs: AtomicI64::new(0),
-        }
+        })
     }
 
     /// The current time in whole seconds, corrected by the learned offset.
@@ -132,7 +136,7 @@ impl HmacSigner {
         let body = req.body().and_then(|b| b.as_bytes()).unwrap_or_default();
         let signature = self.signature(&time, req.method().as_str(), &target, body)?;
         let headers = req.headers_mut();
-        headers.insert(self.key_header.clone(), sensitive(self.api_key.expose_secret())?);
+        headers.insert(self.key_header.clone(), self.api_key.clone());
         headers.insert(self.time_header.clone(), header_value(&time)?);
         headers.insert(self.signature_header.clone(), sensitive(&signature)?);
         Ok(())
@@ -158,7 +162,7 @@ pub(crate) enum Auth {
     /// No credentials (login calls themselves).
     None,
     /// `Authorization: Basic …`, precomputed.
-    Basic(SecretString),
+    Basic(HeaderValue),
     /// `Authorization: Bearer …` from a token source.
     Bearer(Arc<dyn TokenSource>),
     /// HMAC-signed headers.
@@ -178,10 +182,16 @@ impl fmt::Debug for Auth {
 
 impl Auth {
     /// HTTP Basic with `user` and `password`.
-    pub(crate) fn basic(user: &SecretString, password: &SecretString) -> Self {
+    ///
+    /// The header value is built once, marked sensitive (hidden from
+    /// `Debug`), and shared by every attempt.
+    ///
+    /// # Errors
+    /// [`Error::Config`] when the credentials cannot form a header.
+    pub(crate) fn basic(user: &SecretString, password: &SecretString) -> Result<Self> {
         let raw = format!("{}:{}", user.expose_secret(), password.expose_secret());
         let encoded = base64::engine::general_purpose::STANDARD.encode(raw);
-        Auth::Basic(SecretString::from(format!("Basic {encoded}")))
+        Ok(Auth::Basic(sensitive(&format!("Basic {encoded}"))?))
     }
 
     /// Adds credentials to one attempt; returns the Bearer token used, if any,
@@ -190,7 +200,7 @@ impl Auth {
         match self {
             Auth::None => Ok(None),
             Auth::Basic(value) => {
-                req.headers_mut().insert(AUTHORIZATION, sensitive(value.expose_secret())?);
+                req.headers_mut().insert(AUTHORIZATION, value.clone());
                 Ok(None)
             }
             Auth::Bearer(source) => {

@@ -278,7 +278,7 @@ impl Transport {
                     span.record("walletkit.outcome", "success");
                     inner.budget.deposit();
                     let accepted = match decide::ending(Attempt::Status { status, retry_after: None }, side_effects) {
-                        Ending::Success { side_effects: true } => Some(Box::new(self.sent(&req))),
+                        Ending::Success { side_effects: true } => Some(Box::new(Sent::from(req))),
                         _ => None,
                     };
                     return Ok(RawResponse { provider: inner.provider, status, headers, body, accepted });
@@ -324,7 +324,7 @@ impl Transport {
                         status,
                         headers: HeaderMap::new(),
                         body: Vec::new(),
-                        accepted: side_effects.then(|| Box::new(self.sent(&req))),
+                        accepted: side_effects.then(|| Box::new(Sent::from(req))),
                     };
                     return Err(resp.unreadable(None, format!("response body exceeds the {limit}-byte cap")));
                 }
@@ -370,7 +370,7 @@ impl Transport {
                     Last::Connect(e) => error_chain(&e),
                     Last::NoAnswer { message, .. } => message,
                 };
-                let sent = self.sent(req);
+                let sent = Sent::from(req.clone());
                 tracing::warn!(
                     %provider,
                     method = %sent.method,
@@ -394,16 +394,6 @@ impl Transport {
             (_, Last::NoAnswer { message, source }) => {
                 Error::Network { provider, message, source: source.map(|e| Box::new(e) as crate::error::BoxError) }
             }
-        }
-    }
-
-    /// What was sent, for reconciling a request the server may have acted on.
-    fn sent(&self, req: &Request) -> Sent {
-        Sent {
-            method: req.method.to_string(),
-            path: req.path.clone(),
-            idempotency_key: req.idempotency_key.as_ref().map(|(_, k)| k.clone()),
-            reference: req.reference.clone(),
         }
     }
 

@@ -3,6 +3,7 @@
 use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 
+use super::request::Request;
 use crate::error::{redacted_excerpt, AcceptedUnreadable, DecodeError, Error, Provider, Result};
 
 /// A 2xx response: status, headers and the whole body.
@@ -29,6 +30,18 @@ pub(crate) struct Sent {
     pub reference: Option<(String, String)>,
 }
 
+impl From<Request> for Sent {
+    /// Moves the references out of the finished request: nothing is copied.
+    fn from(req: Request) -> Self {
+        Sent {
+            method: req.method.as_str().to_string(),
+            path: req.path,
+            idempotency_key: req.idempotency_key.map(|(_, key)| key),
+            reference: req.reference,
+        }
+    }
+}
+
 impl RawResponse {
     /// Decodes the body as JSON into `T`, naming the JSON path that failed.
     ///
@@ -37,6 +50,11 @@ impl RawResponse {
     /// request with side effects, [`Error::AcceptedUnreadable`] instead, with
     /// the references to reconcile by.
     pub fn json<T: DeserializeOwned>(&self) -> Result<T> {
+        // Plain serde first: tracking the path costs allocations on every
+        // key, so it is paid only to explain a failure.
+        if let Ok(value) = serde_json::from_slice(&self.body) {
+            return Ok(value);
+        }
         let de = &mut serde_json::Deserializer::from_slice(&self.body);
         serde_path_to_error::deserialize(de).map_err(|e| {
             let path = e.path().to_string();

@@ -277,7 +277,9 @@ mod tests {
 
     #[test]
     fn escaped_keys_and_values_from_a_reader() {
-        let s: Sample = serde_json::from_reader(&br#"{"\u0069d":"a\"b","odd\nkey":1}"#[..]).unwrap();
+        let s: Sample =
+            serde_json::from_reader(&br#"{"\u0069d":"a\"b","odd\nkey":1,"amount":0.123456789012345678}"#[..]).unwrap();
+        assert_eq!(s.amount, Some("0.123456789012345678".parse().unwrap()));
         assert_eq!(s.sample_id, "a\"b");
         assert!(s.extra.contains_key("odd\nkey"));
     }
