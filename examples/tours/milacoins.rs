@@ -3,7 +3,7 @@
 
 use chrono::{TimeDelta, TimeZone, Utc};
 use futures_util::StreamExt;
-use walletkit::milacoins::{InvoiceRequest, MilaCoinsClient, PaymentPageRequest, TransactionStatus};
+use walletkit::milacoins::{InvoiceRequest, MilaCoinsClient, PaymentPageRequest, TransactionStatus, WalletName};
 use walletkit::Decimal;
 
 /// Runs the tour against `mila`, printing a short report.
@@ -14,26 +14,22 @@ pub async fn tour(mila: &MilaCoinsClient) -> walletkit::Result<()> {
     let wallets: Vec<&str> = wallets.iter().filter_map(|w| w.name.as_deref()).collect();
     println!("currencies: {}", currencies.join(", "));
     println!("wallets:    {}", wallets.join(", "));
-    let wallet = wallets.first().copied().unwrap_or("BTC");
+    let wallet = WalletName::from(wallets.first().copied().unwrap_or("BTC"));
     let currency = currencies.iter().find(|c| **c == "EUR").or(currencies.first()).copied().unwrap_or("EUR");
 
     let order = format!("walletkit-example-{}", Utc::now().timestamp());
-    let invoice = InvoiceRequest::new(wallet, Decimal::new(1050, 2), currency)
+    let invoice = InvoiceRequest::new(wallet.clone(), Decimal::new(1050, 2), currency)
         .external_id(&order)
         .expired_at(Utc::now() + TimeDelta::hours(1));
     let invoice = mila.invoices().create(&invoice).await?;
     println!("invoice {} for {:?} {currency}: {}", invoice.id, invoice.amount, invoice.url.as_deref().unwrap_or("-"));
 
-    let page = PaymentPageRequest::new(
-        wallet,
-        Decimal::new(2500, 2),
-        currency,
-        "https://shop.example/cancel?invoice={INVOICE_ID}&order={EXTERNAL_ID}",
-        "https://shop.example/done?invoice={INVOICE_ID}&order={EXTERNAL_ID}",
-    )
-    .external_id(format!("{order}-page"))
-    .callback_url("https://shop.example/hooks/milacoins/{EVENT}?invoice={INVOICE_ID}")
-    .customer_email("customer@example.com");
+    let page = PaymentPageRequest::new(wallet, Decimal::new(2500, 2), currency)
+        .cancel_url("https://shop.example/cancel?invoice={INVOICE_ID}&order={EXTERNAL_ID}")
+        .completed_url("https://shop.example/done?invoice={INVOICE_ID}&order={EXTERNAL_ID}")
+        .external_id(format!("{order}-page"))
+        .callback_url("https://shop.example/hooks/milacoins/{EVENT}?invoice={INVOICE_ID}")
+        .customer_email("customer@example.com");
     let page = mila.invoices().create_payment_page(&page).await?;
     println!("payment page {}: {}", page.id, page.url.as_deref().unwrap_or("-"));
 

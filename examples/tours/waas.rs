@@ -5,8 +5,9 @@
 
 use chrono::Utc;
 use walletkit::waas::{
-    AccountRequest, AccountStatus, AccountTransferRequest, AccountTypeCode, ClientRequest, ClientServiceRequest,
-    SourceTransactionId, Transaction, TransactionRequest, TransactionSource, WaasClient,
+    AccountName, AccountRequest, AccountStatus, AccountTransferRequest, AccountTypeCode, ClientRequest,
+    ClientServiceRequest, ServiceCode, SourceTransactionId, Transaction, TransactionRequest, TransactionSource,
+    WaasClient,
 };
 use walletkit::Decimal;
 
@@ -31,18 +32,17 @@ pub async fn tour(waas: &WaasClient) -> walletkit::Result<()> {
     let client = waas
         .clients()
         .create(
-            &ClientRequest::new(
-                format!("walletkit example {tag}"),
-                format!("example-{tag}@example.com"),
-                "254712345678",
-                "Example Admin",
-                format!("admin-{tag}@example.com"),
-                "254712345678",
-                format!("PIN-{tag}"),
-                "Kenya",
-                true,
-            )
-            .description("created by walletkit's waas example"),
+            &ClientRequest::builder()
+                .client_name(format!("walletkit example {tag}"))
+                .client_email(format!("example-{tag}@example.com"))
+                .client_phone_number("254712345678")
+                .contact_person_name("Example Admin")
+                .contact_person_email(format!("admin-{tag}@example.com"))
+                .contact_person_msisdn("254712345678")
+                .business_pin(format!("PIN-{tag}"))
+                .country("Kenya")
+                .description("created by walletkit's waas example")
+                .build()?,
         )
         .await?;
     println!("client {} ({})", client.client_code, client.client_id);
@@ -51,7 +51,7 @@ pub async fn tour(waas: &WaasClient) -> walletkit::Result<()> {
         AccountRequest::new(
             client.client_code.clone(),
             kind,
-            format!("{name} {tag}"),
+            AccountName::from(format!("{name} {tag}")),
             "KES",
             Decimal::ZERO,
             AccountStatus::Active,
@@ -67,11 +67,8 @@ pub async fn tour(waas: &WaasClient) -> walletkit::Result<()> {
         .create(&ClientServiceRequest::new(
             client.client_code.clone(),
             format!("Example service {tag}"),
-            "CUSTOM_SERVICE",
-            false,
-            Decimal::ONE,
-            Decimal::new(1_000_000, 0),
-            true,
+            ServiceCode::from("CUSTOM_SERVICE"),
+            Decimal::ONE..=Decimal::new(1_000_000, 0),
         ))
         .await?;
     println!("client service {}", service.client_service_code);
@@ -95,16 +92,14 @@ pub async fn tour(waas: &WaasClient) -> walletkit::Result<()> {
     let transfer = waas
         .account_transfers()
         .create(
-            &AccountTransferRequest::new(
-                main.account_number.clone(),
-                savings.account_number.clone(),
-                code.clone(),
-                Decimal::new(10_000, 2),
-                SourceTransactionId::generate(),
-                TransactionSource::Internal,
-                Utc::now(),
-            )
-            .transaction_narration("to savings"),
+            &AccountTransferRequest::builder()
+                .source_account_number(main.account_number.clone())
+                .destination_account_number(savings.account_number.clone())
+                .client_service_code(code.clone())
+                .transaction_amount(Decimal::new(10_000, 2))
+                .source_transaction_id(SourceTransactionId::generate())
+                .transaction_narration("to savings")
+                .build()?,
         )
         .await?;
     show("transfer 100.00 (from)", &transfer.source_transaction);
