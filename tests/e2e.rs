@@ -44,12 +44,23 @@ fn assert_no_duplicate_transfers(sb: &Sandbox) -> usize {
     transfers.len()
 }
 
+/// The MilaCoins tour created one invoice and one payment page, each once,
+/// the page with its redirect URLs as given.
+fn assert_one_invoice_and_one_payment_page(sb: &Sandbox) {
+    let invoices = sb.milacoins().invoices();
+    assert_eq!(invoices.len(), 2, "{invoices:?}");
+    assert_eq!((invoices[0].cancel_url.as_deref(), invoices[0].completed_url.as_deref()), (None, None));
+    assert!(invoices[1].cancel_url.as_deref().is_some_and(|u| u.contains("/cancel?invoice={INVOICE_ID}")));
+    assert!(invoices[1].completed_url.as_deref().is_some_and(|u| u.contains("/done?invoice={INVOICE_ID}")));
+}
+
 #[tokio::test]
 async fn every_example_flow_runs_against_the_sandbox() {
     let sb = sandbox("none").await;
     run_all_tours(&sb).await;
     // One single, one deferred, 150 batched.
     assert_eq!(assert_no_duplicate_transfers(&sb), 152);
+    assert_one_invoice_and_one_payment_page(&sb);
     // Double entry: credit, debit, transfer and reversal book two lines each.
     assert_eq!(sb.waas().entries().len(), 8);
 }
@@ -70,6 +81,7 @@ async fn every_flow_finishes_with_429s_and_5xx_on_gets() {
         }
     }
     assert_eq!(assert_no_duplicate_transfers(&sb), 152);
+    assert_one_invoice_and_one_payment_page(&sb);
 }
 
 /// The sandbox serves the documents' other plausible readings: both id
@@ -80,6 +92,7 @@ async fn every_example_flow_runs_against_the_documents_other_readings() {
     let sb = sandbox("all:variants").await;
     run_all_tours(&sb).await;
     assert_eq!(assert_no_duplicate_transfers(&sb), 152);
+    assert_one_invoice_and_one_payment_page(&sb);
     assert_eq!(sb.waas().entries().len(), 8);
 }
 
