@@ -1,5 +1,7 @@
-//! MilaCoins: reference data, an invoice, a hosted payment page, a filtered
-//! stream of transactions, one transaction and the latest API logs.
+//! MilaCoins: every documented operation once. Reference data (currencies
+//! and wallets), an invoice, a hosted payment page, every transaction since
+//! 2024 in three statuses (all pages) with totals per currency, one
+//! transaction by id, and the API log: the latest entries and one by id.
 //!
 //! Against the embedded sandbox: `cargo run --example milacoins`.
 //! Against your account: `MILACOINS_BASE_URL=… MILACOINS_API_KEY=… MILACOINS_SECRET_KEY=… cargo run --example milacoins`.

@@ -1,5 +1,6 @@
-//! Wallets: streams every wallet (100 a page), prints the count and total
-//! balance per wallet type and currency, then reads the first wallet by id.
+//! Wallets: both documented operations. One page of the list with the paging
+//! the API reports, every wallet (all pages, streamed) totalled per currency
+//! code and wallet type, then the first wallet read by id.
 //!
 //! Against the embedded sandbox: `cargo run --example wallets`.
 //! Against your account: `WALLETS_BASE_URL=… WALLETS_TOKEN=… cargo run --example wallets`.

@@ -8,9 +8,10 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use chrono::Utc;
+use walletkit::milacoins::{InvoiceRequest, WalletName};
 use walletkit::waas::{
-    AccountRequest, AccountStatus, AccountTransferRequest, AccountTypeCode, ClientRequest, ClientServiceRequest,
-    SourceTransactionId, TransactionRequest, TransactionSource,
+    AccountName, AccountRequest, AccountStatus, AccountTransferRequest, AccountTypeCode, ClientRequest,
+    ClientServiceRequest, ServiceCode, SourceTransactionId, TransactionRequest, TransactionSource,
 };
 use walletkit::{Decimal, RetryPolicy};
 use walletkit_sandbox::{Faults, Sandbox, SandboxConfig, Trigger};
@@ -43,12 +44,23 @@ fn assert_no_duplicate_transfers(sb: &Sandbox) -> usize {
     transfers.len()
 }
 
+/// The MilaCoins tour created one invoice and one payment page, each once,
+/// the page with its redirect URLs as given.
+fn assert_one_invoice_and_one_payment_page(sb: &Sandbox) {
+    let invoices = sb.milacoins().invoices();
+    assert_eq!(invoices.len(), 2, "{invoices:?}");
+    assert_eq!((invoices[0].cancel_url.as_deref(), invoices[0].completed_url.as_deref()), (None, None));
+    assert!(invoices[1].cancel_url.as_deref().is_some_and(|u| u.contains("/cancel?invoice={INVOICE_ID}")));
+    assert!(invoices[1].completed_url.as_deref().is_some_and(|u| u.contains("/done?invoice={INVOICE_ID}")));
+}
+
 #[tokio::test]
 async fn every_example_flow_runs_against_the_sandbox() {
     let sb = sandbox("none").await;
     run_all_tours(&sb).await;
     // One single, one deferred, 150 batched.
     assert_eq!(assert_no_duplicate_transfers(&sb), 152);
+    assert_one_invoice_and_one_payment_page(&sb);
     // Double entry: credit, debit, transfer and reversal book two lines each.
     assert_eq!(sb.waas().entries().len(), 8);
 }
@@ -69,6 +81,7 @@ async fn every_flow_finishes_with_429s_and_5xx_on_gets() {
         }
     }
     assert_eq!(assert_no_duplicate_transfers(&sb), 152);
+    assert_one_invoice_and_one_payment_page(&sb);
 }
 
 /// The sandbox serves the documents' other plausible readings: both id
@@ -79,6 +92,7 @@ async fn every_example_flow_runs_against_the_documents_other_readings() {
     let sb = sandbox("all:variants").await;
     run_all_tours(&sb).await;
     assert_eq!(assert_no_duplicate_transfers(&sb), 152);
+    assert_one_invoice_and_one_payment_page(&sb);
     assert_eq!(sb.waas().entries().len(), 8);
 }
 
@@ -101,7 +115,7 @@ async fn milta_flow_finishes_through_idempotent_retries_when_posts_lose_their_an
 async fn a_milacoins_invoice_whose_answer_is_lost_is_outcome_unknown_and_booked_once() {
     let sb = sandbox("milacoins:drop-first").await;
     let mila = tours::milacoins_on(&sb).retry_policy(fast()).build().unwrap();
-    let invoice = walletkit::milacoins::InvoiceRequest::new("EUR", Decimal::new(1050, 2), "EUR").external_id("ORDER-1");
+    let invoice = InvoiceRequest::new(WalletName::from("EUR"), Decimal::new(1050, 2), "EUR").external_id("ORDER-1");
     let err = mila.invoices().create(&invoice).await.unwrap_err();
     let unknown = err.as_outcome_unknown().unwrap_or_else(|| panic!("expected outcome unknown, got {err}"));
     assert_eq!(unknown.reference, Some(("externalID".into(), "ORDER-1".into())));
@@ -114,24 +128,26 @@ async fn waas_money_movements_whose_answer_is_lost_are_outcome_unknown_and_booke
     let waas = tours::waas_on(&sb).retry_policy(fast()).build().unwrap();
     let client = waas
         .clients()
-        .create(&ClientRequest::new(
-            "E2E",
-            "e2e@example.com",
-            "254700000000",
-            "Admin",
-            "a@example.com",
-            "254700000000",
-            "PIN",
-            "Kenya",
-            true,
-        ))
+        .create(
+            &ClientRequest::builder()
+                .client_name("E2E")
+                .client_email("e2e@example.com")
+                .client_phone_number("254700000000")
+                .contact_person_name("Admin")
+                .contact_person_email("a@example.com")
+                .contact_person_msisdn("254700000000")
+                .business_pin("PIN")
+                .country("Kenya")
+                .build()
+                .unwrap(),
+        )
         .await
         .unwrap();
     let account = |name: &str| {
         AccountRequest::new(
             client.client_code.clone(),
             AccountTypeCode::FloatAccount,
-            name,
+            AccountName::from(name),
             "KES",
             Decimal::ZERO,
             AccountStatus::Active,
@@ -144,11 +160,8 @@ async fn waas_money_movements_whose_answer_is_lost_are_outcome_unknown_and_booke
         .create(&ClientServiceRequest::new(
             client.client_code.clone(),
             "svc",
-            "CUSTOM_SERVICE",
-            false,
-            Decimal::ONE,
-            Decimal::new(10_000, 0),
-            true,
+            ServiceCode::from("CUSTOM_SERVICE"),
+            Decimal::ONE..=Decimal::new(10_000, 0),
         ))
         .await
         .unwrap();
@@ -181,15 +194,14 @@ async fn waas_money_movements_whose_answer_is_lost_are_outcome_unknown_and_booke
     assert_eq!(sb.waas().transactions_with_source_id(credit_id.as_str()), 1);
 
     let transfer_id = SourceTransactionId::generate();
-    let transfer = AccountTransferRequest::new(
-        main.account_number.clone(),
-        other.account_number.clone(),
-        service.client_service_code.clone(),
-        Decimal::new(25, 0),
-        transfer_id.clone(),
-        TransactionSource::Internal,
-        Utc::now(),
-    );
+    let transfer = AccountTransferRequest::builder()
+        .source_account_number(main.account_number.clone())
+        .destination_account_number(other.account_number.clone())
+        .client_service_code(service.client_service_code.clone())
+        .transaction_amount(Decimal::new(25, 0))
+        .source_transaction_id(transfer_id.clone())
+        .build()
+        .unwrap();
     let err = waas.account_transfers().create(&transfer).await.unwrap_err();
     assert_eq!(
         err.as_outcome_unknown().and_then(|u| u.reference.clone()),

@@ -15,6 +15,7 @@ use futures_util::TryStreamExt;
 use serde_json::json;
 use walletkit::milacoins::{
     InvoiceRequest, LogId, MilaCoinsClient, PaymentPageRequest, RefundStatus, TransactionId, TransactionStatus,
+    WalletName,
 };
 use walletkit::{Decimal, Error, ErrorKind, Provider, RetryPolicy, Timestamp};
 use wiremock::matchers::{body_string, header, method};
@@ -137,7 +138,7 @@ async fn create_invoice_sends_compact_json_with_amounts_in_shortest_form() {
         .mount(&server)
         .await;
 
-    let request = InvoiceRequest::new("BTC", Decimal::from_str("10.50").unwrap(), "EUR")
+    let request = InvoiceRequest::new(WalletName::from("BTC"), Decimal::from_str("10.50").unwrap(), "EUR")
         .external_id("ORDER-42")
         .expired_at(Utc.with_ymd_and_hms(2022, 7, 21, 14, 45, 49).unwrap());
     let invoice = client(&server).invoices().create(&request).await.unwrap();
@@ -168,7 +169,9 @@ async fn create_payment_page_sends_placeholders_untouched() {
         .mount(&server)
         .await;
 
-    let request = PaymentPageRequest::new("USDT", Decimal::from_str("250.00").unwrap(), "USD", cancel, completed)
+    let request = PaymentPageRequest::new(WalletName::from("USDT"), Decimal::from_str("250.00").unwrap(), "USD")
+        .cancel_url(cancel)
+        .completed_url(completed)
         .external_id("ORDER-43")
         .callback_url(callback)
         .customer_email("zoe@example.com")
@@ -284,8 +287,17 @@ async fn limits_and_ids_are_checked_before_sending() {
     assert!(matches!(err, Error::InvalidRequest(ref m) if m.contains("500")), "{err}");
     assert!(matches!(mila.logs().list().page(0).get().await, Err(Error::InvalidRequest(_))));
     assert!(matches!(mila.transactions().get(&TransactionId::from("../logs")).await, Err(Error::InvalidRequest(_))));
-    let zero = InvoiceRequest::new("BTC", Decimal::ZERO, "EUR");
+    let zero = InvoiceRequest::new(WalletName::from("BTC"), Decimal::ZERO, "EUR");
     assert!(matches!(mila.invoices().create(&zero).await, Err(Error::InvalidRequest(_))));
+    let page = PaymentPageRequest::new(WalletName::from("BTC"), Decimal::ONE, "EUR");
+    for (page, missing) in [
+        (page.clone(), "cancelUrl and completedUrl"),
+        (page.clone().cancel_url("https://c"), "completedUrl"),
+        (page.clone().completed_url("https://d").cancel_url(" "), "cancelUrl"),
+    ] {
+        let err = mila.invoices().create_payment_page(&page).await.unwrap_err();
+        assert!(matches!(&err, Error::InvalidRequest(m) if m.contains(&format!("needs {missing} "))), "{err}");
+    }
     assert!(server.received_requests().await.unwrap().is_empty());
 }
 
@@ -313,7 +325,7 @@ async fn a_lost_invoice_answer_is_outcome_unknown_with_the_external_id() {
     let server = MockServer::start().await;
     lost_answer(&server, "/invoices").await;
 
-    let request = InvoiceRequest::new("BTC", Decimal::from(1), "EUR").external_id("ORDER-42");
+    let request = InvoiceRequest::new(WalletName::from("BTC"), Decimal::from(1), "EUR").external_id("ORDER-42");
     let err = impatient(&server).invoices().create(&request).await.unwrap_err();
     let Error::OutcomeUnknown(outcome) = &err else { panic!("expected OutcomeUnknown, got {err:?}") };
     assert_eq!(outcome.reference, Some(("externalID".to_string(), "ORDER-42".to_string())));
@@ -328,7 +340,10 @@ async fn a_lost_payment_page_answer_is_outcome_unknown_with_the_external_id() {
     let server = MockServer::start().await;
     lost_answer(&server, "/invoices/payment-page").await;
 
-    let request = PaymentPageRequest::new("BTC", Decimal::from(1), "EUR", "https://c", "https://d").external_id("P-7");
+    let request = PaymentPageRequest::new(WalletName::from("BTC"), Decimal::from(1), "EUR")
+        .cancel_url("https://c")
+        .completed_url("https://d")
+        .external_id("P-7");
     let err = impatient(&server).invoices().create_payment_page(&request).await.unwrap_err();
     let outcome = err.as_outcome_unknown().expect("outcome unknown");
     assert_eq!(outcome.reference, Some(("externalID".to_string(), "P-7".to_string())));
@@ -425,7 +440,7 @@ fn clients_futures_and_streams_are_send_and_sync() {
     send_sync(&mila);
     send_sync(&mila.transactions().list().stream());
     send_sync(&mila.logs().list());
-    let invoice = InvoiceRequest::new("BTC", Decimal::ONE, "EUR");
+    let invoice = InvoiceRequest::new(WalletName::from("BTC"), Decimal::ONE, "EUR");
     let invoices = mila.invoices();
     send_sync(&invoices.create(&invoice));
     let transactions = mila.transactions();
@@ -525,7 +540,7 @@ async fn an_unreadable_invoice_answer_is_accepted_unreadable_with_the_external_i
         let server = MockServer::start().await;
         accepted_unreadable(&server, "/invoices", body).await;
 
-        let request = InvoiceRequest::new("BTC", Decimal::from(1), "EUR").external_id("ORDER-42");
+        let request = InvoiceRequest::new(WalletName::from("BTC"), Decimal::from(1), "EUR").external_id("ORDER-42");
         let err = client(&server).invoices().create(&request).await.unwrap_err();
         let accepted = err.as_accepted_unreadable().unwrap_or_else(|| panic!("{body:?}: {err:?}"));
         assert_eq!(accepted.reference, Some(("externalID".to_string(), "ORDER-42".to_string())), "{body:?}");
@@ -545,7 +560,10 @@ async fn an_unreadable_payment_page_answer_is_accepted_unreadable_with_the_exter
     let server = MockServer::start().await;
     accepted_unreadable(&server, "/invoices/payment-page", r#"{"id":{"unexpected":"object"}}"#).await;
 
-    let request = PaymentPageRequest::new("BTC", Decimal::from(1), "EUR", "https://c", "https://d").external_id("P-7");
+    let request = PaymentPageRequest::new(WalletName::from("BTC"), Decimal::from(1), "EUR")
+        .cancel_url("https://c")
+        .completed_url("https://d")
+        .external_id("P-7");
     let err = client(&server).invoices().create_payment_page(&request).await.unwrap_err();
     let Error::AcceptedUnreadable(accepted) = &err else { panic!("expected AcceptedUnreadable, got {err:?}") };
     assert_eq!(accepted.reference, Some(("externalID".to_string(), "P-7".to_string())));
@@ -569,14 +587,18 @@ async fn a_huge_amount_is_signed_and_sent_exactly() {
         .await;
 
     let request =
-        InvoiceRequest::new("USDT", Decimal::from_str("12345678901234567.890").unwrap(), "USD").external_id("BIG-1");
+        InvoiceRequest::new(WalletName::from("USDT"), Decimal::from_str("12345678901234567.890").unwrap(), "USD")
+            .external_id("BIG-1");
     client(&server).invoices().create(&request).await.unwrap();
     let received = server.received_requests().await.unwrap();
     let time = sig::header(&received[0], "x-time").unwrap();
     let want = sig::signature(SECRET.as_bytes(), time, "POST", "/invoices", body.as_bytes());
     assert_eq!(sig::header(&received[0], "x-sig"), Some(want.as_str()), "signed over the exact digits");
 
-    let page = PaymentPageRequest::new("BTC", Decimal::from_str("0.123456789012345678").unwrap(), "EUR", "c", "d");
+    let page =
+        PaymentPageRequest::new(WalletName::from("BTC"), Decimal::from_str("0.123456789012345678").unwrap(), "EUR")
+            .cancel_url("c")
+            .completed_url("d");
     let sent = serde_json::to_string(&page).unwrap();
     assert!(sent.contains(r#""amount":0.123456789012345678,"#), "{sent}");
 }
@@ -592,7 +614,7 @@ async fn an_invoice_answer_in_other_readings_decodes() {
         .mount(&server)
         .await;
 
-    let request = InvoiceRequest::new("BTC", Decimal::ONE, "EUR").external_id("ORDER-42");
+    let request = InvoiceRequest::new(WalletName::from("BTC"), Decimal::ONE, "EUR").external_id("ORDER-42");
     let invoice = client(&server).invoices().create(&request).await.unwrap();
     assert_eq!(invoice.id.as_str(), "62d8df9142d15eaa837f8ace");
     assert_eq!(invoice.amount.unwrap().to_string(), "12345678901234567.89");

@@ -11,7 +11,7 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use walletkit::milacoins::{InvoiceRequest, MilaCoinsClient};
+use walletkit::milacoins::{InvoiceRequest, MilaCoinsClient, WalletName};
 use walletkit::Decimal;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -75,8 +75,11 @@ async fn no_secret_in_debug_errors_or_tracing() {
 
     assert_eq!(mila.reference().currencies().await.unwrap(), ["EUR"]);
     let auth_error = mila.reference().wallets().await.unwrap_err();
-    let lost =
-        mila.invoices().create(&InvoiceRequest::new("BTC", Decimal::ONE, "EUR").external_id("X")).await.unwrap_err();
+    let lost = mila
+        .invoices()
+        .create(&InvoiceRequest::new(WalletName::from("BTC"), Decimal::ONE, "EUR").external_id("X"))
+        .await
+        .unwrap_err();
     for e in [&auth_error, &lost] {
         seen.push(format!("{e}"));
         seen.push(format!("{e:?}"));

@@ -9,7 +9,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use serde::Deserialize;
-use walletkit::milacoins::{InvoiceRequest, MilaCoinsClient, TransactionId, TransactionStatus};
+use walletkit::milacoins::{InvoiceRequest, MilaCoinsClient, TransactionId, TransactionStatus, WalletName};
 use walletkit::{Decimal, Request, RetryPolicy};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -80,12 +80,13 @@ async fn the_known_answer_vectors_are_what_goes_on_the_wire() {
                     .unwrap();
             }
             "post_non_ascii_body" => {
-                let req = InvoiceRequest::new("BTC", Decimal::from_str("10.50").unwrap(), "EUR")
+                let req = InvoiceRequest::new(WalletName::from("BTC"), Decimal::from_str("10.50").unwrap(), "EUR")
                     .external_id("Zoë-Ørsted-日本-€");
                 mila.invoices().create(&req).await.unwrap();
             }
             "milauth_python_convention" => {
-                let req = InvoiceRequest::new("BTC", Decimal::from_str("10.500").unwrap(), "USD").external_id("INV-1");
+                let req = InvoiceRequest::new(WalletName::from("BTC"), Decimal::from_str("10.500").unwrap(), "USD")
+                    .external_id("INV-1");
                 mila.invoices().create(&req).await.unwrap();
             }
             other => panic!("no wire test for vector {other}"),
@@ -111,7 +112,7 @@ async fn amounts_go_out_in_shortest_form_and_tiny_ones_as_javascript_writes_them
         .await;
     let mila = client(&server, "k", "s");
     for (amount, sent) in [("10.50", "10.5"), ("10.00", "10"), ("0.00000050", "5e-7"), ("0.00012300", "0.000123")] {
-        let req = InvoiceRequest::new("BTC", Decimal::from_str(amount).unwrap(), "EUR");
+        let req = InvoiceRequest::new(WalletName::from("BTC"), Decimal::from_str(amount).unwrap(), "EUR");
         mila.invoices().create(&req).await.unwrap();
         let received = server.received_requests().await.unwrap();
         let body = String::from_utf8(received.last().unwrap().body.clone()).unwrap();

@@ -8,10 +8,10 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use walletkit::waas::{
-    Account, AccountId, AccountNumber, AccountRequest, AccountStatus, AccountTransferRequest, AccountTypeCode, Client,
-    ClientCode, ClientId, ClientRequest, ClientService, ClientServiceCode, ClientServiceRequest, FeeType, ServiceCode,
-    SourceTransactionId, Transaction, TransactionId, TransactionPair, TransactionRequest, TransactionSource,
-    TransactionType, WaasClient,
+    Account, AccountId, AccountName, AccountNumber, AccountRequest, AccountStatus, AccountTransferRequest,
+    AccountTypeCode, Client, ClientCode, ClientId, ClientRequest, ClientService, ClientServiceCode,
+    ClientServiceRequest, FeeType, ServiceCode, SourceTransactionId, Transaction, TransactionId, TransactionPair,
+    TransactionRequest, TransactionSource, TransactionType, WaasClient,
 };
 use walletkit::{Decimal, Error, ErrorKind, Provider, RetryPolicy};
 use wiremock::matchers::{any, body_string, header, method, path};
@@ -38,6 +38,48 @@ fn dec(s: &str) -> Decimal {
 
 fn at(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+}
+
+/// A credit or debit of `amount` on account `1` under service `S`.
+fn entry_request(
+    amount: Decimal,
+    reference: impl Into<SourceTransactionId>,
+    date: DateTime<Utc>,
+) -> TransactionRequest {
+    TransactionRequest::new(
+        AccountNumber::from("1"),
+        ClientServiceCode::from("S"),
+        TransactionSource::External,
+        amount,
+        reference.into(),
+        date,
+    )
+}
+
+/// A transfer of `amount` from account `1` to account `2` under service `S`.
+fn transfer_request(amount: Decimal, reference: impl Into<SourceTransactionId>) -> AccountTransferRequest {
+    AccountTransferRequest::builder()
+        .source_account_number(AccountNumber::from("1"))
+        .destination_account_number(AccountNumber::from("2"))
+        .client_service_code(ClientServiceCode::from("S"))
+        .transaction_amount(amount)
+        .source_transaction_id(reference.into())
+        .transaction_source(TransactionSource::Internal)
+        .build()
+        .unwrap()
+}
+
+/// A client profile with every required field set and nothing else.
+fn minimal_client(email: &str) -> walletkit::waas::ClientRequestBuilder {
+    ClientRequest::builder()
+        .client_name("N")
+        .client_email(email)
+        .client_phone_number("1")
+        .contact_person_name("C")
+        .contact_person_email("f")
+        .contact_person_msisdn("2")
+        .business_pin("P")
+        .country("Kenya")
 }
 
 fn json(body: &str) -> ResponseTemplate {
@@ -142,20 +184,21 @@ async fn create_client_sends_the_documented_payload() {
         .mount(&server)
         .await;
 
-    let req = ClientRequest::new(
-        "LIPAD",
-        "[email protected]",
-        "254712345678",
-        "Admin",
-        "[email protected]",
-        "254712345678",
-        "1",
-        "Canada",
-        true,
-    )
-    .physical_address("456 Elm St")
-    .logo("https://example.com/logo2.png")
-    .description("Lorem ipsum dolor sit amet consectetur adipiscing elit.");
+    let req = ClientRequest::builder()
+        .client_name("LIPAD")
+        .client_email("[email protected]")
+        .client_phone_number("254712345678")
+        .contact_person_name("Admin")
+        .contact_person_email("[email protected]")
+        .contact_person_msisdn("254712345678")
+        .business_pin("1")
+        .physical_address("456 Elm St")
+        .country("Canada")
+        .logo("https://example.com/logo2.png")
+        .description("Lorem ipsum dolor sit amet consectetur adipiscing elit.")
+        .is_active(true)
+        .build()
+        .unwrap();
     let created: Client = client(&server).clients().create(&req).await.unwrap();
 
     assert_eq!(created.client_id, ClientId::from("123"));
@@ -181,7 +224,7 @@ async fn inactive_flags_are_sent_as_zero_and_optional_fields_are_omitted() {
         .expect(1)
         .mount(&server)
         .await;
-    let req = ClientRequest::new("N", "e", "1", "C", "f", "2", "P", "Kenya", false);
+    let req = minimal_client("e").is_active(false).build().unwrap();
     let created = client(&server).clients().create(&req).await.unwrap();
     assert_eq!((created.client_id.as_str(), created.is_active), ("9", Some(false)));
     assert_eq!(created.client_name, None);
@@ -198,9 +241,9 @@ async fn create_account_sends_the_documented_payload() {
         .await;
 
     let req = AccountRequest::new(
-        "LIPNZPMF7O",
+        ClientCode::from("LIPNZPMF7O"),
         AccountTypeCode::FloatAccount,
-        "Collection Account KES 2",
+        AccountName::from("Collection Account KES 2"),
         "KES",
         Decimal::ZERO,
         AccountStatus::Active,
@@ -256,16 +299,13 @@ async fn create_client_service_sends_the_documented_payload() {
         .await;
 
     let req = ClientServiceRequest::new(
-        "LIPNZPMF7O",
+        ClientCode::from("LIPNZPMF7O"),
         "Payout KES Nairobi",
-        "CUSTOM_SERVICE",
-        true,
-        Decimal::new(10, 1),
-        Decimal::new(1000, 1),
-        true,
+        ServiceCode::from("CUSTOM_SERVICE"),
+        Decimal::new(10, 1)..=Decimal::new(1000, 1),
     )
-    .transaction_fee_type(FeeType::Fixed)
-    .transaction_fee(Decimal::new(0, 1));
+    .transaction_fee(FeeType::Fixed, Decimal::new(0, 1))
+    .is_active(true);
     let service: ClientService = client(&server).client_services().create(&req).await.unwrap();
 
     assert_eq!(service.client_service_id.as_str(), "1");
@@ -284,11 +324,11 @@ async fn create_client_service_sends_the_documented_payload() {
 fn doc_transaction() -> TransactionRequest {
     let data = serde_json::from_str(r#"{"data":"test"}"#).unwrap();
     TransactionRequest::new(
-        "10000099",
-        "FLOIQ2XAFJ",
+        AccountNumber::from("10000099"),
+        ClientServiceCode::from("FLOIQ2XAFJ"),
         TransactionSource::External,
         Decimal::new(1000, 1),
-        "12325524445",
+        SourceTransactionId::from("12325524445"),
         at("2024-07-29T12:34:56Z"),
     )
     .source_transaction_data(data)
@@ -365,17 +405,18 @@ async fn account_transfer_posts_the_documented_payload() {
         .expect(1)
         .mount(&server)
         .await;
-    let req = AccountTransferRequest::new(
-        "10000014",
-        "10000015",
-        "INT_NHQ5Y77",
-        Decimal::new(100, 1),
-        "1",
-        TransactionSource::Internal,
-        at("2022-07-29T12:34:56Z"),
-    )
-    .source_transaction_data(serde_json::Map::new())
-    .transaction_narration("Transfer for payment");
+    let req = AccountTransferRequest::builder()
+        .source_account_number(AccountNumber::from("10000014"))
+        .destination_account_number(AccountNumber::from("10000015"))
+        .client_service_code(ClientServiceCode::from("INT_NHQ5Y77"))
+        .transaction_amount(Decimal::new(100, 1))
+        .source_transaction_id(SourceTransactionId::from("1"))
+        .transaction_source(TransactionSource::Internal)
+        .source_transaction_data(serde_json::Map::new())
+        .transaction_narration("Transfer for payment")
+        .transaction_date(at("2022-07-29T12:34:56Z"))
+        .build()
+        .unwrap();
     check_documented_transfer(&client(&server).account_transfers().create(&req).await.unwrap());
 }
 
@@ -437,19 +478,11 @@ fn request_amounts_are_written_in_shortest_exact_form() {
         [("96.0000", "96"), ("0.10", "0.1"), ("12345678901234567.89", "12345678901234567.89"), ("1e3", "1000")]
     {
         let amount = walletkit::money::parse(amount).unwrap();
-        let req =
-            TransactionRequest::new("1", "S", TransactionSource::External, amount, "r", at("2024-01-01T00:00:00Z"));
+        let req = entry_request(amount, "r", at("2024-01-01T00:00:00Z"));
         let body = serde_json::to_string(&req).unwrap();
         assert!(body.contains(&format!(r#""transaction_amount":{wire},"#)), "{body}");
     }
-    let req = TransactionRequest::new(
-        "1",
-        "S",
-        TransactionSource::External,
-        Decimal::ONE,
-        "r",
-        at("2024-01-01T00:00:00.25Z"),
-    );
+    let req = entry_request(Decimal::ONE, "r", at("2024-01-01T00:00:00.25Z"));
     assert!(serde_json::to_string(&req).unwrap().contains(r#""transaction_date":"2024-01-01T00:00:00.250Z""#));
 }
 
@@ -478,17 +511,8 @@ async fn lost_answers_are_outcome_unknown_with_the_reference_and_never_resent() 
     }
     let c = lost_answer_client(&server).await;
     let reference = SourceTransactionId::generate();
-    let credit =
-        TransactionRequest::new("1", "S", TransactionSource::External, Decimal::ONE, reference.clone(), Utc::now());
-    let transfer = AccountTransferRequest::new(
-        "1",
-        "2",
-        "S",
-        Decimal::ONE,
-        reference.clone(),
-        TransactionSource::Internal,
-        Utc::now(),
-    );
+    let credit = entry_request(Decimal::ONE, reference.clone(), Utc::now());
+    let transfer = transfer_request(Decimal::ONE, reference.clone());
 
     let results = [
         (c.transactions().credit(&credit).await.unwrap_err(), "source_transaction_id", reference.as_str()),
@@ -548,8 +572,7 @@ async fn server_errors_on_money_moves_are_not_retried_but_429_is() {
     assert!(unknown.cause.contains("503") && unknown.cause.contains("upstream down"), "{}", unknown.cause);
     assert_eq!(unknown.reference.as_ref().map(|(field, _)| field.as_str()), Some("source_transaction_id"));
     assert!(!err.is_retryable());
-    let transfer =
-        AccountTransferRequest::new("1", "2", "S", Decimal::ONE, "r-429", TransactionSource::Internal, Utc::now());
+    let transfer = transfer_request(Decimal::ONE, "r-429");
     check_documented_transfer(&c.account_transfers().create(&transfer).await.unwrap());
 }
 
@@ -596,43 +619,73 @@ async fn invalid_requests_are_refused_before_sending() {
     let server = MockServer::start().await;
     Mock::given(any()).respond_with(ResponseTemplate::new(599)).expect(0).mount(&server).await;
     let c = client(&server);
-    let t = |amount: Decimal, reference: &str| {
-        TransactionRequest::new("1", "S", TransactionSource::External, amount, reference, Utc::now())
-    };
+    let t = |amount: Decimal, reference: &str| entry_request(amount, reference, Utc::now());
+    let service =
+        |amounts| ClientServiceRequest::new(ClientCode::from("C"), "n", ServiceCode::from("CUSTOM_SERVICE"), amounts);
     let errors = [
         c.transactions().credit(&t(Decimal::ZERO, "r")).await.unwrap_err(),
         c.transactions().debit(&t(dec("-1"), "r")).await.unwrap_err(),
         c.transactions().credit(&t(Decimal::ONE, " ")).await.unwrap_err(),
-        c.account_transfers()
-            .create(&AccountTransferRequest::new(
-                "1",
-                "2",
-                "S",
-                dec("-0.01"),
-                "r",
-                TransactionSource::Internal,
-                Utc::now(),
-            ))
-            .await
-            .unwrap_err(),
+        c.account_transfers().create(&transfer_request(dec("-0.01"), "r")).await.unwrap_err(),
         c.transactions().reverse(&TransactionId::from("../accounts")).await.unwrap_err(),
         c.transactions().reverse(&TransactionId::from("7607?command=CREDIT")).await.unwrap_err(),
         c.transactions().reverse(&TransactionId::from("")).await.unwrap_err(),
+        c.client_services().create(&service(dec("10")..=dec("1"))).await.unwrap_err(),
+        c.client_services().create(&service(dec("-1")..=dec("1"))).await.unwrap_err(),
         c.client_services()
-            .create(&ClientServiceRequest::new("C", "n", "CUSTOM_SERVICE", false, dec("10"), dec("1"), true))
+            .create(&service(dec("1")..=dec("10")).transaction_fee(FeeType::Fixed, dec("-1")))
             .await
             .unwrap_err(),
         c.client_services()
-            .create(
-                &ClientServiceRequest::new("C", "n", "CUSTOM_SERVICE", true, dec("1"), dec("10"), true)
-                    .transaction_fee(dec("-1")),
-            )
+            .create(&service(dec("1")..=dec("10")).transaction_fee(FeeType::Fixed, dec("1")).has_transaction_fee(false))
             .await
             .unwrap_err(),
     ];
     for err in errors {
         assert!(matches!(err, Error::InvalidRequest(_)), "{err:?}");
     }
+}
+
+#[test]
+fn builders_name_every_missing_required_field() {
+    let err = ClientRequest::builder().client_name("N").client_email(" ").country("Kenya").build().unwrap_err();
+    let Error::InvalidRequest(message) = &err else { panic!("{err:?}") };
+    for field in [
+        "client_email",
+        "client_phone_number",
+        "contact_person_name",
+        "contact_person_email",
+        "contact_person_msisdn",
+        "business_pin",
+    ] {
+        assert!(message.contains(field), "{field}: {message}");
+    }
+    assert!(!message.contains("client_name") && !message.contains("country"), "{message}");
+
+    let err = AccountTransferRequest::builder()
+        .source_account_number(AccountNumber::from("1"))
+        .transaction_amount(Decimal::ONE)
+        .build()
+        .unwrap_err();
+    let Error::InvalidRequest(message) = &err else { panic!("{err:?}") };
+    assert!(message.contains("destination_account_number"), "{message}");
+    assert!(message.contains("client_service_code") && message.contains("source_transaction_id"), "{message}");
+    assert!(!message.contains("source_account_number") && !message.contains("transaction_amount"), "{message}");
+
+    // The document's required source and date, when not set: INTERNAL, and now.
+    let before = Utc::now();
+    let transfer = AccountTransferRequest::builder()
+        .source_account_number(AccountNumber::from("1"))
+        .destination_account_number(AccountNumber::from("2"))
+        .client_service_code(ClientServiceCode::from("S"))
+        .transaction_amount(Decimal::ONE)
+        .source_transaction_id(SourceTransactionId::from("r"))
+        .build()
+        .unwrap();
+    let body = serde_json::to_value(&transfer).unwrap();
+    assert_eq!(body["transaction_source"], "INTERNAL");
+    let date = at(body["transaction_date"].as_str().unwrap());
+    assert!(date >= before - chrono::TimeDelta::seconds(1) && date <= Utc::now(), "{date}");
 }
 
 #[test]
@@ -672,7 +725,7 @@ fn clients_and_futures_are_send_and_sync() {
     let c = WaasClient::builder().base_url("https://waas.example.com").credentials("u", "p").build().unwrap();
     check(&c);
     check(&c.token_source());
-    let req = TransactionRequest::new("1", "S", TransactionSource::External, Decimal::ONE, "r", Utc::now());
+    let req = entry_request(Decimal::ONE, "r", Utc::now());
     check(&c.transactions().credit(&req));
     check(&c.login());
 }
@@ -712,21 +765,23 @@ async fn an_unreadable_success_answer_is_accepted_unreadable_with_the_reference(
     }
     let c = client(&server);
     let reference = SourceTransactionId::generate();
-    let credit =
-        TransactionRequest::new("1", "S", TransactionSource::External, Decimal::ONE, reference.clone(), Utc::now());
-    let transfer = AccountTransferRequest::new(
-        "1",
-        "2",
-        "S",
-        Decimal::ONE,
-        reference.clone(),
-        TransactionSource::Internal,
-        Utc::now(),
+    let credit = entry_request(Decimal::ONE, reference.clone(), Utc::now());
+    let transfer = transfer_request(Decimal::ONE, reference.clone());
+    let client_req = minimal_client("n@example.com").build().unwrap();
+    let account_req = AccountRequest::new(
+        ClientCode::from("C1"),
+        AccountTypeCode::FloatAccount,
+        AccountName::from("Main"),
+        "KES",
+        Decimal::ZERO,
+        AccountStatus::Active,
     );
-    let client_req = ClientRequest::new("N", "n@example.com", "1", "C", "c@example.com", "2", "P", "Kenya", true);
-    let account_req =
-        AccountRequest::new("C1", AccountTypeCode::FloatAccount, "Main", "KES", Decimal::ZERO, AccountStatus::Active);
-    let service_req = ClientServiceRequest::new("C1", "Payouts", "CUSTOM_SERVICE", false, dec("1"), dec("10"), true);
+    let service_req = ClientServiceRequest::new(
+        ClientCode::from("C1"),
+        "Payouts",
+        ServiceCode::from("CUSTOM_SERVICE"),
+        dec("1")..=dec("10"),
+    );
     let r = reference.as_str();
     let results = [
         (c.transactions().credit(&credit).await.unwrap_err(), "source_transaction_id", r),

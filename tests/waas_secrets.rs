@@ -5,7 +5,10 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use walletkit::waas::{TransactionId, TransactionRequest, TransactionSource, WaasClient, WaasLogin};
+use walletkit::waas::{
+    AccountNumber, ClientServiceCode, SourceTransactionId, TransactionId, TransactionRequest, TransactionSource,
+    WaasClient, WaasLogin,
+};
 use walletkit::wallets::{WalletId, WalletsClient};
 use walletkit::{Decimal, RetryPolicy};
 use wiremock::matchers::{header, method, path};
@@ -89,8 +92,14 @@ async fn secrets_stay_out_of_debug_errors_and_traces() {
     c.login().await.unwrap();
     let err = c.transactions().reverse(&TransactionId::from("1")).await.unwrap_err();
     seen.push(format!("{err:?} {err}"));
-    let credit =
-        TransactionRequest::new("1", "S", TransactionSource::External, Decimal::ONE, "ref-1", chrono::Utc::now());
+    let credit = TransactionRequest::new(
+        AccountNumber::from("1"),
+        ClientServiceCode::from("S"),
+        TransactionSource::External,
+        Decimal::ONE,
+        SourceTransactionId::from("ref-1"),
+        chrono::Utc::now(),
+    );
     let err = c.transactions().credit(&credit).await.unwrap_err();
     assert!(err.as_outcome_unknown().is_some());
     seen.push(format!("{err:?} {err}"));

@@ -1,10 +1,53 @@
-//! MilaCoins: reference data, an invoice, a hosted payment page, a filtered
-//! stream of transactions, one transaction and the latest API logs.
+//! MilaCoins: every documented operation once. Reference data (currencies
+//! and wallets), an invoice, a hosted payment page, every transaction since
+//! 2024 in a few statuses streamed with totals, one transaction by id, and
+//! the API log: the latest entries and one entry by id.
+
+use std::collections::BTreeMap;
 
 use chrono::{TimeDelta, TimeZone, Utc};
-use futures_util::StreamExt;
-use walletkit::milacoins::{InvoiceRequest, MilaCoinsClient, PaymentPageRequest, TransactionStatus};
+use futures_util::TryStreamExt;
+use walletkit::milacoins::{InvoiceRequest, MilaCoinsClient, PaymentPageRequest, TransactionStatus, WalletName};
 use walletkit::Decimal;
+
+/// `10.5 EUR`, or `unknown` when the server did not say.
+fn money(amount: Option<Decimal>, currency: Option<&str>) -> String {
+    match amount {
+        Some(a) => format!("{} {}", a.normalize(), currency.unwrap_or("")).trim_end().to_string(),
+        None => "unknown".into(),
+    }
+}
+
+/// A request target without its query, which can be long: `/transactions?…`.
+fn short(uri: Option<&str>) -> String {
+    match uri.map(|u| u.split_once('?').map_or((u, ""), |(path, _)| (path, "?…"))) {
+        Some((path, query)) => format!("{path}{query}"),
+        None => "?".into(),
+    }
+}
+
+/// A count and a sum of the amounts that were given.
+#[derive(Default)]
+struct Total {
+    count: usize,
+    sum: Decimal,
+    unknown: usize,
+}
+
+impl Total {
+    fn add(&mut self, amount: Option<Decimal>) {
+        self.count += 1;
+        match amount {
+            Some(a) => self.sum += a,
+            None => self.unknown += 1,
+        }
+    }
+
+    fn show(&self, currency: &str) -> String {
+        let unknown = if self.unknown > 0 { format!(" ({} without an amount)", self.unknown) } else { String::new() };
+        format!("{} over {} transactions{unknown}", money(Some(self.sum), Some(currency)), self.count)
+    }
+}
 
 /// Runs the tour against `mila`, printing a short report.
 pub async fn tour(mila: &MilaCoinsClient) -> walletkit::Result<()> {
@@ -12,76 +55,112 @@ pub async fn tour(mila: &MilaCoinsClient) -> walletkit::Result<()> {
     let wallets = mila.reference().wallets().await?;
     let currencies: Vec<&str> = currencies.iter().filter_map(|c| c.code.as_deref()).collect();
     let wallets: Vec<&str> = wallets.iter().filter_map(|w| w.name.as_deref()).collect();
-    println!("currencies: {}", currencies.join(", "));
-    println!("wallets:    {}", wallets.join(", "));
-    let wallet = wallets.first().copied().unwrap_or("BTC");
+    println!("milacoins: {} invoice currencies: {}", currencies.len(), currencies.join(", "));
+    println!("milacoins: {} wallets to receive into: {}", wallets.len(), wallets.join(", "));
+    let wallet = WalletName::from(wallets.first().copied().unwrap_or("BTC"));
     let currency = currencies.iter().find(|c| **c == "EUR").or(currencies.first()).copied().unwrap_or("EUR");
 
-    let order = format!("walletkit-example-{}", Utc::now().timestamp());
-    let invoice = InvoiceRequest::new(wallet, Decimal::new(1050, 2), currency)
+    // Unique references, so the example can run more than once; reconcile by them.
+    let order = format!("walletkit-example-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
+    let amount = Decimal::new(1050, 2);
+    let invoice = InvoiceRequest::new(wallet.clone(), amount, currency)
         .external_id(&order)
         .expired_at(Utc::now() + TimeDelta::hours(1));
     let invoice = mila.invoices().create(&invoice).await?;
-    println!("invoice {} for {:?} {currency}: {}", invoice.id, invoice.amount, invoice.url.as_deref().unwrap_or("-"));
+    println!(
+        "milacoins: invoice {} ({order}) for {} into {}, expires {}, pay at {}",
+        invoice.id,
+        money(invoice.amount.or(Some(amount)), invoice.currency.as_deref().or(Some(currency))),
+        invoice.wallet.as_deref().unwrap_or(wallet.as_str()),
+        invoice.expired_at.map_or_else(|| "unknown".to_string(), |at| at.to_rfc3339()),
+        invoice.url.as_deref().unwrap_or("(no url)"),
+    );
 
-    let page = PaymentPageRequest::new(
-        wallet,
-        Decimal::new(2500, 2),
-        currency,
-        "https://shop.example/cancel?invoice={INVOICE_ID}&order={EXTERNAL_ID}",
-        "https://shop.example/done?invoice={INVOICE_ID}&order={EXTERNAL_ID}",
-    )
-    .external_id(format!("{order}-page"))
-    .callback_url("https://shop.example/hooks/milacoins/{EVENT}?invoice={INVOICE_ID}")
-    .customer_email("customer@example.com");
+    let amount = Decimal::new(2500, 2);
+    let page = PaymentPageRequest::new(wallet.clone(), amount, currency)
+        .cancel_url("https://shop.example/cancel?invoice={INVOICE_ID}&order={EXTERNAL_ID}")
+        .completed_url("https://shop.example/done?invoice={INVOICE_ID}&order={EXTERNAL_ID}")
+        .external_id(format!("{order}-page"))
+        .callback_url("https://shop.example/hooks/milacoins/{EVENT}?invoice={INVOICE_ID}")
+        .customer_email("customer@example.com");
     let page = mila.invoices().create_payment_page(&page).await?;
-    println!("payment page {}: {}", page.id, page.url.as_deref().unwrap_or("-"));
+    println!(
+        "milacoins: payment page {} for {} into {}: {}",
+        page.id,
+        money(page.amount.or(Some(amount)), page.currency.as_deref().or(Some(currency))),
+        page.wallet.as_deref().unwrap_or(wallet.as_str()),
+        page.url.as_deref().unwrap_or("(no url)"),
+    );
 
+    // Every matching transaction, all pages: amounts in different currencies
+    // cannot be added, so total per invoice currency and per wallet credited.
     let to = Utc::now();
     let from = Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).single().unwrap_or(to);
-    let mut transactions = mila
-        .transactions()
-        .list()
-        .from(from)
-        .to(to)
-        .statuses([TransactionStatus::Completed, TransactionStatus::New, TransactionStatus::WaitingForConfirmation])
-        .limit(100)
-        .stream();
-    let mut shown = 0;
+    let statuses = [TransactionStatus::Completed, TransactionStatus::New, TransactionStatus::WaitingForConfirmation];
+    let mut transactions = mila.transactions().list().from(from).to(to).statuses(statuses).limit(100).stream();
+    let mut invoiced: BTreeMap<String, Total> = BTreeMap::new();
+    let mut credited: BTreeMap<String, Total> = BTreeMap::new();
+    let mut by_status: BTreeMap<String, usize> = BTreeMap::new();
     let mut first_id = None;
-    while let Some(tx) = transactions.next().await {
-        let tx = tx?;
-        if shown < 10 {
+    let mut count = 0;
+    while let Some(tx) = transactions.try_next().await? {
+        if count < 5 {
             println!(
-                "  {} {:<24} {:?} {} -> credited {:?} {}",
+                "milacoins:   {} {:<22} invoiced {}, credited {}",
                 tx.id,
-                tx.status.as_str(),
-                tx.invoice_amount,
-                tx.invoice_currency.as_deref().unwrap_or("?"),
-                tx.wallet_credited,
-                tx.wallet.as_deref().unwrap_or("?"),
+                tx.status,
+                money(tx.invoice_amount, tx.invoice_currency.as_deref()),
+                money(tx.wallet_credited, tx.wallet.as_deref()),
             );
         }
-        first_id.get_or_insert(tx.id.clone());
-        shown += 1;
+        let unknown = || "(currency unknown)".to_string();
+        invoiced.entry(tx.invoice_currency.clone().unwrap_or_else(unknown)).or_default().add(tx.invoice_amount);
+        credited.entry(tx.wallet.clone().unwrap_or_else(unknown)).or_default().add(tx.wallet_credited);
+        *by_status.entry(tx.status.to_string()).or_default() += 1;
+        first_id.get_or_insert(tx.id);
+        count += 1;
     }
-    println!("transactions since 2024 (completed, new, waiting): {shown}");
+    let statuses: Vec<String> = by_status.iter().map(|(status, n)| format!("{n} {status}")).collect();
+    println!("milacoins: {count} transactions since {} ({})", from.date_naive(), statuses.join(", "));
+    for (currency, total) in &invoiced {
+        println!("milacoins:   invoiced {}", total.show(currency));
+    }
+    for (wallet, total) in &credited {
+        println!("milacoins:   credited {}", total.show(wallet));
+    }
 
     if let Some(id) = first_id {
         let tx = mila.transactions().get(&id).await?;
-        let created = tx.created_at.as_ref().map_or_else(|| "?".to_string(), ToString::to_string);
-        println!("transaction {}: {} created {created}", tx.id, tx.status);
+        println!(
+            "milacoins: transaction {}: {}, invoiced {}, created {}",
+            tx.id,
+            tx.status,
+            money(tx.invoice_amount, tx.invoice_currency.as_deref()),
+            tx.created_at.as_ref().map_or_else(|| "unknown".to_string(), ToString::to_string),
+        );
     }
 
     let logs = mila.logs().list().limit(5).get().await?;
-    println!("latest API logs ({} in total):", logs.total_items.unwrap_or(0));
+    let recorded = logs.total_items.map_or_else(|| "an unknown number of".to_string(), |n| n.to_string());
+    println!("milacoins: the API log holds {recorded} requests; the latest {}:", logs.items.len());
     for entry in &logs.items {
         println!(
-            "  {} {} {} -> {}",
-            entry.created_at.as_ref().map(ToString::to_string).unwrap_or_default(),
+            "milacoins:   {} {} {} -> {}",
+            entry.created_at.as_ref().map_or_else(|| "?".to_string(), ToString::to_string),
             entry.method.as_deref().unwrap_or("?"),
-            entry.uri.as_deref().unwrap_or("?"),
-            entry.status.map(|s| s.to_string()).unwrap_or_default(),
+            short(entry.uri.as_deref()),
+            entry.status.map_or_else(|| "?".to_string(), |s| s.to_string()),
+        );
+    }
+    if let Some(latest) = logs.items.first() {
+        let entry = mila.logs().get(&latest.id).await?;
+        println!(
+            "milacoins: log {}: {} {} answered {} to {}",
+            entry.id,
+            entry.method.as_deref().unwrap_or("?"),
+            short(entry.uri.as_deref()),
+            entry.status.map_or_else(|| "?".to_string(), |s| s.to_string()),
+            entry.ip.as_deref().unwrap_or("an unknown address"),
         );
     }
     Ok(())

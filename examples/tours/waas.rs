@@ -1,58 +1,78 @@
-//! Wallet-as-a-Service: log in, create a client, two accounts and a client
-//! service, credit one account, debit it, transfer between the two accounts,
-//! reverse the transfer, and print every balance change. It moves (test)
-//! money: point it at a sandbox or test environment.
+//! Wallet-as-a-Service: every documented operation once. Log in, create a
+//! client, two accounts and a client service, credit one account, debit it,
+//! transfer between the two accounts, reverse the transfer, and print every
+//! balance change. It moves (test) money: point it at a sandbox or test
+//! environment.
 
 use chrono::Utc;
 use walletkit::waas::{
-    AccountRequest, AccountStatus, AccountTransferRequest, AccountTypeCode, ClientRequest, ClientServiceRequest,
-    SourceTransactionId, Transaction, TransactionRequest, TransactionSource, WaasClient,
+    AccountName, AccountRequest, AccountStatus, AccountTransferRequest, AccountTypeCode, ClientRequest,
+    ClientServiceRequest, ServiceCode, SourceTransactionId, Transaction, TransactionRequest, TransactionSource,
+    WaasClient,
 };
 use walletkit::Decimal;
 
+/// The currency the tour's accounts hold.
+const CURRENCY: &str = "KES";
+
+/// `1000 KES`, `-250.5 KES`, or `unknown` when the server did not say.
+fn money(amount: Option<Decimal>, currency: Option<&str>) -> String {
+    match amount {
+        Some(a) => format!("{} {}", a.normalize(), currency.unwrap_or("")).trim_end().to_string(),
+        None => "unknown".into(),
+    }
+}
+
+/// One ledger entry: the account, its balance before and after, and the change.
 fn show(step: &str, entry: &Transaction) {
+    let currency = entry.currency.as_deref().or(Some(CURRENCY));
+    let change = entry.balance_change().map(|c| {
+        let sign = if c.is_sign_negative() { "" } else { "+" };
+        format!("{sign}{}", money(Some(c), currency))
+    });
     println!(
-        "{step:<28} account {:<10} {} {:>12} -> {:>12} ({})",
+        "waas: {step:<24} {} account {:<9} {} -> {} ({})",
+        entry.transaction_type,
         entry.account,
-        entry.currency.as_deref().unwrap_or(""),
-        entry.previous_balance,
-        entry.current_balance,
-        entry.balance_change().map_or_else(|| "?".to_string(), |change| format!("{change:+}"))
+        money(Some(entry.previous_balance), currency),
+        money(Some(entry.current_balance), currency),
+        change.as_deref().unwrap_or("change unknown"),
     );
 }
 
 /// Runs the tour against `waas`, printing every balance change.
 pub async fn tour(waas: &WaasClient) -> walletkit::Result<()> {
+    // Every call logs in on its own; this checks the credentials first.
     waas.login().await?;
-    println!("logged in");
+    println!("waas: logged in");
 
     // Unique names, so the example can run more than once.
     let tag = SourceTransactionId::generate().as_str()[..8].to_string();
-    let client = waas
-        .clients()
-        .create(
-            &ClientRequest::new(
-                format!("walletkit example {tag}"),
-                format!("example-{tag}@example.com"),
-                "254712345678",
-                "Example Admin",
-                format!("admin-{tag}@example.com"),
-                "254712345678",
-                format!("PIN-{tag}"),
-                "Kenya",
-                true,
-            )
-            .description("created by walletkit's waas example"),
-        )
-        .await?;
-    println!("client {} ({})", client.client_code, client.client_id);
+    let client = ClientRequest::builder()
+        .client_name(format!("walletkit example {tag}"))
+        .client_email(format!("example-{tag}@example.com"))
+        .client_phone_number("254712345678")
+        .contact_person_name("Example Admin")
+        .contact_person_email(format!("admin-{tag}@example.com"))
+        .contact_person_msisdn("254712345678")
+        .business_pin(format!("PIN-{tag}"))
+        .country("Kenya")
+        .description("created by walletkit's waas example")
+        .build()?;
+    let client = waas.clients().create(&client).await?;
+    println!(
+        "waas: client {} ({}), code {}",
+        client.client_id,
+        client.client_name.as_deref().unwrap_or("name not echoed"),
+        client.client_code
+    );
 
     let account = |name: &str, kind: AccountTypeCode| {
         AccountRequest::new(
             client.client_code.clone(),
             kind,
-            format!("{name} {tag}"),
-            "KES",
+            AccountName::from(format!("{name} {tag}")),
+            CURRENCY,
             Decimal::ZERO,
             AccountStatus::Active,
         )
@@ -60,21 +80,31 @@ pub async fn tour(waas: &WaasClient) -> walletkit::Result<()> {
     };
     let main = waas.accounts().create(&account("Main", AccountTypeCode::FloatAccount)).await?;
     let savings = waas.accounts().create(&account("Savings", AccountTypeCode::AvailableCollections)).await?;
-    println!("accounts {} and {}", main.account_number, savings.account_number);
+    for opened in [&main, &savings] {
+        println!(
+            "waas: account {} \"{}\" in {}, minimum balance {}",
+            opened.account_number,
+            opened.account_name.as_deref().unwrap_or("?"),
+            opened.currency.as_deref().unwrap_or(CURRENCY),
+            money(opened.minimum_balance, opened.currency.as_deref().or(Some(CURRENCY))),
+        );
+    }
 
-    let service = waas
-        .client_services()
-        .create(&ClientServiceRequest::new(
-            client.client_code.clone(),
-            format!("Example service {tag}"),
-            "CUSTOM_SERVICE",
-            false,
-            Decimal::ONE,
-            Decimal::new(1_000_000, 0),
-            true,
-        ))
-        .await?;
-    println!("client service {}", service.client_service_code);
+    let limits = Decimal::ONE..=Decimal::new(1_000_000, 0);
+    let service = ClientServiceRequest::new(
+        client.client_code.clone(),
+        format!("Example service {tag}"),
+        ServiceCode::from("CUSTOM_SERVICE"),
+        limits.clone(),
+    );
+    let service = waas.client_services().create(&service).await?;
+    println!(
+        "waas: client service {} allows {} to {}, {}",
+        service.client_service_code,
+        money(service.minimum_transaction_amount.or(Some(*limits.start())), Some(CURRENCY)),
+        money(service.maximum_transaction_amount.or(Some(*limits.end())), Some(CURRENCY)),
+        if service.has_transaction_fee == Some(true) { "with a fee" } else { "no fee" },
+    );
 
     let code = service.client_service_code.clone();
     let entry = |amount: Decimal| {
@@ -88,30 +118,24 @@ pub async fn tour(waas: &WaasClient) -> walletkit::Result<()> {
         )
     };
     let credit = waas.transactions().credit(&entry(Decimal::new(100_000, 2)).transaction_narration("top-up")).await?;
-    show("credit 1000.00", &credit);
+    show("credit", &credit);
     let debit = waas.transactions().debit(&entry(Decimal::new(25_050, 2)).transaction_narration("purchase")).await?;
-    show("debit 250.50", &debit);
+    show("debit", &debit);
 
-    let transfer = waas
-        .account_transfers()
-        .create(
-            &AccountTransferRequest::new(
-                main.account_number.clone(),
-                savings.account_number.clone(),
-                code.clone(),
-                Decimal::new(10_000, 2),
-                SourceTransactionId::generate(),
-                TransactionSource::Internal,
-                Utc::now(),
-            )
-            .transaction_narration("to savings"),
-        )
-        .await?;
-    show("transfer 100.00 (from)", &transfer.source_transaction);
-    show("transfer 100.00 (to)", &transfer.destination_transaction);
+    let transfer = AccountTransferRequest::builder()
+        .source_account_number(main.account_number.clone())
+        .destination_account_number(savings.account_number.clone())
+        .client_service_code(code.clone())
+        .transaction_amount(Decimal::new(10_000, 2))
+        .source_transaction_id(SourceTransactionId::generate())
+        .transaction_narration("to savings")
+        .build()?;
+    let transfer = waas.account_transfers().create(&transfer).await?;
+    show("transfer out", &transfer.source_transaction);
+    show("transfer in", &transfer.destination_transaction);
 
     let reversal = waas.transactions().reverse(&transfer.source_transaction.transaction_id).await?;
-    show("reversal (from)", &reversal.source_transaction);
-    show("reversal (to)", &reversal.destination_transaction);
+    show("reversal out", &reversal.source_transaction);
+    show("reversal in", &reversal.destination_transaction);
     Ok(())
 }

@@ -23,6 +23,15 @@ string_id! {
     InvoiceId
 }
 
+string_id! {
+    /// A wallet you receive payments to, named by its currency code, e.g.
+    /// `BTC` or `USDT`: the `wallet` of an invoice, one of
+    /// [`Reference::wallets`](super::Reference::wallets). A distinct type
+    /// from the invoice currency (plain text, e.g. `EUR`), so the two cannot
+    /// be swapped.
+    WalletName
+}
+
 /// Writes a time as JavaScript's `toISOString` does: `2022-07-21T13:45:49.000Z`.
 fn iso_millis<S: Serializer>(at: &Option<DateTime<Utc>>, s: S) -> std::result::Result<S::Ok, S::Error> {
     match at {
@@ -31,7 +40,7 @@ fn iso_millis<S: Serializer>(at: &Option<DateTime<Utc>>, s: S) -> std::result::R
     }
 }
 
-fn check_common(wallet: &str, amount: Decimal, currency: &str) -> Result<()> {
+fn check_common(wallet: &WalletName, amount: Decimal, currency: &str) -> Result<()> {
     if amount <= Decimal::ZERO {
         return Err(Error::InvalidRequest(format!("invoice amount {amount} must be positive")));
     }
@@ -42,9 +51,25 @@ fn check_common(wallet: &str, amount: Decimal, currency: &str) -> Result<()> {
 }
 
 /// An invoice to create: pay `amount` `currency` into `wallet`.
+///
+/// ```
+/// use walletkit::milacoins::{InvoiceRequest, WalletName};
+/// use walletkit::Decimal;
+///
+/// let invoice = InvoiceRequest::new(WalletName::from("BTC"), Decimal::new(1050, 2), "EUR").external_id("ORDER-42");
+/// assert_eq!(invoice.amount(), Decimal::new(1050, 2));
+/// ```
+///
+/// The wallet and the currency swapped do not compile:
+///
+/// ```compile_fail
+/// # use walletkit::milacoins::{InvoiceRequest, WalletName};
+/// # use walletkit::Decimal;
+/// let invoice = InvoiceRequest::new("EUR", Decimal::new(1050, 2), WalletName::from("BTC"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct InvoiceRequest {
-    wallet: String,
+    wallet: WalletName,
     #[serde(with = "super::amount::js_number")]
     amount: Decimal,
     currency: String,
@@ -57,8 +82,8 @@ pub struct InvoiceRequest {
 impl InvoiceRequest {
     /// An invoice of `amount` in `currency` (ISO 4217, e.g. `EUR`), paid into
     /// `wallet` (e.g. `BTC`).
-    pub fn new(wallet: impl Into<String>, amount: Decimal, currency: impl Into<String>) -> Self {
-        InvoiceRequest { wallet: wallet.into(), amount, currency: currency.into(), external_id: None, expired_at: None }
+    pub fn new(wallet: WalletName, amount: Decimal, currency: impl Into<String>) -> Self {
+        InvoiceRequest { wallet, amount, currency: currency.into(), external_id: None, expired_at: None }
     }
 
     /// Your reference (`externalID`): reconcile by it if the outcome is unknown.
@@ -79,21 +104,35 @@ impl InvoiceRequest {
     }
 }
 
-/// A hosted payment page to create. The redirect and callback URLs are sent
-/// exactly as given, so the `{INVOICE_ID}`, `{EXTERNAL_ID}` and `{EVENT}`
-/// placeholders reach MilaCoins untouched.
+/// A hosted payment page to create: an invoice plus the two redirect URLs,
+/// which are named setters so one cannot be taken for the other. Both are
+/// required: [`Invoices::create_payment_page`] refuses a page without them
+/// before sending. The redirect and callback URLs are sent exactly as given,
+/// so the `{INVOICE_ID}`, `{EXTERNAL_ID}` and `{EVENT}` placeholders reach
+/// MilaCoins untouched.
+///
+/// ```
+/// use walletkit::milacoins::{PaymentPageRequest, WalletName};
+/// use walletkit::Decimal;
+///
+/// let page = PaymentPageRequest::new(WalletName::from("USDT"), Decimal::new(25000, 2), "USD")
+///     .cancel_url("https://shop.example/cancel?invoice={INVOICE_ID}")
+///     .completed_url("https://shop.example/done?invoice={INVOICE_ID}")
+///     .external_id("ORDER-43");
+/// # let _ = page;
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PaymentPageRequest {
-    wallet: String,
+    wallet: WalletName,
     #[serde(with = "super::amount::js_number")]
     amount: Decimal,
     currency: String,
     #[serde(rename = "externalID", skip_serializing_if = "Option::is_none")]
     external_id: Option<String>,
-    #[serde(rename = "cancelUrl")]
-    cancel_url: String,
-    #[serde(rename = "completedUrl")]
-    completed_url: String,
+    #[serde(rename = "cancelUrl", skip_serializing_if = "Option::is_none")]
+    cancel_url: Option<String>,
+    #[serde(rename = "completedUrl", skip_serializing_if = "Option::is_none")]
+    completed_url: Option<String>,
     #[serde(rename = "callbackUrl", skip_serializing_if = "Option::is_none")]
     callback_url: Option<String>,
     #[serde(rename = "customerEmail", skip_serializing_if = "Option::is_none")]
@@ -105,27 +144,37 @@ pub struct PaymentPageRequest {
 }
 
 impl PaymentPageRequest {
-    /// A payment page for `amount` `currency` paid into `wallet`, sending the
-    /// customer to `cancel_url` or `completed_url` afterwards.
-    pub fn new(
-        wallet: impl Into<String>,
-        amount: Decimal,
-        currency: impl Into<String>,
-        cancel_url: impl Into<String>,
-        completed_url: impl Into<String>,
-    ) -> Self {
+    /// A payment page for `amount` `currency` paid into `wallet`; set where
+    /// the customer goes afterwards with [`cancel_url`](Self::cancel_url) and
+    /// [`completed_url`](Self::completed_url) (both required).
+    pub fn new(wallet: WalletName, amount: Decimal, currency: impl Into<String>) -> Self {
         PaymentPageRequest {
-            wallet: wallet.into(),
+            wallet,
             amount,
             currency: currency.into(),
             external_id: None,
-            cancel_url: cancel_url.into(),
-            completed_url: completed_url.into(),
+            cancel_url: None,
+            completed_url: None,
             callback_url: None,
             customer_email: None,
             customer_last_name: None,
             customer_first_name: None,
         }
+    }
+
+    /// Where the customer goes when the payment is cancelled or fails
+    /// (`cancelUrl`, required; `{INVOICE_ID}` and `{EXTERNAL_ID}` are filled
+    /// in by MilaCoins).
+    pub fn cancel_url(mut self, url: impl Into<String>) -> Self {
+        self.cancel_url = Some(url.into());
+        self
+    }
+
+    /// Where the customer goes when the payment is complete (`completedUrl`,
+    /// required; `{INVOICE_ID}` and `{EXTERNAL_ID}` are filled in by MilaCoins).
+    pub fn completed_url(mut self, url: impl Into<String>) -> Self {
+        self.completed_url = Some(url.into());
+        self
     }
 
     /// Your reference (`externalID`): reconcile by it if the outcome is unknown.
@@ -212,12 +261,20 @@ impl Invoices<'_> {
     /// Sent once: never retried after the request went out.
     ///
     /// # Errors
-    /// As [`Invoices::create`], and [`Error::InvalidRequest`] for an empty
-    /// cancel or completed URL.
+    /// As [`Invoices::create`], and [`Error::InvalidRequest`] for a missing
+    /// or blank cancel or completed URL.
     pub async fn create_payment_page(&self, page: &PaymentPageRequest) -> Result<Invoice> {
         check_common(&page.wallet, page.amount, &page.currency)?;
-        if page.cancel_url.trim().is_empty() || page.completed_url.trim().is_empty() {
-            return Err(Error::InvalidRequest("a payment page needs a cancelUrl and a completedUrl".into()));
+        let blank = |url: &Option<String>| url.as_deref().is_none_or(|u| u.trim().is_empty());
+        let missing: Vec<&str> = [("cancelUrl", blank(&page.cancel_url)), ("completedUrl", blank(&page.completed_url))]
+            .into_iter()
+            .filter_map(|(name, absent)| absent.then_some(name))
+            .collect();
+        if !missing.is_empty() {
+            return Err(Error::InvalidRequest(format!(
+                "a payment page needs {} (PaymentPageRequest::cancel_url, ::completed_url)",
+                missing.join(" and ")
+            )));
         }
         let req = with_reference(Request::post(paths::PAYMENT_PAGE).json(page)?, page.external_id.as_deref());
         self.client.send_raw(req).await?.json()
@@ -239,22 +296,25 @@ mod tests {
     #[test]
     fn invoice_body_is_compact_in_document_order() {
         let at = DateTime::parse_from_rfc3339("2022-07-21T13:45:49Z").unwrap().with_timezone(&Utc);
-        let req =
-            InvoiceRequest::new("BTC", Decimal::from_str("10.50").unwrap(), "EUR").external_id("INV-1").expired_at(at);
+        let req = InvoiceRequest::new(WalletName::from("BTC"), Decimal::from_str("10.50").unwrap(), "EUR")
+            .external_id("INV-1")
+            .expired_at(at);
         assert_eq!(
             serde_json::to_string(&req).unwrap(),
             r#"{"wallet":"BTC","amount":10.5,"currency":"EUR","externalID":"INV-1","expiredAt":"2022-07-21T13:45:49.000Z"}"#
         );
-        let bare = InvoiceRequest::new("BTC", Decimal::from(10), "EUR");
+        let bare = InvoiceRequest::new(WalletName::from("BTC"), Decimal::from(10), "EUR");
         assert_eq!(serde_json::to_string(&bare).unwrap(), r#"{"wallet":"BTC","amount":10,"currency":"EUR"}"#);
     }
 
     #[test]
     fn invalid_invoices_are_refused_before_sending() {
-        assert!(check_common("BTC", Decimal::ZERO, "EUR").is_err());
-        assert!(check_common("BTC", Decimal::from(-1), "EUR").is_err());
-        assert!(check_common(" ", Decimal::ONE, "EUR").is_err());
-        assert!(check_common("BTC", Decimal::ONE, "EUR").is_ok());
+        let btc = WalletName::from("BTC");
+        assert!(check_common(&btc, Decimal::ZERO, "EUR").is_err());
+        assert!(check_common(&btc, Decimal::from(-1), "EUR").is_err());
+        assert!(check_common(&WalletName::from(" "), Decimal::ONE, "EUR").is_err());
+        assert!(check_common(&btc, Decimal::ONE, " ").is_err());
+        assert!(check_common(&btc, Decimal::ONE, "EUR").is_ok());
     }
 
     #[test]

@@ -9,11 +9,11 @@
 //!
 //! ```no_run
 //! # async fn run() -> walletkit::Result<()> {
-//! use walletkit::milacoins::{InvoiceRequest, MilaCoinsClient};
+//! use walletkit::milacoins::{InvoiceRequest, MilaCoinsClient, WalletName};
 //! use walletkit::Decimal;
 //!
 //! let mila = MilaCoinsClient::from_env()?;
-//! let invoice = InvoiceRequest::new("BTC", Decimal::new(1050, 2), "EUR").external_id("ORDER-42");
+//! let invoice = InvoiceRequest::new(WalletName::from("BTC"), Decimal::new(1050, 2), "EUR").external_id("ORDER-42");
 //! let created = mila.invoices().create(&invoice).await?;
 //! println!("pay at {}", created.url.as_deref().unwrap_or("?"));
 //! # Ok(()) }
@@ -33,7 +33,7 @@ mod transactions;
 pub use client::{
     rate_class, Environment, MilaCoinsClient, MilaCoinsClientBuilder, PRODUCTION_BASE_URL, SANDBOX_BASE_URL,
 };
-pub use invoices::{Invoice, InvoiceId, InvoiceRequest, Invoices, PaymentPageRequest};
+pub use invoices::{Invoice, InvoiceId, InvoiceRequest, Invoices, PaymentPageRequest, WalletName};
 pub use listing::{Listing, MAX_LIMIT};
 pub use logs::{LogEntry, LogId, Logs};
 pub use reference::{Currency, Reference, Wallet};

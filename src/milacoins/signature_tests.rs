@@ -5,7 +5,7 @@ use std::str::FromStr;
 
 use serde::Deserialize;
 
-use super::InvoiceRequest;
+use super::{InvoiceRequest, WalletName};
 use crate::transport::auth::sign;
 use crate::Decimal;
 
@@ -61,12 +61,14 @@ fn a_changed_byte_changes_the_signature() {
 fn invoice_bodies_are_the_signed_bytes() {
     // The non-ASCII vector's body is exactly what the client serialises.
     let v = vector("post_non_ascii_body");
-    let req = InvoiceRequest::new("BTC", Decimal::from_str("10.50").unwrap(), "EUR").external_id("Zoë-Ørsted-日本-€");
+    let req = InvoiceRequest::new(WalletName::from("BTC"), Decimal::from_str("10.50").unwrap(), "EUR")
+        .external_id("Zoë-Ørsted-日本-€");
     assert_eq!(serde_json::to_string(&req).unwrap(), v.body);
 
     // milauth (Python): str(seconds) + METHOD + path + json.dumps(body, separators=(",", ":")).
     let v = vector("milauth_python_convention");
-    let req = InvoiceRequest::new("BTC", Decimal::from_str("10.50").unwrap(), "USD").external_id("INV-1");
+    let req =
+        InvoiceRequest::new(WalletName::from("BTC"), Decimal::from_str("10.50").unwrap(), "USD").external_id("INV-1");
     let body = serde_json::to_vec(&req).unwrap();
     assert_eq!(body, v.body.as_bytes());
     let secret = vectors().secret;

@@ -22,6 +22,13 @@ string_id!(
     AccountNumber
 );
 
+string_id!(
+    /// The name you give an account "for identification purposes" (the
+    /// document's words), e.g. `Collection Account KES 2`: a lost answer to
+    /// [`Accounts::create`] is reconciled by it.
+    AccountName
+);
+
 wire_enum!(
     /// What an account is for: the seven documented types.
     AccountTypeCode {
@@ -59,7 +66,7 @@ wire_enum!(
 pub struct AccountRequest {
     client_code: ClientCode,
     account_type_code: AccountTypeCode,
-    account_name: String,
+    account_name: AccountName,
     currency: String,
     #[serde(with = "crate::money::number")]
     minimum_balance: Decimal,
@@ -74,24 +81,47 @@ impl AccountRequest {
     /// An account of `account_type_code` named `account_name` in `currency`
     /// (e.g. `KES`) for the client `client_code`, with a minimum balance
     /// (typically zero) and a status.
+    ///
+    /// The client code and the name are distinct types, so neither can land
+    /// where the other (or the currency) goes:
+    ///
+    /// ```
+    /// use walletkit::waas::{AccountName, AccountRequest, AccountStatus, AccountTypeCode, ClientCode};
+    /// use walletkit::Decimal;
+    ///
+    /// let request = AccountRequest::new(
+    ///     ClientCode::from("LIPNZPMF7O"), // or a created client's `client_code`
+    ///     AccountTypeCode::FloatAccount,
+    ///     AccountName::from("Collection Account KES 2"),
+    ///     "KES",
+    ///     Decimal::ZERO,
+    ///     AccountStatus::Active,
+    /// );
+    /// assert_eq!(request.account_name().as_str(), "Collection Account KES 2");
+    /// ```
     pub fn new(
-        client_code: impl Into<ClientCode>,
+        client_code: ClientCode,
         account_type_code: AccountTypeCode,
-        account_name: impl Into<String>,
+        account_name: AccountName,
         currency: impl Into<String>,
         minimum_balance: Decimal,
         status: AccountStatus,
     ) -> Self {
         AccountRequest {
-            client_code: client_code.into(),
+            client_code,
             account_type_code,
-            account_name: account_name.into(),
+            account_name,
             currency: currency.into(),
             minimum_balance,
             can_overdraw: None,
             status,
             status_description: None,
         }
+    }
+
+    /// The account's name: what a lost answer is reconciled by.
+    pub fn account_name(&self) -> &AccountName {
+        &self.account_name
     }
 
     /// Whether the account may be overdrawn.
@@ -157,7 +187,7 @@ impl Accounts<'_> {
     pub async fn create(&self, request: &AccountRequest) -> Result<Account> {
         let req = Request::post(paths::ACCOUNTS)
             .json(request)?
-            .reference("account_name", request.account_name.clone())
+            .reference("account_name", request.account_name.as_str())
             .rate_class(rate_class::SETUP);
         self.client.send_raw(req).await?.json()
     }

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::client::{paths, rate_class, WaasClient};
 use super::wire::{self, Flag};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::ids::string_id;
 use crate::wire::{wire_object, Text};
 use crate::Request;
@@ -22,8 +22,27 @@ string_id!(
 );
 
 /// A client profile to create. Every field of the document's payload table
-/// is here: required ones are [`ClientRequest::new`]'s arguments, optional
-/// ones have setters.
+/// is here. Its required fields are all plain text, so they are set by name
+/// through [`ClientRequest::builder`]: a client's email cannot land where the
+/// contact person's goes.
+///
+/// ```
+/// use walletkit::waas::ClientRequest;
+///
+/// let request = ClientRequest::builder()
+///     .client_name("LIPAD")
+///     .client_email("info@lipad.example")
+///     .client_phone_number("254712345678")
+///     .contact_person_name("Admin")
+///     .contact_person_email("admin@lipad.example")
+///     .contact_person_msisdn("254712345678")
+///     .business_pin("A102035")
+///     .country("Kenya")
+///     .description("Payments for LIPAD")
+///     .build()?;
+/// assert_eq!(request.client_email(), "info@lipad.example");
+/// # Ok::<(), walletkit::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ClientRequest {
     client_name: String,
@@ -45,36 +64,111 @@ pub struct ClientRequest {
 }
 
 impl ClientRequest {
-    /// A client profile: the client's name, email and phone number (with
-    /// country code), the contact person's name, email and phone number, the
-    /// business identification number, the country, and whether the profile
-    /// is active (sent as `1` or `0`).
-    #[allow(clippy::too_many_arguments)] // one argument per required field of the document
-    pub fn new(
-        client_name: impl Into<String>,
-        client_email: impl Into<String>,
-        client_phone_number: impl Into<String>,
-        contact_person_name: impl Into<String>,
-        contact_person_email: impl Into<String>,
-        contact_person_msisdn: impl Into<String>,
-        business_pin: impl Into<String>,
-        country: impl Into<String>,
-        is_active: bool,
-    ) -> Self {
-        ClientRequest {
-            client_name: client_name.into(),
-            client_email: client_email.into(),
-            client_phone_number: client_phone_number.into(),
-            contact_person_name: contact_person_name.into(),
-            contact_person_email: contact_person_email.into(),
-            contact_person_msisdn: contact_person_msisdn.into(),
-            business_pin: business_pin.into(),
+    /// A builder with nothing set but `is_active` (on).
+    pub fn builder() -> ClientRequestBuilder {
+        ClientRequestBuilder::default()
+    }
+
+    /// The client's email: what a lost answer is reconciled by.
+    pub fn client_email(&self) -> &str {
+        &self.client_email
+    }
+}
+
+/// Builds a [`ClientRequest`], one named setter per field of the document's
+/// payload. Required: `client_name`, `client_email`, `client_phone_number`,
+/// `contact_person_name`, `contact_person_email`, `contact_person_msisdn`,
+/// `business_pin` and `country`; [`build`](ClientRequestBuilder::build)
+/// names any that is missing or blank. `is_active` is required by the
+/// document too, and is on unless you turn it off.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClientRequestBuilder {
+    client_name: Option<String>,
+    client_email: Option<String>,
+    client_phone_number: Option<String>,
+    contact_person_name: Option<String>,
+    contact_person_email: Option<String>,
+    contact_person_msisdn: Option<String>,
+    business_pin: Option<String>,
+    physical_address: Option<String>,
+    country: Option<String>,
+    logo: Option<String>,
+    description: Option<String>,
+    is_active: bool,
+}
+
+impl Default for ClientRequestBuilder {
+    fn default() -> Self {
+        ClientRequestBuilder {
+            client_name: None,
+            client_email: None,
+            client_phone_number: None,
+            contact_person_name: None,
+            contact_person_email: None,
+            contact_person_msisdn: None,
+            business_pin: None,
             physical_address: None,
-            country: country.into(),
+            country: None,
             logo: None,
             description: None,
-            is_active,
+            is_active: true,
         }
+    }
+}
+
+impl ClientRequestBuilder {
+    /// Name of the client, a business or a person (required).
+    pub fn client_name(mut self, name: impl Into<String>) -> Self {
+        self.client_name = Some(name.into());
+        self
+    }
+
+    /// Email address of the client (required).
+    pub fn client_email(mut self, email: impl Into<String>) -> Self {
+        self.client_email = Some(email.into());
+        self
+    }
+
+    /// Phone number of the client, with the country code (required).
+    pub fn client_phone_number(mut self, phone: impl Into<String>) -> Self {
+        self.client_phone_number = Some(phone.into());
+        self
+    }
+
+    /// Name of the contact person managing the account (required).
+    pub fn contact_person_name(mut self, name: impl Into<String>) -> Self {
+        self.contact_person_name = Some(name.into());
+        self
+    }
+
+    /// Email address of the contact person (required).
+    pub fn contact_person_email(mut self, email: impl Into<String>) -> Self {
+        self.contact_person_email = Some(email.into());
+        self
+    }
+
+    /// Phone number of the contact person, with the country code (required).
+    pub fn contact_person_msisdn(mut self, phone: impl Into<String>) -> Self {
+        self.contact_person_msisdn = Some(phone.into());
+        self
+    }
+
+    /// Business identification number or PIN (required).
+    pub fn business_pin(mut self, pin: impl Into<String>) -> Self {
+        self.business_pin = Some(pin.into());
+        self
+    }
+
+    /// The country where the client is located (required).
+    pub fn country(mut self, country: impl Into<String>) -> Self {
+        self.country = Some(country.into());
+        self
+    }
+
+    /// Whether the profile is active, sent as `1` or `0` (default: active).
+    pub fn is_active(mut self, is_active: bool) -> Self {
+        self.is_active = is_active;
+        self
     }
 
     /// The client's physical address.
@@ -93,6 +187,41 @@ impl ClientRequest {
     pub fn description(mut self, description: impl Into<String>) -> Self {
         self.description = Some(description.into());
         self
+    }
+
+    /// The request, once every required field is set.
+    ///
+    /// # Errors
+    /// [`Error::InvalidRequest`] naming every required field that is
+    /// missing or blank.
+    pub fn build(self) -> Result<ClientRequest> {
+        let mut missing = Vec::new();
+        let mut take = |name: &'static str, value: Option<String>| match value {
+            Some(v) if !v.trim().is_empty() => v,
+            _ => {
+                missing.push(name);
+                String::new()
+            }
+        };
+        let request = ClientRequest {
+            client_name: take("client_name", self.client_name),
+            client_email: take("client_email", self.client_email),
+            client_phone_number: take("client_phone_number", self.client_phone_number),
+            contact_person_name: take("contact_person_name", self.contact_person_name),
+            contact_person_email: take("contact_person_email", self.contact_person_email),
+            contact_person_msisdn: take("contact_person_msisdn", self.contact_person_msisdn),
+            business_pin: take("business_pin", self.business_pin),
+            physical_address: self.physical_address,
+            country: take("country", self.country),
+            logo: self.logo,
+            description: self.description,
+            is_active: self.is_active,
+        };
+        if missing.is_empty() {
+            Ok(request)
+        } else {
+            Err(Error::InvalidRequest(format!("a client request needs {} (missing or blank)", missing.join(", "))))
+        }
     }
 }
 

@@ -15,7 +15,9 @@
 //! ```no_run
 //! # async fn run() -> walletkit::Result<()> {
 //! use chrono::Utc;
-//! use walletkit::waas::{SourceTransactionId, TransactionRequest, TransactionSource, WaasClient};
+//! use walletkit::waas::{
+//!     AccountNumber, ClientServiceCode, SourceTransactionId, TransactionRequest, TransactionSource, WaasClient,
+//! };
 //! use walletkit::Decimal;
 //!
 //! let waas = WaasClient::builder()
@@ -25,15 +27,16 @@
 //!
 //! let reference = SourceTransactionId::generate(); // store it before sending
 //! let credit = TransactionRequest::new(
-//!     "10000110",
-//!     "PAY1CNAELX",
+//!     AccountNumber::from("10000110"),
+//!     ClientServiceCode::from("PAY1CNAELX"),
 //!     TransactionSource::External,
 //!     Decimal::new(9600, 2), // 96.00
 //!     reference,
 //!     Utc::now(),
 //! );
 //! let entry = waas.transactions().credit(&credit).await?;
-//! println!("{} -> {} (change {:?})", entry.previous_balance, entry.current_balance, entry.balance_change());
+//! let currency = entry.currency.as_deref().unwrap_or("");
+//! println!("{} {currency} -> {} {currency}", entry.previous_balance.normalize(), entry.current_balance.normalize());
 //! # Ok(()) }
 //! ```
 
@@ -47,9 +50,11 @@ mod transactions;
 mod transfers;
 mod wire;
 
-pub use accounts::{Account, AccountId, AccountNumber, AccountRequest, AccountStatus, AccountTypeCode, Accounts};
+pub use accounts::{
+    Account, AccountId, AccountName, AccountNumber, AccountRequest, AccountStatus, AccountTypeCode, Accounts,
+};
 pub use client::{rate_class, WaasClient, WaasClientBuilder};
-pub use clients::{Client, ClientCode, ClientId, ClientRequest, Clients};
+pub use clients::{Client, ClientCode, ClientId, ClientRequest, ClientRequestBuilder, Clients};
 pub use login::{LoginDetails, WaasLogin, WaasLoginBuilder};
 pub use services::{
     ClientService, ClientServiceCode, ClientServiceId, ClientServiceRequest, ClientServices, FeeType, ServiceCode,
@@ -58,4 +63,4 @@ pub use transactions::{
     SourceTransactionData, SourceTransactionId, Transaction, TransactionId, TransactionPair, TransactionRequest,
     TransactionSource, TransactionType, Transactions,
 };
-pub use transfers::{AccountTransferRequest, AccountTransfers};
+pub use transfers::{AccountTransferRequest, AccountTransferRequestBuilder, AccountTransfers};

@@ -1,6 +1,8 @@
 //! Client services: `POST /api/v1/client-services`. A client service holds
 //! the rules (fees, amount limits) transactions are processed under.
 
+use std::ops::RangeInclusive;
+
 use serde::Serialize;
 
 use super::client::{paths, rate_class, WaasClient};
@@ -40,8 +42,9 @@ wire_enum!(
 );
 
 /// A client service to create. Every field of the document's payload table
-/// is here: required ones are [`ClientServiceRequest::new`]'s arguments,
-/// optional ones have setters.
+/// is here: the client, name, kind and amount limits are
+/// [`ClientServiceRequest::new`]'s arguments; the fee and the active flag
+/// have named setters.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ClientServiceRequest {
     client_code: ClientCode,
@@ -62,41 +65,67 @@ pub struct ClientServiceRequest {
 
 impl ClientServiceRequest {
     /// A service named `client_service_name` of kind `service_code` for the
-    /// client `client_code`, whether it charges a fee, the smallest and
-    /// largest transaction amounts it allows, and whether it is active (sent
-    /// as `1` or `0`).
+    /// client `client_code`, allowing transaction amounts in `amounts`
+    /// (`minimum..=maximum`). It charges no fee until
+    /// [`transaction_fee`](Self::transaction_fee) sets one, and is active
+    /// (`is_active` sent as `1`) unless [`is_active`](Self::is_active) turns
+    /// it off.
+    ///
+    /// The codes are distinct types and the limits one range, so nothing
+    /// can be swapped unnoticed (a reversed range is refused before sending):
+    ///
+    /// ```
+    /// use walletkit::waas::{ClientCode, ClientServiceRequest, FeeType, ServiceCode};
+    /// use walletkit::Decimal;
+    ///
+    /// let request = ClientServiceRequest::new(
+    ///     ClientCode::from("LIPNZPMF7O"),
+    ///     "Payout KES Nairobi",
+    ///     ServiceCode::from("CUSTOM_SERVICE"),
+    ///     Decimal::ONE..=Decimal::ONE_HUNDRED,
+    /// )
+    /// .transaction_fee(FeeType::Fixed, Decimal::ZERO);
+    /// # let _ = request;
+    /// ```
     pub fn new(
-        client_code: impl Into<ClientCode>,
+        client_code: ClientCode,
         client_service_name: impl Into<String>,
-        service_code: impl Into<ServiceCode>,
-        has_transaction_fee: bool,
-        minimum_transaction_amount: Decimal,
-        maximum_transaction_amount: Decimal,
-        is_active: bool,
+        service_code: ServiceCode,
+        amounts: RangeInclusive<Decimal>,
     ) -> Self {
+        let (minimum_transaction_amount, maximum_transaction_amount) = amounts.into_inner();
         ClientServiceRequest {
-            client_code: client_code.into(),
+            client_code,
             client_service_name: client_service_name.into(),
-            service_code: service_code.into(),
-            has_transaction_fee,
+            service_code,
+            has_transaction_fee: false,
             transaction_fee_type: None,
             transaction_fee: None,
             minimum_transaction_amount,
             maximum_transaction_amount,
-            is_active,
+            is_active: true,
         }
     }
 
-    /// How the fee is computed (needed only when a fee is charged).
-    pub fn transaction_fee_type(mut self, fee_type: FeeType) -> Self {
+    /// Charges a fee (`has_transaction_fee: true`): `fee` is an amount for
+    /// [`FeeType::Fixed`], a percentage for [`FeeType::Percentage`].
+    pub fn transaction_fee(mut self, fee_type: FeeType, fee: Decimal) -> Self {
+        self.has_transaction_fee = true;
         self.transaction_fee_type = Some(fee_type);
+        self.transaction_fee = Some(fee);
         self
     }
 
-    /// The fee: an amount for [`FeeType::Fixed`], a percentage for
-    /// [`FeeType::Percentage`] (needed only when a fee is charged).
-    pub fn transaction_fee(mut self, fee: Decimal) -> Self {
-        self.transaction_fee = Some(fee);
+    /// Sets `has_transaction_fee` alone, for a fee the service defines
+    /// without a type or amount here (the document makes both optional).
+    pub fn has_transaction_fee(mut self, has_transaction_fee: bool) -> Self {
+        self.has_transaction_fee = has_transaction_fee;
+        self
+    }
+
+    /// Whether the service is active, sent as `1` or `0` (default: active).
+    pub fn is_active(mut self, is_active: bool) -> Self {
+        self.is_active = is_active;
         self
     }
 
@@ -109,6 +138,9 @@ impl ClientServiceRequest {
         }
         if self.transaction_fee.is_some_and(|fee| fee < Decimal::ZERO) {
             return Err(Error::InvalidRequest("a transaction fee cannot be negative".into()));
+        }
+        if !self.has_transaction_fee && (self.transaction_fee.is_some() || self.transaction_fee_type.is_some()) {
+            return Err(Error::InvalidRequest("a transaction fee is set but has_transaction_fee is off".into()));
         }
         Ok(())
     }
@@ -158,7 +190,8 @@ impl ClientServices<'_> {
     ///
     /// # Errors
     /// [`Error::InvalidRequest`] when the minimum is negative or above the
-    /// maximum, or the fee is negative (before sending); API errors,
+    /// maximum, the fee is negative, or a fee is set with
+    /// `has_transaction_fee` off (before sending); API errors,
     /// transport errors, and [`Error::OutcomeUnknown`].
     pub async fn create(&self, request: &ClientServiceRequest) -> Result<ClientService> {
         request.validate()?;

@@ -88,20 +88,55 @@ impl TransactionRequest {
     /// `account_number` under `client_service_code`, from `transaction_source`,
     /// with your unique `source_transaction_id` (see
     /// [`SourceTransactionId::generate`]) and the time it occurred.
+    ///
+    /// The three identifiers are distinct types, so the account number
+    /// cannot land where the service code or your reference goes:
+    ///
+    /// ```
+    /// use chrono::Utc;
+    /// use walletkit::waas::{AccountNumber, ClientServiceCode, SourceTransactionId, TransactionRequest, TransactionSource};
+    /// use walletkit::Decimal;
+    ///
+    /// let reference = SourceTransactionId::generate(); // store it before sending
+    /// let credit = TransactionRequest::new(
+    ///     AccountNumber::from("10000110"),       // or a created account's `account_number`
+    ///     ClientServiceCode::from("PAY1CNAELX"), // or a created service's `client_service_code`
+    ///     TransactionSource::External,
+    ///     Decimal::new(9600, 2),
+    ///     reference.clone(),
+    ///     Utc::now(),
+    /// );
+    /// assert_eq!(credit.source_transaction_id(), &reference);
+    /// ```
+    ///
+    /// Swapped, they do not compile:
+    ///
+    /// ```compile_fail
+    /// # use walletkit::waas::{AccountNumber, ClientServiceCode, SourceTransactionId, TransactionRequest, TransactionSource};
+    /// # use walletkit::Decimal;
+    /// let credit = TransactionRequest::new(
+    ///     ClientServiceCode::from("PAY1CNAELX"),
+    ///     AccountNumber::from("10000110"),
+    ///     TransactionSource::External,
+    ///     Decimal::new(9600, 2),
+    ///     SourceTransactionId::generate(),
+    ///     chrono::Utc::now(),
+    /// );
+    /// ```
     pub fn new(
-        account_number: impl Into<AccountNumber>,
-        client_service_code: impl Into<ClientServiceCode>,
+        account_number: AccountNumber,
+        client_service_code: ClientServiceCode,
         transaction_source: TransactionSource,
         transaction_amount: Decimal,
-        source_transaction_id: impl Into<SourceTransactionId>,
+        source_transaction_id: SourceTransactionId,
         transaction_date: DateTime<Utc>,
     ) -> Self {
         TransactionRequest {
-            account_number: account_number.into(),
-            client_service_code: client_service_code.into(),
+            account_number,
+            client_service_code,
             transaction_source,
             transaction_amount,
-            source_transaction_id: source_transaction_id.into(),
+            source_transaction_id,
             source_transaction_data: None,
             transaction_narration: None,
             transaction_date,
