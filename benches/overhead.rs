@@ -34,9 +34,11 @@ use futures_util::{StreamExt, TryStreamExt};
 use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
-use walletkit::milacoins::{InvoiceRequest, MilaCoinsClient};
+use walletkit::milacoins::{InvoiceRequest, MilaCoinsClient, WalletName};
 use walletkit::milta::{ExternalId, MiltaClient, PhoneNumber, ProductId, TransferRequest};
-use walletkit::waas::{TransactionRequest, TransactionSource, WaasClient};
+use walletkit::waas::{
+    AccountNumber, ClientServiceCode, SourceTransactionId, TransactionRequest, TransactionSource, WaasClient,
+};
 use walletkit::wallets::WalletsClient;
 use walletkit::{Decimal, RetryPolicy};
 
@@ -124,7 +126,7 @@ fn wallets_json(page: u64, limit: u64) -> String {
             1 + id % 5,
             id % 100_000,
             id % 100,
-            if id % 2 == 0 { "PREPAID" } else { "POSTPAID" }
+            if id.is_multiple_of(2) { "PREPAID" } else { "POSTPAID" }
         ));
     }
     out.push(']');
@@ -539,7 +541,7 @@ impl Kit {
     }
 
     async fn milacoins_invoice(&self) -> usize {
-        let req = InvoiceRequest::new("BTC", Decimal::new(105, 1), "EUR").external_id("ORDER-42");
+        let req = InvoiceRequest::new(WalletName::from("BTC"), Decimal::new(105, 1), "EUR").external_id("ORDER-42");
         self.mila.invoices().create(&req).await.expect("invoice").id.len()
     }
 
@@ -550,11 +552,11 @@ impl Kit {
 
     async fn waas_credit(&self) -> usize {
         let req = TransactionRequest::new(
-            "10000110",
-            "PAY1CNAELX",
+            AccountNumber::from("10000110"),
+            ClientServiceCode::from("PAY1CNAELX"),
             TransactionSource::External,
             Decimal::new(96, 0),
-            uuid::Uuid::new_v4().to_string(),
+            SourceTransactionId::from(uuid::Uuid::new_v4().to_string()),
             chrono::Utc::now(),
         );
         self.waas.transactions().credit(&req).await.expect("credit").transaction_id.len()
@@ -680,7 +682,8 @@ fn decode_only() {
     let ledger = std::fs::read_to_string("fixtures/waas/transaction_response.json").expect("waas fixture");
     let ledger = format!("[{}]", vec![ledger.trim(); 100].join(","));
 
-    let rows: [(&str, Box<dyn Fn() -> usize>, Box<dyn Fn() -> usize>); 4] = [
+    type Decode<'a> = Box<dyn Fn() -> usize + 'a>;
+    let rows: [(&str, Decode<'_>, Decode<'_>); 4] = [
         (
             "milta products",
             Box::new(|| {

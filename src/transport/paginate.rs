@@ -337,11 +337,11 @@ mod tests {
     async fn the_first_error_ends_the_stream_and_cancels_what_is_in_flight() {
         let (in_flight, peak) = (Arc::new(AtomicU32::new(0)), Arc::new(AtomicU32::new(0)));
         let fetch = counted(10, true, in_flight.clone(), peak);
-        let mut failing = {
+        let failing = {
             let mut fetch = fetch;
             move |n: u32| if n == 3 { Box::pin(async { Err(Error::InvalidRequest("boom".into())) }) } else { fetch(n) }
         };
-        let mut s = stream_items(1, 4, move |n| failing(n));
+        let mut s = stream_items(1, 4, failing);
         let mut items = Vec::new();
         let err = loop {
             match s.next().await {
