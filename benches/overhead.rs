@@ -319,8 +319,10 @@ struct RawLedgerEntry {
     previous_balance: String,
     current_balance: String,
     other_party_account: Option<String>,
+    other_party_transaction_hash: Option<String>,
     transaction_source: Option<String>,
     source_transaction_id: Option<String>,
+    source_transaction_data: Option<serde_json::Value>,
     transaction_narration: Option<String>,
     transaction_date: Option<String>,
 }
@@ -665,17 +667,56 @@ fn decode_only() {
     #[derive(Deserialize)]
     #[serde(rename_all = "camelCase")]
     #[allow(dead_code)]
+    struct RawRefund {
+        id: String,
+        status: String,
+        network: Option<String>,
+        amount: Option<f64>,
+        agent: Option<String>,
+        created_at: Option<String>,
+        address: Option<String>,
+        #[serde(rename = "txID")]
+        tx_id: Option<String>,
+    }
+    #[derive(Deserialize)]
+    #[allow(dead_code)]
+    struct RawRate {
+        base: String,
+        quote: String,
+        rate: f64,
+    }
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    #[allow(dead_code)]
+    struct RawCustomer {
+        first_name: Option<String>,
+        last_name: Option<String>,
+        email: Option<String>,
+    }
+    /// Every field the document names for a transaction.
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    #[allow(dead_code)]
     struct RawMilaTransaction {
         id: String,
         #[serde(rename = "receiptID")]
         receipt_id: Option<u64>,
+        #[serde(rename = "type")]
+        transaction_type: Option<String>,
         status: String,
+        refund: Option<RawRefund>,
         invoice_currency: Option<String>,
         invoice_amount: Option<f64>,
         wallet: Option<String>,
-        crypto_amount: Option<f64>,
+        wallet_credited: Option<f64>,
+        network: Option<String>,
+        network_amount_received: Option<f64>,
+        exchange_rate: Option<RawRate>,
+        address: Option<String>,
+        txs: Vec<String>,
         #[serde(rename = "externalID")]
         external_id: Option<String>,
+        customer: Option<RawCustomer>,
         created_at: Option<String>,
     }
     let wallets = wallets_json(1, 100);

@@ -131,17 +131,6 @@ impl AttemptHook for Recorder {
     }
 }
 
-struct Shared(Arc<Recorder>);
-
-impl AttemptHook for Shared {
-    fn on_start(&self, a: &walletkit::AttemptInfo<'_>) {
-        self.0.on_start(a)
-    }
-    fn on_end(&self, r: &AttemptReport<'_>) {
-        self.0.on_end(r)
-    }
-}
-
 #[tokio::test]
 async fn the_attempt_hook_sees_every_attempt_with_the_route_template() {
     let server = MockServer::start().await;
@@ -162,7 +151,7 @@ async fn the_attempt_hook_sees_every_attempt_with_the_route_template() {
         .mount(&server)
         .await;
     let recorder = Arc::new(Recorder::default());
-    let m = milta(&server).attempt_hook(Shared(recorder.clone())).build().unwrap();
+    let m = milta(&server).attempt_hook(recorder.clone()).build().unwrap();
     m.transfers().get(&TransferId::from("T-77")).await.unwrap();
     m.transfers().get(&TransferId::from("T-78")).await.unwrap_err();
     let seen = recorder.0.lock().unwrap().clone();

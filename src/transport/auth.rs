@@ -164,7 +164,7 @@ pub(crate) enum Auth {
     /// `Authorization: Basic …`, precomputed.
     Basic(HeaderValue),
     /// `Authorization: Bearer …` from a token source.
-    Bearer(Arc<dyn TokenSource>),
+    Bearer(Arc<Bearer>),
     /// HMAC-signed headers.
     Hmac(Arc<HmacSigner>),
 }
@@ -174,13 +174,39 @@ impl fmt::Debug for Auth {
         match self {
             Auth::None => f.write_str("None"),
             Auth::Basic(_) => f.write_str("Basic([REDACTED])"),
-            Auth::Bearer(source) => f.debug_tuple("Bearer").field(source).finish(),
+            Auth::Bearer(bearer) => f.debug_tuple("Bearer").field(&bearer.source).finish(),
             Auth::Hmac(signer) => f.debug_tuple("Hmac").field(signer).finish(),
         }
     }
 }
 
+/// Bearer auth: a token source, and the header built for its latest token
+/// (rebuilt only when the token changes, not on every attempt).
+pub(crate) struct Bearer {
+    source: Arc<dyn TokenSource>,
+    header: std::sync::Mutex<Option<(SecretString, HeaderValue)>>,
+}
+
+impl Bearer {
+    fn header(&self, token: &SecretString) -> Result<HeaderValue> {
+        let mut cached = self.header.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((held, value)) = cached.as_ref() {
+            if held.expose_secret() == token.expose_secret() {
+                return Ok(value.clone());
+            }
+        }
+        let value = sensitive(&format!("Bearer {}", token.expose_secret()))?;
+        *cached = Some((token.clone(), value.clone()));
+        Ok(value)
+    }
+}
+
 impl Auth {
+    /// `Authorization: Bearer` with tokens from `source`.
+    pub(crate) fn bearer(source: Arc<dyn TokenSource>) -> Self {
+        Auth::Bearer(Arc::new(Bearer { source, header: std::sync::Mutex::new(None) }))
+    }
+
     /// HTTP Basic with `user` and `password`.
     ///
     /// The header value is built once, marked sensitive (hidden from
@@ -203,10 +229,9 @@ impl Auth {
                 req.headers_mut().insert(AUTHORIZATION, value.clone());
                 Ok(None)
             }
-            Auth::Bearer(source) => {
-                let token = source.token().await?;
-                let value = sensitive(&format!("Bearer {}", token.expose_secret()))?;
-                req.headers_mut().insert(AUTHORIZATION, value);
+            Auth::Bearer(bearer) => {
+                let token = bearer.source.token().await?;
+                req.headers_mut().insert(AUTHORIZATION, bearer.header(&token)?);
                 Ok(Some(token))
             }
             Auth::Hmac(signer) => signer.apply(req).map(|()| None),
@@ -232,8 +257,8 @@ impl Auth {
     /// transport allows this once per call.
     pub(crate) async fn recover(&self, rejection: &Rejection<'_>) -> bool {
         match self {
-            Auth::Bearer(source) if rejection.status == 401 => match rejection.token_used {
-                Some(token) => source.invalidate(token).await,
+            Auth::Bearer(bearer) if rejection.status == 401 => match rejection.token_used {
+                Some(token) => bearer.source.invalidate(token).await,
                 None => false,
             },
             Auth::Hmac(signer) if rejection.kind == ErrorKind::ClockSkew => match server_date(rejection.headers) {

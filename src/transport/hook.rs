@@ -37,6 +37,17 @@ pub trait AttemptHook: Send + Sync {
     }
 }
 
+/// A shared hook is a hook: keep an `Arc` to read what it recorded.
+impl<H: AttemptHook + ?Sized> AttemptHook for Arc<H> {
+    fn on_start(&self, attempt: &AttemptInfo<'_>) {
+        (**self).on_start(attempt);
+    }
+
+    fn on_end(&self, report: &AttemptReport<'_>) {
+        (**self).on_end(report);
+    }
+}
+
 /// Which attempt of which call.
 #[derive(Debug, Clone, Copy)]
 #[non_exhaustive]

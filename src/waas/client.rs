@@ -194,7 +194,7 @@ impl WaasClientBuilder {
         let transport = Transport::new(TransportConfig {
             provider: Provider::Waas,
             base_url: &base_url,
-            auth: Auth::Bearer(login.clone()),
+            auth: Auth::bearer(login.clone()),
             options: self.options,
             decode_error: super::error::decode,
         })?;

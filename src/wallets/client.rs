@@ -139,7 +139,7 @@ impl WalletsClientBuilder {
         let transport = Transport::new(TransportConfig {
             provider: Provider::Wallets,
             base_url: &base_url,
-            auth: Auth::Bearer(tokens),
+            auth: Auth::bearer(tokens),
             options: self.options,
             decode_error: super::error::decode,
         })?;

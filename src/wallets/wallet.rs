@@ -207,20 +207,25 @@ impl WalletListing {
             async move { listing.fetch(page).await }
         });
         // In page order (also with prefetch): the rule needs pages in sequence.
-        let mut seen = Seen::new();
-        let mut passed_over = 0u32;
-        let items = pages
-            .and_then(move |page| {
-                let number = page.page;
-                let received = page.items.len();
-                let fresh = seen.admit(page.items);
-                passed_over = if fresh.is_empty() && received > 0 { passed_over + 1 } else { 0 };
-                let result = if passed_over >= MAX_PAGES_WITHOUT_NEWS { Err(no_news(number)) } else { Ok(fresh) };
-                std::future::ready(result)
-            })
-            .map_ok(|fresh| futures_util::stream::iter(fresh.into_iter().map(Ok)))
-            .try_flatten()
-            .fuse();
+        // The first error ends the stream without asking for another page.
+        let start = (Box::pin(pages), Seen::new(), 0u32);
+        let items = futures_util::stream::unfold(Some(start), |state| async move {
+            let (mut pages, mut seen, passed_over) = state?;
+            let page = match pages.next().await? {
+                Ok(page) => page,
+                Err(e) => return Some((Err(e), None)),
+            };
+            let received = page.items.len();
+            let fresh = seen.admit(page.items);
+            let passed_over = if fresh.is_empty() && received > 0 { passed_over + 1 } else { 0 };
+            if passed_over >= MAX_PAGES_WITHOUT_NEWS {
+                return Some((Err(no_news(page.page)), None));
+            }
+            Some((Ok(fresh), Some((pages, seen, passed_over))))
+        })
+        .map_ok(|fresh| futures_util::stream::iter(fresh.into_iter().map(Ok)))
+        .try_flatten()
+        .fuse();
         Box::pin(sync_wrapper::SyncStream::new(items))
     }
 }
