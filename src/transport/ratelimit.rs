@@ -23,6 +23,16 @@ pub struct Rate {
 }
 
 impl Rate {
+    /// How far apart a request and the one `max` places before it start:
+    /// the window plus 2 % headroom. The server counts arrivals, not our
+    /// start times, and a request that starts on time may arrive a few
+    /// milliseconds late (scheduling, a busy connection); without headroom
+    /// the next window's first request can land inside the server's count
+    /// and meet a 429. 2 % costs at most 2 % of the allowed rate.
+    pub(crate) fn spacing(&self) -> Duration {
+        self.per + self.per / 50
+    }
+
     /// `max` requests per minute.
     pub fn per_minute(max: u32) -> Self {
         Rate { max, per: Duration::from_secs(60) }
@@ -89,7 +99,7 @@ impl Window {
             // The request `max` places back must have left the window.
             let oldest = granted[granted.len() - max];
             // A window too long to add is one no request ever leaves: far future.
-            let free = oldest.checked_add(self.rate.per).unwrap_or_else(|| now + FAR_FUTURE);
+            let free = oldest.checked_add(self.rate.spacing()).unwrap_or_else(|| now + FAR_FUTURE);
             now.max(free)
         };
         if latest.is_some_and(|latest| slot > latest) {
@@ -168,8 +178,9 @@ mod tests {
             let in_window = times[i..].iter().take_while(|u| **u < *t + rate.per).count();
             assert!(in_window <= 10, "{in_window} requests within one window starting at {i}");
         }
-        // 200 requests at 10/s need 19 full windows after the first burst, no more.
-        assert_eq!(*times.last().unwrap() - start, Duration::from_secs(19));
+        // 200 requests at 10/s need 19 full windows (plus 2 % headroom each)
+        // after the first burst, no more.
+        assert_eq!(*times.last().unwrap() - start, rate.spacing() * 19);
     }
 
     #[tokio::test(start_paused = true)]
@@ -196,10 +207,10 @@ mod tests {
         let start = Instant::now();
         assert_eq!(limiter.acquire(Some("c"), Some(start)).await, Ok(Duration::ZERO));
         let soon = Some(start + Duration::from_secs(10));
-        assert_eq!(limiter.acquire(Some("c"), soon).await, Err(Duration::from_secs(60)));
+        assert_eq!(limiter.acquire(Some("c"), soon).await, Err(Duration::from_millis(61_200)));
         assert_eq!(Instant::now(), start, "nothing slept");
         // The refused call took no slot: the next one gets the first free one.
-        let later = Some(start + Duration::from_secs(61));
-        assert_eq!(limiter.acquire(Some("c"), later).await, Ok(Duration::from_secs(60)));
+        let later = Some(start + Duration::from_secs(62));
+        assert_eq!(limiter.acquire(Some("c"), later).await, Ok(Duration::from_millis(61_200)));
     }
 }
