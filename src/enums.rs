@@ -64,9 +64,27 @@ macro_rules! wire_enum {
             }
         }
 
+        /// A documented value is matched without allocating; only an
+        /// unknown one is copied into `Unknown`.
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
-                <String as ::serde::Deserialize>::deserialize(d).map($name::from)
+                struct V;
+                impl<'de> ::serde::de::Visitor<'de> for V {
+                    type Value = $name;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(concat!("a ", stringify!($name), " as a string"))
+                    }
+                    fn visit_str<E: ::serde::de::Error>(self, v: &str) -> ::std::result::Result<$name, E> {
+                        Ok(match v {
+                            $( $wire => $name::$variant, )+
+                            _ => $name::Unknown(v.to_string()),
+                        })
+                    }
+                    fn visit_string<E: ::serde::de::Error>(self, v: String) -> ::std::result::Result<$name, E> {
+                        Ok($name::from(v))
+                    }
+                }
+                d.deserialize_str(V)
             }
         }
     };

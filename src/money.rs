@@ -24,6 +24,9 @@ use crate::wire::{ViaOption, WireDecode};
 /// [`Decimal`] exactly (more than 28 significant digits).
 pub fn parse(text: &str) -> Result<Decimal, String> {
     let text = text.trim();
+    if let Some(plain) = parse_plain(text) {
+        return Ok(plain);
+    }
     let parsed = match text.split_once(['e', 'E']) {
         None => Decimal::from_str_exact(text).map_err(|e| e.to_string()),
         Some((mantissa, exponent)) => {
@@ -51,6 +54,33 @@ pub fn parse_json(raw: &str) -> Result<Decimal, String> {
             crate::error::excerpt(raw.as_bytes())
         )),
     }
+}
+
+/// The common case in one pass: `-?digits(.digits)?` with at most 28
+/// digits, accumulated into the mantissa exactly. `None` for anything else
+/// (exponents, signs, more digits), which takes the general path.
+fn parse_plain(text: &str) -> Option<Decimal> {
+    let (negative, body) = match text.as_bytes().first()? {
+        b'-' => (true, &text[1..]),
+        _ => (false, text),
+    };
+    let (whole, fraction) = match body.split_once('.') {
+        Some((w, f)) if !f.is_empty() => (w, f),
+        Some(_) => return None,
+        None => (body, ""),
+    };
+    if whole.is_empty() || whole.len() + fraction.len() > 28 {
+        return None;
+    }
+    let mut mantissa: i128 = 0;
+    for b in whole.bytes().chain(fraction.bytes()) {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        mantissa = mantissa * 10 + i128::from(b - b'0');
+    }
+    let scale = u32::try_from(fraction.len()).ok()?;
+    Decimal::try_from_i128_with_scale(if negative { -mantissa } else { mantissa }, scale).ok()
 }
 
 /// `value × 10^exponent` exactly, or `None` when that needs more than 28
@@ -179,6 +209,28 @@ mod tests {
         assert_eq!(round_trip(r#"{"amount":1.5E+2}"#), r#"{"amount":150,"fee":null}"#);
         assert_eq!(round_trip(r#"{"amount":5e-7}"#), r#"{"amount":0.0000005,"fee":null}"#);
         assert_eq!(round_trip(r#"{"amount":"-2.50e1"}"#), r#"{"amount":-25,"fee":null}"#);
+    }
+
+    #[test]
+    fn the_fast_path_agrees_with_the_general_parser() {
+        let mut rng = fastrand::Rng::with_seed(7);
+        for _ in 0..20_000 {
+            let whole: String = (0..rng.usize(1..16)).map(|_| char::from(b'0' + rng.u8(0..10))).collect();
+            let fraction: String = (0..rng.usize(0..14)).map(|_| char::from(b'0' + rng.u8(0..10))).collect();
+            let sign = if rng.bool() { "-" } else { "" };
+            let text = if fraction.is_empty() { format!("{sign}{whole}") } else { format!("{sign}{whole}.{fraction}") };
+            let general = Decimal::from_str_exact(&text).ok();
+            assert_eq!(parse_plain(&text), general, "{text}");
+            assert_eq!(parse_plain(&text).map(|d| d.scale()), general.map(|d| d.scale()), "{text}");
+        }
+        for odd in ["", "-", ".", "1.", ".5", "+1", "1e3", "1_0", "0x10", "1.2.3", "--1", "١٢"] {
+            assert_eq!(parse_plain(odd), None, "{odd:?}");
+        }
+        assert_eq!(
+            parse_plain("9999999999999999999999999999"),
+            Decimal::from_str_exact("9999999999999999999999999999").ok()
+        );
+        assert_eq!(parse_plain("99999999999999999999999999999"), None, "29 digits take the general path");
     }
 
     #[test]

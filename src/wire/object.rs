@@ -169,15 +169,20 @@ macro_rules! wire_object {
                     ) -> ::std::result::Result<$name, A::Error> {
                         $( let mut $field = $crate::wire::Slot::<$ty>::new(); )*
                         let mut extra = $crate::wire::Extra::default();
-                        'keys: while let Some($crate::wire::Key(key)) = map.next_key()? {
-                            $(
-                                if let Some(rank) = $crate::wire::rank(&key, &[$($wire),+]) {
-                                    let value = $crate::wire::wire_object!(@value map, $kind, $ty $(, $via)?);
-                                    $field.offer(rank, value);
-                                    continue 'keys;
-                                }
-                            )*
-                            extra.insert(key.into_owned(), map.next_value()?);
+                        while let Some($crate::wire::Key(key)) = map.next_key()? {
+                            // A `match` on the spellings compiles to a few
+                            // comparisons; the rank is looked up only for the
+                            // field that matched.
+                            match &*key {
+                                $(
+                                    $($wire)|+ => {
+                                        let rank = $crate::wire::rank(&key, &[$($wire),+]).unwrap_or(0);
+                                        let value = $crate::wire::wire_object!(@value map, $kind, $ty $(, $via)?);
+                                        $field.offer(rank, value);
+                                    }
+                                )*
+                                _ => extra.insert(key.into_owned(), map.next_value()?),
+                            }
                         }
                         Ok($name {
                             $( $field: $crate::wire::wire_object!(@finish $field, $kind, $($wire),+), )*
