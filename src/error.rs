@@ -373,6 +373,15 @@ pub enum Error {
         /// How long the limiter would have held the call.
         wait: Duration,
     },
+    /// A shared rate limiter (Redis) could not be asked and is set to fail
+    /// closed, so the call was not sent. Safe to try again.
+    #[error("{provider}: not sent: the shared rate limiter is unavailable: {message}")]
+    RateLimiterUnavailable {
+        /// Which API the call was for.
+        provider: Provider,
+        /// What failed.
+        message: String,
+    },
     /// The request was refused before sending.
     #[error("request refused before sending: {0}")]
     InvalidRequest(String),
@@ -392,6 +401,7 @@ impl Error {
             Error::AcceptedUnreadable(_) => ErrorKind::AcceptedUnreadable,
             Error::Decode(_) => ErrorKind::Decode,
             Error::LocalRateLimit { .. } => ErrorKind::RateLimited,
+            Error::RateLimiterUnavailable { .. } => ErrorKind::Unavailable,
             Error::InvalidRequest(_) => ErrorKind::InvalidRequest,
             Error::Config(_) => ErrorKind::Config,
         }
@@ -413,7 +423,10 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Api(e) => matches!(e.kind, ErrorKind::RateLimited | ErrorKind::Unavailable | ErrorKind::ServerError),
-            Error::Connect { .. } | Error::Network { .. } | Error::LocalRateLimit { .. } => true,
+            Error::Connect { .. }
+            | Error::Network { .. }
+            | Error::LocalRateLimit { .. }
+            | Error::RateLimiterUnavailable { .. } => true,
             _ => false,
         }
     }

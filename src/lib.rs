@@ -93,7 +93,9 @@ pub use transport::auth::{StaticToken, TokenSource};
 pub use transport::hook::{AttemptHook, AttemptInfo, AttemptOutcome, AttemptReport};
 pub use transport::options::{CallOptions, TransportOptions};
 pub use transport::paginate::{ItemStream, Page};
-pub use transport::ratelimit::{Rate, RateLimits};
+pub use transport::ratelimit::{Rate, RateLimiter, RateLimits, Refusal};
+#[cfg(feature = "redis")]
+pub use transport::redis_limiter::{RedisRateLimiter, WhenUnavailable};
 pub use transport::request::{Request, RequestPath};
 pub use transport::response::RawResponse;
 pub use transport::retry::RetryPolicy;

@@ -3,12 +3,12 @@
 use std::fmt;
 use std::sync::Arc;
 
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 
 use crate::error::{Error, Provider, Result};
 use crate::transport::auth::{Auth, HmacSigner};
 use crate::transport::options::{transport_builder_setters, TransportOptions};
-use crate::transport::{secret, Transport, TransportConfig};
+use crate::transport::{limit_scope, secret, Transport, TransportConfig};
 use crate::{env, RawResponse, Request};
 
 use super::{invoices::Invoices, logs::Logs, reference::Reference, transactions::Transactions};
@@ -195,9 +195,11 @@ impl MilaCoinsClientBuilder {
         let (Some(api_key), Some(secret_key)) = (self.api_key, self.secret_key) else {
             return Err(Error::Config("MilaCoins needs credentials (API key and secret key)".into()));
         };
+        let limit_scope = limit_scope(Provider::MilaCoins, api_key.expose_secret());
         let signer = HmacSigner::new(KEY_HEADER, TIME_HEADER, SIGNATURE_HEADER, api_key, secret_key)?;
         let transport = Transport::new(TransportConfig {
             provider: Provider::MilaCoins,
+            limit_scope,
             base_url: self.base_url.as_deref().unwrap_or(self.environment.base_url()),
             auth: Auth::Hmac(Arc::new(signer)),
             options: self.options,

@@ -2,12 +2,12 @@
 
 use std::fmt;
 
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 
 use crate::error::{Error, Provider, Result};
 use crate::transport::auth::Auth;
 use crate::transport::options::{transport_builder_setters, TransportOptions};
-use crate::transport::{secret, Transport, TransportConfig};
+use crate::transport::{limit_scope, secret, Transport, TransportConfig};
 use crate::{env, Rate, RateLimits, RawResponse, Request};
 
 use super::{account::Account, inventories::Inventories, transfers::Transfers};
@@ -209,6 +209,7 @@ impl MiltaClientBuilder {
         };
         let transport = Transport::new(TransportConfig {
             provider: Provider::Milta,
+            limit_scope: limit_scope(Provider::Milta, id.expose_secret()),
             base_url: self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL),
             auth: Auth::basic(&id, &secret)?,
             options: self.options,

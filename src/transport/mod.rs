@@ -10,6 +10,8 @@ pub(crate) mod options;
 pub(crate) mod paginate;
 pub(crate) mod path;
 pub(crate) mod ratelimit;
+#[cfg(feature = "redis")]
+pub(crate) mod redis_limiter;
 pub(crate) mod request;
 pub(crate) mod response;
 pub(crate) mod retry;
@@ -30,7 +32,7 @@ use auth::{Auth, Rejection};
 use decide::{Attempt, Ending, Progress, Step};
 use hook::{AttemptInfo, AttemptOutcome, AttemptReport};
 use options::{CallOptions, TransportOptions};
-use ratelimit::RateLimiter;
+use ratelimit::{LocalRateLimiter, RateLimiter, RateLimits, Refusal};
 use request::Request;
 use response::{RawResponse, Sent};
 use retry::RetryBudget;
@@ -41,6 +43,8 @@ pub(crate) type ErrorDecoder = fn(Provider, u16, &HeaderMap, &[u8]) -> ApiError;
 /// Everything a provider client tells the transport about itself.
 pub(crate) struct TransportConfig<'a> {
     pub provider: Provider,
+    /// A digest naming the credentials, for limits shared across replicas.
+    pub limit_scope: String,
     pub base_url: &'a str,
     pub auth: Auth,
     pub options: TransportOptions,
@@ -64,7 +68,10 @@ struct Inner {
     provider: Provider,
     auth: Auth,
     options: TransportOptions,
-    limiter: RateLimiter,
+    limiter: Arc<dyn RateLimiter>,
+    limits: RateLimits,
+    /// Names the credentials for a shared limiter: a digest, never the key.
+    limit_scope: String,
     budget: RetryBudget,
     decode_error: ErrorDecoder,
 }
@@ -148,7 +155,9 @@ impl Transport {
                 user_agent,
                 provider: config.provider,
                 auth: config.auth,
-                limiter: RateLimiter::new(&options.rate_limits),
+                limiter: options.limiter.clone().unwrap_or_else(|| Arc::new(LocalRateLimiter::default())),
+                limits: options.rate_limits.clone(),
+                limit_scope: config.limit_scope,
                 options,
                 budget: RetryBudget::new(),
                 decode_error: config.decode_error,
@@ -232,25 +241,9 @@ impl Transport {
         let mut recovered = false;
 
         loop {
-            match inner.limiter.acquire(req.rate_class, deadline_at).await {
-                Ok(waited) if !waited.is_zero() => {
-                    let wait_ms = u64::try_from(waited.as_millis()).unwrap_or(u64::MAX);
-                    tracing::debug!(class = req.rate_class, wait_ms, "waited for the client-side rate limit");
-                }
-                Ok(_) => {}
-                Err(wait) => {
-                    span.record("walletkit.outcome", "local_rate_limit");
-                    tracing::debug!(
-                        class = req.rate_class,
-                        wait_ms = wait.as_millis() as u64,
-                        "rate limit wait passes the deadline"
-                    );
-                    return Err(Error::LocalRateLimit {
-                        provider: inner.provider,
-                        class: req.rate_class.unwrap_or_default().to_string(),
-                        wait,
-                    });
-                }
+            if let Err(e) = self.wait_for_rate_limit(&req, deadline_at).await {
+                span.record("walletkit.outcome", "not_sent_rate_limit");
+                return Err(e);
             }
             attempts += 1;
             let info = AttemptInfo { provider: inner.provider, method, route: req.route(), attempt: attempts };
@@ -356,6 +349,33 @@ impl Transport {
                     tracing::debug!(attempt = attempts, ?step, "stopping");
                     return Err(self.ending_error(&req, ending, last));
                 }
+            }
+        }
+    }
+
+    /// Waits for the client-side limit of the request's class, traced and
+    /// bounded by the call's deadline.
+    async fn wait_for_rate_limit(&self, req: &Request, deadline_at: Option<Instant>) -> Result<()> {
+        let inner = &*self.inner;
+        let Some((class, rate)) = req.rate_class.and_then(|c| Some((c, inner.limits.rate(c)?))) else {
+            return Ok(());
+        };
+        match inner.limiter.acquire(&inner.limit_scope, class, rate, deadline_at).await {
+            Ok(waited) => {
+                if !waited.is_zero() {
+                    let wait_ms = u64::try_from(waited.as_millis()).unwrap_or(u64::MAX);
+                    tracing::debug!(class, wait_ms, "waited for the client-side rate limit");
+                }
+                Ok(())
+            }
+            Err(Refusal::PastDeadline(wait)) => {
+                let wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX);
+                tracing::debug!(class, wait_ms, "rate limit wait passes the deadline");
+                Err(Error::LocalRateLimit { provider: inner.provider, class: class.to_string(), wait })
+            }
+            Err(Refusal::Unavailable(message)) => {
+                tracing::warn!(class, %message, "shared rate limiter unavailable; not sent");
+                Err(Error::RateLimiterUnavailable { provider: inner.provider, message })
             }
         }
     }
@@ -529,6 +549,14 @@ fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
     out
 }
 
+/// Names the credentials `identity` of `provider` for a shared rate limiter:
+/// a truncated SHA-256, so the key itself never reaches Redis or a log.
+pub(crate) fn limit_scope(provider: Provider, identity: &str) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(format!("{provider}\0{identity}").as_bytes());
+    format!("{provider}:{}", hex::encode(&digest[..8]))
+}
+
 /// A credential from the caller, kept secret from the start.
 pub(crate) fn secret(value: impl Into<String>) -> SecretString {
     SecretString::from(value.into())
@@ -541,6 +569,7 @@ mod tests {
     fn config(base_url: &str) -> TransportConfig<'_> {
         TransportConfig {
             provider: Provider::Milta,
+            limit_scope: limit_scope(Provider::Milta, "key"),
             base_url,
             auth: Auth::None,
             options: TransportOptions::default(),

@@ -18,6 +18,7 @@ pub struct TransportOptions {
     pub(crate) http_client: Option<reqwest::Client>,
     pub(crate) user_agent_suffix: Option<String>,
     pub(crate) hook: Option<Hook>,
+    pub(crate) limiter: Option<std::sync::Arc<dyn super::ratelimit::RateLimiter>>,
 }
 
 impl Default for TransportOptions {
@@ -31,6 +32,7 @@ impl Default for TransportOptions {
             http_client: None,
             user_agent_suffix: None,
             hook: None,
+            limiter: None,
         }
     }
 }
@@ -152,6 +154,14 @@ macro_rules! transport_builder_setters {
         /// then status, latency and outcome), for metrics.
         pub fn attempt_hook(mut self, hook: impl $crate::AttemptHook + 'static) -> Self {
             self.options.hook = Some($crate::transport::hook::Hook(std::sync::Arc::new(hook)));
+            self
+        }
+
+        /// Keeps the client-side limits in `limiter` instead of this
+        /// process, e.g. [`RedisRateLimiter`](crate::RedisRateLimiter) so every
+        /// replica using the same API key shares one window per route class.
+        pub fn rate_limiter(mut self, limiter: impl $crate::RateLimiter + 'static) -> Self {
+            self.options.limiter = Some(std::sync::Arc::new(limiter));
             self
         }
 

@@ -9,10 +9,12 @@
 //! and `governor`'s waiting does not follow tokio's clock, which the tests
 //! pause.
 
-use std::collections::{HashMap, VecDeque};
-use std::sync::{Arc, Mutex};
+use std::collections::VecDeque;
+use std::fmt;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
+use futures_util::future::BoxFuture;
 use tokio::time::Instant;
 
 /// A rate: at most `max` requests per `per`.
@@ -113,41 +115,102 @@ impl Window {
     }
 }
 
-/// The limiter of one client, shared by all its clones.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct RateLimiter {
-    windows: Arc<HashMap<&'static str, Window>>,
+/// Why a request was not allowed to start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Refusal {
+    /// The request could start only after the call's deadline; nothing was
+    /// reserved. Carries the wait that would have been needed.
+    PastDeadline(Duration),
+    /// A shared limiter could not be asked (and is set to fail closed).
+    Unavailable(String),
 }
 
-impl RateLimiter {
-    pub(crate) fn new(limits: &RateLimits) -> Self {
-        let windows = if limits.enabled {
-            limits
-                .rates
-                .iter()
-                .map(|(class, rate)| (*class, Window { rate: *rate, granted: Mutex::new(VecDeque::new()) }))
-                .collect()
-        } else {
-            HashMap::new()
-        };
-        RateLimiter { windows: Arc::new(windows) }
+/// Where client-side rate limits are kept. The in-process sliding window is
+/// the default; [`crate::RedisRateLimiter`] (feature `redis`) shares one
+/// window per API key and route class across every replica.
+///
+/// `scope` names the credentials (a digest, never the key itself), so one
+/// limiter can serve clients of different keys.
+pub trait RateLimiter: Send + Sync + fmt::Debug {
+    /// Waits until a request of `class` may start under `rate` and returns
+    /// how long it waited, or refuses when that start would be after
+    /// `latest` (the call's deadline), reserving nothing.
+    fn acquire<'a>(
+        &'a self,
+        scope: &'a str,
+        class: &'a str,
+        rate: Rate,
+        latest: Option<Instant>,
+    ) -> BoxFuture<'a, Result<Duration, Refusal>>;
+}
+
+/// The in-process limiter: one exact sliding window per scope and class,
+/// created on first use, shared by every clone of a client.
+#[derive(Debug, Default)]
+pub(crate) struct LocalRateLimiter {
+    windows: Mutex<Vec<ScopedWindow>>,
+}
+
+/// The window of one scope (API key digest) and route class.
+#[derive(Debug)]
+struct ScopedWindow {
+    scope: String,
+    class: String,
+    window: Arc<Window>,
+}
+
+impl LocalRateLimiter {
+    fn window(&self, scope: &str, class: &str, rate: Rate) -> Arc<Window> {
+        let mut windows = self.windows.lock().unwrap_or_else(PoisonError::into_inner);
+        // A handful of classes per client: a short list beats hashing.
+        if let Some(w) = windows.iter().find(|w| w.scope == scope && w.class == class) {
+            return w.window.clone();
+        }
+        let window = Arc::new(Window { rate, granted: Mutex::new(VecDeque::new()) });
+        windows.push(ScopedWindow { scope: scope.to_string(), class: class.to_string(), window: window.clone() });
+        window
     }
 
-    /// Waits until a request of `class` may start and returns how long it
-    /// waited. When that would be after `latest` (the call's deadline), it
-    /// reserves nothing and returns the wait that would have been needed.
-    pub(crate) async fn acquire(&self, class: Option<&str>, latest: Option<Instant>) -> Result<Duration, Duration> {
-        let Some(window) = class.and_then(|c| self.windows.get(c)) else {
-            return Ok(Duration::ZERO);
-        };
+    /// The wait for a start of `class` under `rate`, reserved; see [`RateLimiter::acquire`].
+    pub(crate) async fn acquire_local(
+        &self,
+        scope: &str,
+        class: &str,
+        rate: Rate,
+        latest: Option<Instant>,
+    ) -> Result<Duration, Refusal> {
+        let window = self.window(scope, class, rate);
         let now = Instant::now();
         match window.reserve(now, latest) {
             Ok(slot) => {
                 tokio::time::sleep_until(slot).await;
                 Ok(slot - now)
             }
-            Err(slot) => Err(slot - now),
+            Err(slot) => Err(Refusal::PastDeadline(slot - now)),
         }
+    }
+}
+
+impl RateLimiter for LocalRateLimiter {
+    fn acquire<'a>(
+        &'a self,
+        scope: &'a str,
+        class: &'a str,
+        rate: Rate,
+        latest: Option<Instant>,
+    ) -> BoxFuture<'a, Result<Duration, Refusal>> {
+        Box::pin(self.acquire_local(scope, class, rate, latest))
+    }
+}
+
+impl RateLimits {
+    /// The rate of `class`, when limits are on and the class has one.
+    pub(crate) fn rate(&self, class: &str) -> Option<Rate> {
+        if !self.enabled {
+            return None;
+        }
+        self.rates.iter().find(|(c, _)| *c == class).map(|(_, rate)| *rate)
     }
 }
 
@@ -158,13 +221,13 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn two_hundred_tasks_never_exceed_the_rate_and_the_first_is_not_delayed() {
         let rate = Rate::new(10, Duration::from_secs(1));
-        let limiter = RateLimiter::new(&RateLimits::new(&[("c", rate)]));
+        let limiter = Arc::new(LocalRateLimiter::default());
         let start = Instant::now();
         let mut tasks = Vec::new();
         for _ in 0..200 {
             let l = limiter.clone();
             tasks.push(tokio::spawn(async move {
-                l.acquire(Some("c"), None).await.unwrap();
+                l.acquire_local("k", "c", rate, None).await.unwrap();
                 Instant::now()
             }));
         }
@@ -183,34 +246,29 @@ mod tests {
         assert_eq!(*times.last().unwrap() - start, rate.spacing() * 19);
     }
 
-    #[tokio::test(start_paused = true)]
-    async fn unlimited_class_and_disabled_limits_do_not_wait() {
+    #[test]
+    fn only_enabled_limits_with_a_rate_apply() {
         let mut limits = RateLimits::new(&[("c", Rate::new(1, Duration::from_secs(60)))]);
-        let limiter = RateLimiter::new(&limits);
-        let start = Instant::now();
-        for _ in 0..5 {
-            limiter.acquire(Some("other"), None).await.unwrap();
-            limiter.acquire(None, None).await.unwrap();
-        }
-        assert_eq!(Instant::now(), start);
+        assert_eq!(limits.rate("c"), Some(Rate::new(1, Duration::from_secs(60))));
+        assert_eq!(limits.rate("other"), None);
         limits.enabled = false;
-        let off = RateLimiter::new(&limits);
-        for _ in 0..5 {
-            off.acquire(Some("c"), None).await.unwrap();
-        }
-        assert_eq!(Instant::now(), start);
+        assert_eq!(limits.rate("c"), None);
     }
 
     #[tokio::test(start_paused = true)]
     async fn a_wait_past_the_deadline_reserves_nothing() {
-        let limiter = RateLimiter::new(&RateLimits::new(&[("c", Rate::new(1, Duration::from_secs(60)))]));
+        let limiter = LocalRateLimiter::default();
+        let rate = Rate::new(1, Duration::from_secs(60));
         let start = Instant::now();
-        assert_eq!(limiter.acquire(Some("c"), Some(start)).await, Ok(Duration::ZERO));
+        assert_eq!(limiter.acquire_local("k", "c", rate, Some(start)).await, Ok(Duration::ZERO));
         let soon = Some(start + Duration::from_secs(10));
-        assert_eq!(limiter.acquire(Some("c"), soon).await, Err(Duration::from_millis(61_200)));
+        let refused = limiter.acquire_local("k", "c", rate, soon).await;
+        assert_eq!(refused, Err(Refusal::PastDeadline(Duration::from_millis(61_200))));
         assert_eq!(Instant::now(), start, "nothing slept");
         // The refused call took no slot: the next one gets the first free one.
         let later = Some(start + Duration::from_secs(62));
-        assert_eq!(limiter.acquire(Some("c"), later).await, Ok(Duration::from_millis(61_200)));
+        assert_eq!(limiter.acquire_local("k", "c", rate, later).await, Ok(Duration::from_millis(61_200)));
+        // Another key has a window of its own.
+        assert_eq!(limiter.acquire_local("other-key", "c", rate, Some(start)).await, Ok(Duration::ZERO));
     }
 }

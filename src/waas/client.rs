@@ -193,6 +193,7 @@ impl WaasClientBuilder {
         };
         let transport = Transport::new(TransportConfig {
             provider: Provider::Waas,
+            limit_scope: login.limit_scope().to_string(),
             base_url: &base_url,
             auth: Auth::bearer(login.clone()),
             options: self.options,

@@ -24,7 +24,7 @@ use crate::error::{DecodeError, Error, Provider, Result};
 use crate::money::Decimal;
 use crate::transport::auth::Auth;
 use crate::transport::options::{transport_builder_setters, TransportOptions};
-use crate::transport::{secret, Transport, TransportConfig};
+use crate::transport::{limit_scope, secret, Transport, TransportConfig};
 use crate::wire::{wire_object, Extra, Text, WireDecode};
 use crate::{env, TokenSource};
 use rust_decimal::prelude::ToPrimitive;
@@ -56,6 +56,8 @@ pub struct WaasLogin {
     username: SecretString,
     password: SecretString,
     cache: Mutex<Option<CachedToken>>,
+    /// Names the username for limits shared across replicas (a digest).
+    scope: String,
 }
 
 struct CachedToken {
@@ -398,20 +400,27 @@ impl WaasLoginBuilder {
 }
 
 impl WaasLogin {
+    /// The digest naming this login's user, for shared rate limits.
+    pub(crate) fn limit_scope(&self) -> &str {
+        &self.scope
+    }
+
     pub(crate) fn new(
         base_url: &str,
         username: SecretString,
         password: SecretString,
         options: TransportOptions,
     ) -> Result<Self> {
+        let scope = limit_scope(Provider::Waas, username.expose_secret());
         let transport = Transport::new(TransportConfig {
             provider: Provider::Waas,
+            limit_scope: scope.clone(),
             base_url,
             auth: Auth::None,
             options,
             decode_error: super::error::decode,
         })?;
-        Ok(WaasLogin { transport, username, password, cache: Mutex::new(None) })
+        Ok(WaasLogin { transport, username, password, cache: Mutex::new(None), scope })
     }
 }
 

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use crate::error::{Error, Provider, Result};
 use crate::transport::auth::Auth;
 use crate::transport::options::{transport_builder_setters, TransportOptions};
-use crate::transport::{Transport, TransportConfig};
+use crate::transport::{limit_scope, Transport, TransportConfig};
 use crate::{env, RawResponse, Request, StaticToken, TokenSource};
 
 use super::wallet::Wallets;
@@ -138,6 +138,8 @@ impl WalletsClientBuilder {
         };
         let transport = Transport::new(TransportConfig {
             provider: Provider::Wallets,
+            // The token source names no stable identity: the API is the scope.
+            limit_scope: limit_scope(Provider::Wallets, &base_url),
             base_url: &base_url,
             auth: Auth::bearer(tokens),
             options: self.options,

@@ -1,0 +1,203 @@
+//! Many replicas, one API key: the Redis rate limiter against a real
+//! `redis-server` and the sandbox enforcing Milta's transfer limit (window
+//! scaled down from a minute). Skipped, saying so, when `redis-server` is not
+//! installed, unless `WALLETKIT_REQUIRE_REDIS` is set (CI sets it).
+
+#[path = "common/redis_server.rs"]
+mod redis_server;
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use redis_server::RedisServer;
+use walletkit::milta::{rate_class, ExternalId, MiltaClient, PhoneNumber, ProductId, TransferRequest};
+use walletkit::{AttemptHook, AttemptReport, Decimal, Error, Rate, RedisRateLimiter, RetryPolicy, WhenUnavailable};
+use walletkit_sandbox::{Limit, MiltaLimits, Sandbox, SandboxConfig};
+
+/// Milta's 60 a minute, scaled to 10 per 3 s: the limiter's headroom (2 % of
+/// the window, 60 ms) must cover how late a request can arrive on a loaded
+/// 2-core test machine running four replicas.
+const MAX: u32 = 10;
+const WINDOW: Duration = Duration::from_secs(3);
+
+/// Counts the 429s a client meets.
+#[derive(Default)]
+struct TooMany(AtomicU64);
+
+impl AttemptHook for TooMany {
+    fn on_end(&self, report: &AttemptReport<'_>) {
+        if report.status == Some(429) {
+            self.0.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+}
+
+async fn limited_sandbox() -> Sandbox {
+    let mut config = SandboxConfig::default();
+    config.milta.limits =
+        Some(MiltaLimits { transfer_create: Limit { max: MAX, window: WINDOW }, ..MiltaLimits::documented() });
+    Sandbox::start(config).await.unwrap()
+}
+
+fn replica(
+    base_url: &str,
+    key_id: &str,
+    secret: &str,
+    limiter: Option<RedisRateLimiter>,
+) -> (MiltaClient, Arc<TooMany>) {
+    let too_many = Arc::new(TooMany::default());
+    let mut builder = MiltaClient::builder()
+        .base_url(base_url)
+        .credentials(key_id, secret)
+        .rate_limit(rate_class::TRANSFER_CREATE, Some(Rate::new(MAX, WINDOW)))
+        .retry_policy(
+            RetryPolicy::default().base_delay(Duration::from_millis(10)).max_retry_after(Duration::from_secs(5)),
+        )
+        .attempt_hook(too_many.clone());
+    if let Some(limiter) = limiter {
+        builder = builder.rate_limiter(limiter);
+    }
+    (builder.build().unwrap(), too_many)
+}
+
+async fn send(milta: &MiltaClient, tag: String, count: u32) -> walletkit::Result<()> {
+    let tag = &tag;
+    let sends = (0..count).map(|i| {
+        let t = TransferRequest::new(
+            ExternalId::from(format!("{tag}-{i}")),
+            ProductId::from("PRODUCT_123"),
+            PhoneNumber::from("+447700900001"),
+            Decimal::ONE,
+            "GBP",
+        );
+        async move { milta.transfers().create(&t).await.map(|_| ()) }
+    });
+    futures_util::future::try_join_all(sends).await.map(|_| ())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn four_client_instances_share_one_window_and_meet_no_429() {
+    let Some(redis) = RedisServer::start() else { return };
+    let sandbox = limited_sandbox().await;
+    let api = sandbox.milta();
+
+    // Control: four replicas counting alone send four times the limit at once.
+    let mut alone = Vec::new();
+    for _ in 0..4 {
+        alone.push(replica(api.base_url(), api.key_id(), api.key_secret(), None));
+    }
+    let sends = alone.iter().enumerate().map(|(r, (m, _))| send(m, format!("alone-{r}"), MAX));
+    futures_util::future::try_join_all(sends).await.unwrap();
+    let seen_alone: u64 = alone.iter().map(|(_, t)| t.0.load(Ordering::Relaxed)).sum();
+    assert!(seen_alone > 0, "without a shared limiter the server refuses some: the test can fail");
+
+    // Let the server's window empty, then the same with the shared limiter.
+    tokio::time::sleep(WINDOW * 2).await;
+    let mut shared = Vec::new();
+    for _ in 0..4 {
+        let limiter = RedisRateLimiter::connect(&redis.url(), "t1").await.unwrap();
+        shared.push(replica(api.base_url(), api.key_id(), api.key_secret(), Some(limiter)));
+    }
+    let started = Instant::now();
+    let sends = shared.iter().enumerate().map(|(r, (m, _))| send(m, format!("shared-{r}"), MAX));
+    futures_util::future::try_join_all(sends).await.unwrap();
+    let seen: u64 = shared.iter().map(|(_, t)| t.0.load(Ordering::Relaxed)).sum();
+    assert_eq!(seen, 0, "four replicas sharing one window never exceed the limit");
+    assert!(started.elapsed() >= WINDOW * 3, "40 transfers at 10 per window need three more windows");
+    assert_eq!(sandbox.milta().transfers().len(), 80);
+}
+
+/// The entry point of each child process of the next test (ignored when run
+/// as part of the suite).
+#[tokio::test]
+#[ignore = "run by four_processes_share_one_window as a child process"]
+async fn child_replica_sends_transfers() {
+    let var = |name: &str| std::env::var(name).unwrap();
+    let limiter = RedisRateLimiter::connect(&var("CHILD_REDIS"), "t2").await.unwrap();
+    let (milta, too_many) = replica(&var("CHILD_BASE"), &var("CHILD_KEY_ID"), &var("CHILD_SECRET"), Some(limiter));
+    send(&milta, var("CHILD_TAG"), MAX).await.unwrap();
+    println!("CHILD-429S={}", too_many.0.load(Ordering::Relaxed));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn four_processes_share_one_window() {
+    let Some(redis) = RedisServer::start() else { return };
+    let sandbox = limited_sandbox().await;
+    let api = sandbox.milta();
+    let exe = std::env::current_exe().unwrap();
+    let children: Vec<_> = (0..4)
+        .map(|i| {
+            tokio::process::Command::new(&exe)
+                .args(["child_replica_sends_transfers", "--exact", "--ignored", "--nocapture"])
+                .env("CHILD_REDIS", redis.url())
+                .env("CHILD_BASE", api.base_url())
+                .env("CHILD_KEY_ID", api.key_id())
+                .env("CHILD_SECRET", api.key_secret())
+                .env("CHILD_TAG", format!("process-{i}"))
+                .output()
+        })
+        .collect();
+    let mut seen = 0u64;
+    for output in futures_util::future::join_all(children).await {
+        let output = output.unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(output.status.success(), "child failed: {stdout}{}", String::from_utf8_lossy(&output.stderr));
+        let count = stdout.lines().find_map(|l| l.strip_prefix("CHILD-429S=")).expect("child reported");
+        seen += count.trim().parse::<u64>().unwrap();
+    }
+    assert_eq!(seen, 0, "four processes sharing one window never exceed the limit");
+    assert_eq!(sandbox.milta().transfers().len(), 40);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redis_stopped_mid_run_falls_back_then_is_used_again() {
+    let Some(mut redis) = RedisServer::start() else { return };
+    let sandbox = limited_sandbox().await;
+    let api = sandbox.milta();
+    let limiter = RedisRateLimiter::connect(&redis.url(), "t3").await.unwrap();
+    let (milta, _) = replica(api.base_url(), api.key_id(), api.key_secret(), Some(limiter));
+    send(&milta, "before".into(), 3).await.unwrap();
+
+    redis.stop();
+    let started = Instant::now();
+    send(&milta, "during".into(), 3).await.expect("calls go on, counted in this process");
+    assert!(started.elapsed() < Duration::from_secs(5), "no call waited on the dead server");
+
+    redis.run();
+    let keys_in_redis = || async {
+        let client = redis::Client::open(redis.url()).unwrap();
+        let mut c = client.get_multiplexed_async_connection().await.unwrap();
+        let keys: Vec<String> = redis::cmd("KEYS").arg("t3:rl:*").query_async(&mut c).await.unwrap();
+        keys.len()
+    };
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let mut i = 0;
+    loop {
+        send(&milta, format!("after-{i}"), 1).await.unwrap();
+        i += 1;
+        if keys_in_redis().await > 0 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the limiter never went back to Redis");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failing_closed_sends_nothing_and_never_waits_past_the_deadline() {
+    let Some(mut redis) = RedisServer::start() else { return };
+    let sandbox = limited_sandbox().await;
+    let api = sandbox.milta();
+    let limiter =
+        RedisRateLimiter::connect(&redis.url(), "t4").await.unwrap().when_unavailable(WhenUnavailable::FailClosed);
+    let (milta, _) = replica(api.base_url(), api.key_id(), api.key_secret(), Some(limiter));
+    send(&milta, "ok".into(), 1).await.unwrap();
+    redis.stop();
+    let started = Instant::now();
+    let err = send(&milta, "closed".into(), 1).await.unwrap_err();
+    assert!(matches!(err, Error::RateLimiterUnavailable { .. }), "{err:?}");
+    assert!(err.is_retryable());
+    assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
+    assert_eq!(sandbox.milta().transfers_with_external_id("closed-0"), 0, "nothing was sent");
+}
