@@ -96,6 +96,8 @@ pub use transport::paginate::{ItemStream, Page};
 pub use transport::ratelimit::{Rate, RateLimiter, RateLimits, Refusal};
 #[cfg(feature = "redis")]
 pub use transport::redis_limiter::{RedisRateLimiter, WhenUnavailable};
+#[cfg(feature = "redis")]
+pub use transport::redis_token_cache::RedisTokenCache;
 pub use transport::request::{Request, RequestPath};
 pub use transport::response::RawResponse;
 pub use transport::retry::RetryPolicy;

@@ -201,3 +201,90 @@ async fn failing_closed_sends_nothing_and_never_waits_past_the_deadline() {
     assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
     assert_eq!(sandbox.milta().transfers_with_external_id("closed-0"), 0, "nothing was sent");
 }
+
+mod logins {
+    use super::*;
+    use walletkit::waas::WaasClient;
+    use walletkit::{RedisTokenCache, Request};
+    use wiremock::matchers::{header, method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    async fn replicas(server: &MockServer, redis: &RedisServer, prefix: &str) -> Vec<WaasClient> {
+        let mut out = Vec::new();
+        for _ in 0..4 {
+            let cache = RedisTokenCache::connect(&redis.url(), prefix).await.unwrap();
+            let client = WaasClient::builder()
+                .base_url(server.uri())
+                .credentials("ops", "secret")
+                .retry_policy(RetryPolicy::default().base_delay(Duration::from_millis(5)))
+                .token_cache(cache)
+                .build()
+                .unwrap();
+            out.push(client);
+        }
+        out
+    }
+
+    fn login_answer(token: &str) -> ResponseTemplate {
+        ResponseTemplate::new(200)
+            .set_body_json(serde_json::json!({"access_token": token, "expires_in": 3600}))
+            .set_delay(Duration::from_millis(200))
+    }
+
+    async fn call_all(clients: &[WaasClient], per_replica: usize) {
+        let calls =
+            clients.iter().flat_map(|c| (0..per_replica).map(move |_| c.send_raw(Request::get("/api/v1/ping"))));
+        futures_util::future::try_join_all(calls).await.unwrap();
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn four_replicas_with_fifty_calls_each_log_in_once() {
+        let Some(redis) = RedisServer::start() else { return };
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/api/v1/auth/login"))
+            .respond_with(login_answer("T1"))
+            .mount(&server)
+            .await;
+        Mock::given(path("/api/v1/ping"))
+            .and(header("authorization", "Bearer T1"))
+            .respond_with(ResponseTemplate::new(200))
+            .mount(&server)
+            .await;
+        let clients = replicas(&server, &redis, "l1").await;
+        call_all(&clients, 50).await;
+        let logins =
+            server.received_requests().await.unwrap().iter().filter(|r| r.url.path().ends_with("/login")).count();
+        assert_eq!(logins, 1, "200 calls across 4 replicas, one login");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_401_replaces_only_the_rejected_token() {
+        let Some(redis) = RedisServer::start() else { return };
+        let server = MockServer::start().await;
+        let login = |token: &'static str| {
+            Mock::given(method("POST")).and(path("/api/v1/auth/login")).respond_with(login_answer(token))
+        };
+        login("T1").up_to_n_times(1).mount(&server).await;
+        login("T2").mount(&server).await;
+        Mock::given(path("/api/v1/ping"))
+            .and(header("authorization", "Bearer T1"))
+            .respond_with(ResponseTemplate::new(401))
+            .mount(&server)
+            .await;
+        Mock::given(path("/api/v1/ping"))
+            .and(header("authorization", "Bearer T2"))
+            .respond_with(ResponseTemplate::new(200))
+            .mount(&server)
+            .await;
+        let clients = replicas(&server, &redis, "l2").await;
+        // Every replica holds T1; the server now refuses it.
+        for c in &clients {
+            c.login().await.unwrap();
+        }
+        call_all(&clients, 10).await;
+        let logins =
+            server.received_requests().await.unwrap().iter().filter(|r| r.url.path().ends_with("/login")).count();
+        assert_eq!(logins, 2, "T1 once, then one replica's T2 shared by all: a late 401 on T1 never drops T2");
+    }
+}

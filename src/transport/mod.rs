@@ -12,6 +12,8 @@ pub(crate) mod path;
 pub(crate) mod ratelimit;
 #[cfg(feature = "redis")]
 pub(crate) mod redis_limiter;
+#[cfg(feature = "redis")]
+pub(crate) mod redis_token_cache;
 pub(crate) mod request;
 pub(crate) mod response;
 pub(crate) mod retry;

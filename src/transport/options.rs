@@ -19,6 +19,9 @@ pub struct TransportOptions {
     pub(crate) user_agent_suffix: Option<String>,
     pub(crate) hook: Option<Hook>,
     pub(crate) limiter: Option<std::sync::Arc<dyn super::ratelimit::RateLimiter>>,
+    /// Login tokens shared across replicas (used by login-based auth).
+    #[cfg(feature = "redis")]
+    pub(crate) token_cache: Option<super::redis_token_cache::RedisTokenCache>,
 }
 
 impl Default for TransportOptions {
@@ -33,6 +36,8 @@ impl Default for TransportOptions {
             user_agent_suffix: None,
             hook: None,
             limiter: None,
+            #[cfg(feature = "redis")]
+            token_cache: None,
         }
     }
 }

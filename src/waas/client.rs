@@ -159,6 +159,15 @@ impl fmt::Debug for WaasClientBuilder {
 impl WaasClientBuilder {
     transport_builder_setters!();
 
+    /// Shares the login token through Redis with every replica using the
+    /// same Redis, prefix and user: one login at a time across all of them,
+    /// and a rejected token removed only if it is still the shared one.
+    #[cfg(feature = "redis")]
+    pub fn token_cache(mut self, cache: crate::RedisTokenCache) -> Self {
+        self.options.token_cache = Some(cache);
+        self
+    }
+
     /// The WaaS username and password, exchanged for a token at `POST /api/v1/auth/login`.
     pub fn credentials(mut self, username: impl Into<String>, password: impl Into<String>) -> Self {
         self.username = Some(secret(username));

@@ -56,8 +56,11 @@ pub struct WaasLogin {
     username: SecretString,
     password: SecretString,
     cache: Mutex<Option<CachedToken>>,
-    /// Names the username for limits shared across replicas (a digest).
+    /// Names the username for limits and tokens shared across replicas (a digest).
     scope: String,
+    /// The token shared by every replica, when configured.
+    #[cfg(feature = "redis")]
+    shared: Option<crate::RedisTokenCache>,
 }
 
 struct CachedToken {
@@ -231,10 +234,69 @@ impl WaasLogin {
         if let Some(cached) = cache.as_ref().filter(|c| c.usable_at(Instant::now())) {
             return Ok(cached.token.clone());
         }
+        #[cfg(feature = "redis")]
+        let fresh = match &self.shared {
+            // Redis's futures are not `Sync`; the wrapper keeps this one `Sync`.
+            Some(shared) => sync_wrapper::SyncFuture::new(Box::pin(self.shared_log_in(shared))).await?,
+            None => self.log_in().await?,
+        };
+        #[cfg(not(feature = "redis"))]
         let fresh = self.log_in().await?;
         let token = fresh.token.clone();
         *cache = Some(fresh);
         Ok(token)
+    }
+
+    /// The token every replica shares: taken from Redis when there is one,
+    /// else logged in by whichever replica holds the login lock while the
+    /// others wait for it to appear. When Redis cannot be asked, or the lock
+    /// is held longer than a login takes (its holder crashed), this replica
+    /// logs in for itself.
+    #[cfg(feature = "redis")]
+    async fn shared_log_in(&self, shared: &crate::RedisTokenCache) -> Result<CachedToken> {
+        /// How long a login may hold the lock; a crashed holder blocks no longer.
+        const LOCK_HOLD: Duration = Duration::from_secs(10);
+        let give_up = Instant::now() + LOCK_HOLD;
+        let from_shared = |(token, ttl): (SecretString, Option<Duration>)| CachedToken {
+            token,
+            refresh_at: ttl.and_then(|ttl| Instant::now().checked_add(ttl)),
+            details: LoginDetails { token_type: None, expires_in: None, extra: Extra::default() },
+        };
+        let unavailable = |message: String| {
+            tracing::warn!(%message, "shared token cache unavailable; logging in from this replica");
+        };
+        loop {
+            match shared.get(&self.scope).await {
+                Ok(Some(found)) => return Ok(from_shared(found)),
+                Ok(None) => {}
+                Err(message) => {
+                    unavailable(message);
+                    return self.log_in().await;
+                }
+            }
+            match shared.try_lock(&self.scope, LOCK_HOLD).await {
+                Ok(Some(lock)) => {
+                    let result = match shared.get(&self.scope).await {
+                        Ok(Some(found)) => Ok(from_shared(found)),
+                        _ => self.log_in().await,
+                    };
+                    if let Ok(fresh) = &result {
+                        let ttl = fresh.refresh_at.map(|at| at.saturating_duration_since(Instant::now()));
+                        if let Err(message) = shared.put(&self.scope, &fresh.token, ttl).await {
+                            unavailable(message);
+                        }
+                    }
+                    let _ = shared.unlock(&self.scope, &lock).await;
+                    return result;
+                }
+                Ok(None) if Instant::now() < give_up => tokio::time::sleep(Duration::from_millis(25)).await,
+                Ok(None) => return self.log_in().await,
+                Err(message) => {
+                    unavailable(message);
+                    return self.log_in().await;
+                }
+            }
+        }
     }
 
     async fn log_in(&self) -> Result<CachedToken> {
@@ -352,6 +414,14 @@ impl TokenSource for WaasLogin {
                 tracing::debug!("waas token rejected; logging in again on the next attempt");
                 *cache = None;
             }
+            // Only the rejected token: another replica may already share a newer one.
+            #[cfg(feature = "redis")]
+            if let Some(shared) = &self.shared {
+                let removed = sync_wrapper::SyncFuture::new(Box::pin(shared.remove_if(&self.scope, rejected))).await;
+                if let Err(message) = removed {
+                    tracing::warn!(%message, "shared token cache unavailable; the rejected token stays there");
+                }
+            }
             true
         })
     }
@@ -377,6 +447,15 @@ impl fmt::Debug for WaasLoginBuilder {
 
 impl WaasLoginBuilder {
     transport_builder_setters!();
+
+    /// Shares the login token through Redis with every replica using the
+    /// same Redis, prefix and user: one login at a time across all of them,
+    /// and a rejected token removed only if it is still the shared one.
+    #[cfg(feature = "redis")]
+    pub fn token_cache(mut self, cache: crate::RedisTokenCache) -> Self {
+        self.options.token_cache = Some(cache);
+        self
+    }
 
     /// The WaaS username and password.
     pub fn credentials(mut self, username: impl Into<String>, password: impl Into<String>) -> Self {
@@ -412,6 +491,8 @@ impl WaasLogin {
         options: TransportOptions,
     ) -> Result<Self> {
         let scope = limit_scope(Provider::Waas, username.expose_secret());
+        #[cfg(feature = "redis")]
+        let options_token_cache = options.token_cache.clone();
         let transport = Transport::new(TransportConfig {
             provider: Provider::Waas,
             limit_scope: scope.clone(),
@@ -420,7 +501,15 @@ impl WaasLogin {
             options,
             decode_error: super::error::decode,
         })?;
-        Ok(WaasLogin { transport, username, password, cache: Mutex::new(None), scope })
+        Ok(WaasLogin {
+            #[cfg(feature = "redis")]
+            shared: options_token_cache,
+            transport,
+            username,
+            password,
+            cache: Mutex::new(None),
+            scope,
+        })
     }
 }
 

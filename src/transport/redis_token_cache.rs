@@ -1,0 +1,136 @@
+//! Login tokens shared through Redis (feature `redis`): one login at a time
+//! across every replica, the token cached with its lifetime, and a rejected
+//! token removed only if it is still the one cached.
+
+use std::fmt;
+use std::time::Duration;
+
+use redis::aio::ConnectionManager;
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::error::{Error, Result};
+
+/// How long one question to Redis may take before it counts as unavailable.
+const ASK_TIMEOUT: Duration = Duration::from_millis(500);
+
+/// Deletes KEYS[1] only when it still holds ARGV[1]: a replica removes its
+/// own rejected token or lock, never a newer one.
+const DELETE_IF_EQUAL: &str = r"
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0
+";
+
+/// A Redis-backed cache of login tokens for clients whose auth logs in
+/// (Wallet-as-a-Service): replicas using the same Redis, prefix and user
+/// share one token and log in one at a time.
+///
+/// The token is stored in Redis as the bearer credential it is: protect that
+/// Redis as you protect the password (network access, `requirepass`/ACLs).
+/// When Redis cannot be asked, each replica logs in for itself (logged at
+/// `warn`); nothing waits past the login lock's hold.
+///
+/// ```no_run
+/// # async fn run() -> walletkit::Result<()> {
+/// use walletkit::waas::WaasClient;
+/// use walletkit::RedisTokenCache;
+///
+/// let cache = RedisTokenCache::connect("redis://127.0.0.1/", "payouts").await?;
+/// let waas = WaasClient::builder()
+///     .base_url("https://waas.example.com")
+///     .credentials("user", "password")
+///     .token_cache(cache)
+///     .build()?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct RedisTokenCache {
+    connection: ConnectionManager,
+    prefix: String,
+    delete_if_equal: redis::Script,
+}
+
+impl fmt::Debug for RedisTokenCache {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RedisTokenCache").field("prefix", &self.prefix).finish()
+    }
+}
+
+type Asked<T> = std::result::Result<T, String>;
+
+impl RedisTokenCache {
+    /// Connects to the Redis at `url`; tokens live under
+    /// `<prefix>:token:<user digest>`, login locks under `<prefix>:login:<user digest>`.
+    ///
+    /// # Errors
+    /// [`Error::Config`] for a bad URL or when Redis cannot be reached now.
+    pub async fn connect(url: &str, prefix: impl Into<String>) -> Result<Self> {
+        let client = redis::Client::open(url).map_err(|e| Error::Config(format!("Redis URL: {e}")))?;
+        let connection =
+            ConnectionManager::new(client).await.map_err(|e| Error::Config(format!("Redis at {url}: {e}")))?;
+        Ok(RedisTokenCache { connection, prefix: prefix.into(), delete_if_equal: redis::Script::new(DELETE_IF_EQUAL) })
+    }
+
+    fn token_key(&self, scope: &str) -> String {
+        format!("{}:token:{scope}", self.prefix)
+    }
+
+    fn lock_key(&self, scope: &str) -> String {
+        format!("{}:login:{scope}", self.prefix)
+    }
+
+    async fn timed<T>(&self, ask: impl std::future::Future<Output = redis::RedisResult<T>>) -> Asked<T> {
+        match tokio::time::timeout(ASK_TIMEOUT, ask).await {
+            Ok(answer) => answer.map_err(|e| e.to_string()),
+            Err(_) => Err(format!("no answer within {ASK_TIMEOUT:?}")),
+        }
+    }
+
+    /// The shared token of `scope` and how long it is still to be used.
+    pub(crate) async fn get(&self, scope: &str) -> Asked<Option<(SecretString, Option<Duration>)>> {
+        let mut c = self.connection.clone();
+        let key = self.token_key(scope);
+        let (token, ttl_ms): (Option<String>, i64) =
+            self.timed(redis::pipe().get(&key).pttl(&key).query_async(&mut c)).await?;
+        Ok(token.map(|t| (SecretString::from(t), u64::try_from(ttl_ms).ok().map(Duration::from_millis))))
+    }
+
+    /// Shares `token` for `scope`, to be used for `ttl` (forever when `None`).
+    pub(crate) async fn put(&self, scope: &str, token: &SecretString, ttl: Option<Duration>) -> Asked<()> {
+        let mut c = self.connection.clone();
+        let mut cmd = redis::cmd("SET");
+        cmd.arg(self.token_key(scope)).arg(token.expose_secret());
+        if let Some(ttl) = ttl {
+            cmd.arg("PX").arg(u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1));
+        }
+        self.timed(cmd.query_async::<()>(&mut c)).await
+    }
+
+    /// Removes the shared token of `scope` if it is still `token`.
+    pub(crate) async fn remove_if(&self, scope: &str, token: &SecretString) -> Asked<()> {
+        let mut c = self.connection.clone();
+        let mut invocation = self.delete_if_equal.key(self.token_key(scope));
+        invocation.arg(token.expose_secret());
+        self.timed(invocation.invoke_async::<i64>(&mut c)).await.map(drop)
+    }
+
+    /// Takes the login lock of `scope` for at most `hold`: its id when taken.
+    pub(crate) async fn try_lock(&self, scope: &str, hold: Duration) -> Asked<Option<String>> {
+        let mut c = self.connection.clone();
+        let id = uuid::Uuid::new_v4().simple().to_string();
+        let hold_ms = u64::try_from(hold.as_millis()).unwrap_or(u64::MAX);
+        let mut cmd = redis::cmd("SET");
+        cmd.arg(self.lock_key(scope)).arg(&id).arg("NX").arg("PX").arg(hold_ms);
+        let taken: Option<String> = self.timed(cmd.query_async(&mut c)).await?;
+        Ok(taken.map(|_| id))
+    }
+
+    /// Releases the login lock of `scope` if it is still `id`'s.
+    pub(crate) async fn unlock(&self, scope: &str, id: &str) -> Asked<()> {
+        let mut c = self.connection.clone();
+        let mut invocation = self.delete_if_equal.key(self.lock_key(scope));
+        invocation.arg(id);
+        self.timed(invocation.invoke_async::<i64>(&mut c)).await.map(drop)
+    }
+}
