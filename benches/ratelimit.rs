@@ -6,26 +6,18 @@
 //!
 //! `cargo bench --bench ratelimit`. Nothing is asserted.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+#[path = "../tests/common/too_many.rs"]
+mod too_many;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use too_many::TooMany;
 use walletkit::milta::{rate_class, ExternalId, MiltaClient, PhoneNumber, ProductId, TransferRequest};
-use walletkit::{AttemptHook, AttemptReport, Decimal, Rate};
+use walletkit::{Decimal, Rate};
 use walletkit_sandbox::{Limit, MiltaLimits, Sandbox, SandboxConfig};
 
 /// Counts 429 answers seen by the client.
-#[derive(Default)]
-struct TooMany(AtomicU64);
-
-impl AttemptHook for TooMany {
-    fn on_end(&self, report: &AttemptReport<'_>) {
-        if report.status == Some(429) {
-            self.0.fetch_add(1, Ordering::Relaxed);
-        }
-    }
-}
-
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     const TRANSFERS: u32 = 1_000;
@@ -75,7 +67,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             "{TRANSFERS} transfers, limit 60 per {window_ms} ms ({allowed:.0}/s): {elapsed:.2} s (ideal {ideal:.2} s), \
              steady rate {achieved:.1}/s = {:.1} % of allowed, 429s seen: {}, transfers booked: {}",
             100.0 * achieved / allowed,
-            too_many.0.load(Ordering::Relaxed),
+            too_many.seen(),
             sandbox.milta().transfers().len()
         );
     }

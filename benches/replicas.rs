@@ -7,15 +7,18 @@
 //! `cargo bench --bench replicas --features redis` (needs `redis-server`).
 //! Nothing is asserted.
 
+#[path = "../tests/common/too_many.rs"]
+mod too_many;
+
 #[path = "../tests/common/redis_server.rs"]
 mod redis_server;
 
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use too_many::TooMany;
 use walletkit::milta::{rate_class, ExternalId, MiltaClient, PhoneNumber, ProductId, TransferRequest};
-use walletkit::{AttemptHook, AttemptReport, Decimal, Rate, RedisRateLimiter};
+use walletkit::{Decimal, Rate, RedisRateLimiter};
 use walletkit_sandbox::{Limit, MiltaLimits, Sandbox, SandboxConfig};
 
 /// 120 per 2 s: Milta's 60 a minute, scaled to 60/s with a window long
@@ -24,17 +27,6 @@ const MAX: u32 = 120;
 const WINDOW: Duration = Duration::from_secs(2);
 /// Transfers in each run, split between its processes.
 const TOTAL: u32 = 960;
-
-#[derive(Default)]
-struct TooMany(AtomicU64);
-
-impl AttemptHook for TooMany {
-    fn on_end(&self, report: &AttemptReport<'_>) {
-        if report.status == Some(429) {
-            self.0.fetch_add(1, Ordering::Relaxed);
-        }
-    }
-}
 
 async fn child() -> Result<(), Box<dyn std::error::Error>> {
     let var = |name: &str| std::env::var(name).unwrap_or_default();
@@ -60,7 +52,7 @@ async fn child() -> Result<(), Box<dyn std::error::Error>> {
         async move { milta.transfers().create(&t).await.map(drop) }
     });
     futures_util::future::try_join_all(sends).await?;
-    println!("REPLICA-429S={}", too_many.0.load(Ordering::Relaxed));
+    println!("REPLICA-429S={}", too_many.seen());
     Ok(())
 }
 

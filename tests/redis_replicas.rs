@@ -3,16 +3,19 @@
 //! scaled down from a minute). Skipped, saying so, when `redis-server` is not
 //! installed, unless `WALLETKIT_REQUIRE_REDIS` is set (CI sets it).
 
+#[path = "common/too_many.rs"]
+mod too_many;
+
 #[path = "common/redis_server.rs"]
 mod redis_server;
 
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use redis_server::RedisServer;
+use too_many::TooMany;
 use walletkit::milta::{rate_class, ExternalId, MiltaClient, PhoneNumber, ProductId, TransferRequest};
-use walletkit::{AttemptHook, AttemptReport, Decimal, Error, Rate, RedisRateLimiter, RetryPolicy, WhenUnavailable};
+use walletkit::{Decimal, Error, Rate, RedisRateLimiter, RetryPolicy, WhenUnavailable};
 use walletkit_sandbox::{Limit, MiltaLimits, Sandbox, SandboxConfig};
 
 /// Milta's 60 a minute, scaled to 10 per 3 s: the limiter's headroom (2 % of
@@ -20,18 +23,6 @@ use walletkit_sandbox::{Limit, MiltaLimits, Sandbox, SandboxConfig};
 /// 2-core test machine running four replicas.
 const MAX: u32 = 10;
 const WINDOW: Duration = Duration::from_secs(3);
-
-/// Counts the 429s a client meets.
-#[derive(Default)]
-struct TooMany(AtomicU64);
-
-impl AttemptHook for TooMany {
-    fn on_end(&self, report: &AttemptReport<'_>) {
-        if report.status == Some(429) {
-            self.0.fetch_add(1, Ordering::Relaxed);
-        }
-    }
-}
 
 async fn limited_sandbox() -> Sandbox {
     let mut config = SandboxConfig::default();
@@ -89,7 +80,7 @@ async fn four_client_instances_share_one_window_and_meet_no_429() {
     }
     let sends = alone.iter().enumerate().map(|(r, (m, _))| send(m, format!("alone-{r}"), MAX));
     futures_util::future::try_join_all(sends).await.unwrap();
-    let seen_alone: u64 = alone.iter().map(|(_, t)| t.0.load(Ordering::Relaxed)).sum();
+    let seen_alone: u64 = alone.iter().map(|(_, t)| t.seen()).sum();
     assert!(seen_alone > 0, "without a shared limiter the server refuses some: the test can fail");
 
     // Let the server's window empty, then the same with the shared limiter.
@@ -102,7 +93,7 @@ async fn four_client_instances_share_one_window_and_meet_no_429() {
     let started = Instant::now();
     let sends = shared.iter().enumerate().map(|(r, (m, _))| send(m, format!("shared-{r}"), MAX));
     futures_util::future::try_join_all(sends).await.unwrap();
-    let seen: u64 = shared.iter().map(|(_, t)| t.0.load(Ordering::Relaxed)).sum();
+    let seen: u64 = shared.iter().map(|(_, t)| t.seen()).sum();
     assert_eq!(seen, 0, "four replicas sharing one window never exceed the limit");
     assert!(started.elapsed() >= WINDOW * 3, "40 transfers at 10 per window need three more windows");
     assert_eq!(sandbox.milta().transfers().len(), 80);
@@ -117,7 +108,7 @@ async fn child_replica_sends_transfers() {
     let limiter = RedisRateLimiter::connect(&var("CHILD_REDIS"), "t2").await.unwrap();
     let (milta, too_many) = replica(&var("CHILD_BASE"), &var("CHILD_KEY_ID"), &var("CHILD_SECRET"), Some(limiter));
     send(&milta, var("CHILD_TAG"), MAX).await.unwrap();
-    println!("CHILD-429S={}", too_many.0.load(Ordering::Relaxed));
+    println!("CHILD-429S={}", too_many.seen());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
