@@ -182,6 +182,11 @@ pub struct OutcomeUnknown {
     pub reference: Option<(String, String)>,
     /// Why the outcome is unknown: the lost answer, or the server's failure.
     pub cause: String,
+    /// When the request was first sent (its idempotency key's age counts
+    /// from here: Milta keeps a key for 24 hours).
+    pub first_sent_at: std::time::SystemTime,
+    /// How to find out whether the request took effect, for this API.
+    pub recovery: Option<&'static str>,
 }
 
 impl OutcomeUnknown {
@@ -200,6 +205,8 @@ impl OutcomeUnknown {
             idempotency_key: None,
             reference: None,
             cause: cause.into(),
+            first_sent_at: std::time::SystemTime::now(),
+            recovery: None,
         }
     }
 }
@@ -216,6 +223,9 @@ impl fmt::Display for OutcomeUnknown {
         }
         if let Some(key) = &self.idempotency_key {
             write!(f, " [idempotency key {key}]")?;
+        }
+        if let Some(how) = self.recovery {
+            write!(f, "; {how}")?;
         }
         Ok(())
     }
@@ -239,6 +249,8 @@ pub struct AcceptedUnreadable {
     pub idempotency_key: Option<String>,
     /// The caller's reference to reconcile by, as `(field name, value)`.
     pub reference: Option<(String, String)>,
+    /// How to find out whether the request took effect, for this API.
+    pub recovery: Option<&'static str>,
     /// The JSON path that failed (`data.transferId`), when known.
     pub json_path: Option<String>,
     /// What could not be read.
@@ -265,6 +277,7 @@ impl AcceptedUnreadable {
             status,
             idempotency_key: None,
             reference: None,
+            recovery: None,
             json_path: None,
             message: message.into(),
             excerpt: String::new(),
@@ -288,6 +301,9 @@ impl fmt::Display for AcceptedUnreadable {
         }
         if let Some(key) = &self.idempotency_key {
             write!(f, " [idempotency key {key}]")?;
+        }
+        if let Some(how) = self.recovery {
+            write!(f, "; {how}")?;
         }
         write!(f, "; body starts {:?}", self.excerpt)
     }
@@ -545,6 +561,7 @@ mod tests {
             status: 201,
             idempotency_key: Some("k".into()),
             reference: Some(("externalId".into(), "TXN-1".into())),
+            recovery: None,
             json_path: Some("data.transferId".into()),
             message: "bad".into(),
             excerpt: "{}".into(),

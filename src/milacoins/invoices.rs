@@ -283,8 +283,10 @@ impl Invoices<'_> {
 
 fn with_reference(req: Request, external_id: Option<&str>) -> Request {
     match external_id {
-        Some(id) => req.reference("externalID", id),
-        None => req,
+        Some(id) => req
+            .reference("externalID", id)
+            .recovery("look the invoice up with transactions().find_by_external_id(..) before creating it again"),
+        None => req.recovery("no externalID was sent: list recent transactions to find the invoice"),
     }
 }
 

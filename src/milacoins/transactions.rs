@@ -196,6 +196,24 @@ impl Transactions<'_> {
         let req = Request::get(with_id(paths::TRANSACTION, "transaction id", id.as_str())?);
         self.client.send_raw(req).await?.json()
     }
+
+    /// The transaction of the invoice created with `external_id`, or `None`
+    /// when there is none: how to reconcile an invoice whose creation ended
+    /// in [`crate::Error::OutcomeUnknown`] before creating it again.
+    /// `GET /transactions?externalID=…`, every page, keeping only exact
+    /// matches (a server that ignored the filter cannot fool it).
+    ///
+    /// # Errors
+    /// API and transport errors.
+    pub async fn find_by_external_id(&self, external_id: &str) -> Result<Option<Transaction>> {
+        let mut all = self.list().external_id(external_id).stream();
+        while let Some(tx) = futures_util::TryStreamExt::try_next(&mut all).await? {
+            if tx.external_id.as_deref() == Some(external_id) {
+                return Ok(Some(tx));
+            }
+        }
+        Ok(None)
+    }
 }
 
 impl Listing<Transaction> {

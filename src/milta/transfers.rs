@@ -344,6 +344,17 @@ impl<'de> Deserialize<'de> for BatchEntry {
     }
 }
 
+impl TransferStatus {
+    /// Whether the transfer has reached the end of its lifecycle
+    /// (`COMPLETED`, `FAILED`, `CANCELLED`, or a `REJECTED` batch entry).
+    pub fn is_final(&self) -> bool {
+        matches!(
+            self,
+            TransferStatus::Completed | TransferStatus::Failed | TransferStatus::Cancelled | TransferStatus::Rejected
+        )
+    }
+}
+
 impl BatchEntry {
     /// Whether the server accepted this entry.
     pub fn is_accepted(&self) -> bool {
@@ -405,6 +416,7 @@ impl Transfers<'_> {
             .json(transfer)?
             .idempotency_key(IDEMPOTENCY_HEADER, key)
             .reference("externalId", transfer.external_id.as_str())
+            .recovery(RESEND)
             .rate_class(rate_class::TRANSFER_CREATE);
         envelope::data(&self.client.send_raw(req).await?)
     }
@@ -416,6 +428,67 @@ impl Transfers<'_> {
     pub async fn get(&self, id: &TransferId) -> Result<Transfer> {
         let req = Request::get(transfer_path(id)?).rate_class(rate_class::TRANSFER_READ);
         envelope::data(&self.client.send_raw(req).await?)
+    }
+
+    /// Polls `GET /transfers/{id}` until the transfer reaches a final status
+    /// ([`TransferStatus::is_final`]) or `timeout` passes, waiting 0.5 s,
+    /// 1 s, 2 s … (at most 15 s) between reads. Every read goes through the
+    /// client's limiter (Milta's 300 reads a minute) and retry rules.
+    ///
+    /// Returns the transfer as last read: after the timeout its status may
+    /// still be pending, so check [`TransferStatus::is_final`].
+    ///
+    /// # Errors
+    /// As [`Transfers::get`].
+    pub async fn wait_for_final(&self, id: &TransferId, timeout: std::time::Duration) -> Result<Transfer> {
+        let give_up = tokio::time::Instant::now() + timeout;
+        let mut pause = std::time::Duration::from_millis(500);
+        loop {
+            let transfer = self.get(id).await?;
+            let now = tokio::time::Instant::now();
+            if transfer.status.is_final() || now >= give_up {
+                return Ok(transfer);
+            }
+            tokio::time::sleep(pause.min(give_up - now)).await;
+            pause = (pause * 2).min(std::time::Duration::from_secs(15));
+        }
+    }
+
+    /// Sends again a transfer whose outcome is unknown, with the same
+    /// idempotency key, so Milta answers with the transfer it may already
+    /// have made instead of making a second one. `transfer` must be the
+    /// request that was sent (same `externalId`; send it unchanged).
+    ///
+    /// # Errors
+    /// [`Error::InvalidRequest`] when `unknown` carries no idempotency key,
+    /// names another `externalId`, or its key is older than Milta's 24 hours
+    /// (look the transfer up by `externalId` instead); otherwise as
+    /// [`Transfers::create_with_key`].
+    pub async fn resend(&self, transfer: &TransferRequest, unknown: &crate::OutcomeUnknown) -> Result<Transfer> {
+        let key = resendable_key(unknown, std::time::SystemTime::now())?;
+        if let Some((_, reference)) = &unknown.reference {
+            if reference != transfer.external_id.as_str() {
+                return Err(Error::InvalidRequest(format!(
+                    "the unknown outcome is for externalId {reference}, not {}",
+                    transfer.external_id
+                )));
+            }
+        }
+        self.create_with_key(transfer, key).await
+    }
+
+    /// [`resend`](Transfers::resend) for a batch whose outcome is unknown:
+    /// the same transfers, the same key.
+    ///
+    /// # Errors
+    /// As [`Transfers::resend`] and [`Transfers::batch_with_key`].
+    pub async fn resend_batch(
+        &self,
+        transfers: &[TransferRequest],
+        unknown: &crate::OutcomeUnknown,
+    ) -> Result<BatchResponse> {
+        let key = resendable_key(unknown, std::time::SystemTime::now())?;
+        self.batch_with_key(transfers, key).await
     }
 
     /// `DELETE /transfers/{id}` for a deferred transfer, refused client-side
@@ -493,6 +566,7 @@ impl Transfers<'_> {
         let req = Request::post(paths::TRANSFERS_BATCH)
             .json(&BatchBody { transfers })?
             .idempotency_key(IDEMPOTENCY_HEADER, key)
+            .recovery(RESEND)
             .reference(
                 "externalId",
                 format!("{}..{}", transfers[0].external_id, transfers[transfers.len() - 1].external_id),
@@ -589,6 +663,29 @@ pub(crate) fn check_cancellation_window(scheduled_at: DateTime<Utc>, now: DateTi
     Ok(())
 }
 
+/// How to reconcile a Milta transfer or batch whose outcome is unknown.
+const RESEND: &str = "resend it unchanged with the same idempotency key within 24 h \
+                      (Transfers::resend / resend_batch): Milta answers with what it already did";
+
+/// How long Milta keeps an idempotency key.
+pub const IDEMPOTENCY_KEY_LIFETIME: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
+
+/// The key of an unknown outcome, while resending with it is still safe.
+fn resendable_key(unknown: &crate::OutcomeUnknown, now: std::time::SystemTime) -> Result<String> {
+    let Some(key) = unknown.idempotency_key.clone() else {
+        return Err(Error::InvalidRequest("the unknown outcome carries no idempotency key to resend with".into()));
+    };
+    let age = now.duration_since(unknown.first_sent_at).unwrap_or_default();
+    if age >= IDEMPOTENCY_KEY_LIFETIME {
+        return Err(Error::InvalidRequest(format!(
+            "idempotency key {key} was first sent {} h ago; Milta keeps keys 24 h, so resending could transfer twice: \
+             look the transfer up by its externalId instead",
+            age.as_secs() / 3600
+        )));
+    }
+    Ok(key)
+}
+
 fn new_idempotency_key() -> String {
     uuid::Uuid::new_v4().to_string()
 }
@@ -605,6 +702,18 @@ mod tests {
         let err = check_cancellation_window(now + chrono::TimeDelta::minutes(4), now).unwrap_err();
         assert!(matches!(err, Error::InvalidRequest(ref m) if m.contains("5 minutes")), "{err}");
         assert!(check_cancellation_window(now - chrono::TimeDelta::minutes(1), now).is_err());
+    }
+
+    #[test]
+    fn a_key_older_than_24_hours_is_not_resent() {
+        let mut unknown = crate::OutcomeUnknown::new(crate::Provider::Milta, "POST", "/transfers", "reset");
+        assert!(matches!(resendable_key(&unknown, unknown.first_sent_at), Err(Error::InvalidRequest(_))), "no key");
+        unknown.idempotency_key = Some("k".into());
+        let sent = unknown.first_sent_at;
+        let hour = std::time::Duration::from_secs(3600);
+        assert_eq!(resendable_key(&unknown, sent + 23 * hour).unwrap(), "k");
+        let err = resendable_key(&unknown, sent + 24 * hour).unwrap_err();
+        assert!(matches!(err, Error::InvalidRequest(ref m) if m.contains("24 h")), "{err}");
     }
 
     #[test]

@@ -236,6 +236,7 @@ impl Transport {
         let side_effects = may_have_side_effects(&req);
         let url = self.url_for(&req);
         let started = Instant::now();
+        let first_sent_at = SystemTime::now();
         let deadline_at = policy.deadline.map(|d| started + d);
         let method = req.method.as_str();
         let mut retries_done = 0u32;
@@ -349,7 +350,7 @@ impl Transport {
                     span.record("http.request.resend_count", attempts - 1);
                     span.record("walletkit.outcome", ending_name(ending));
                     tracing::debug!(attempt = attempts, ?step, "stopping");
-                    return Err(self.ending_error(&req, ending, last));
+                    return Err(self.ending_error(&req, ending, last, first_sent_at));
                 }
             }
         }
@@ -383,7 +384,7 @@ impl Transport {
     }
 
     /// The error a call ends with, as [`decide::ending`] classified it.
-    fn ending_error(&self, req: &Request, ending: Ending, last: Last) -> Error {
+    fn ending_error(&self, req: &Request, ending: Ending, last: Last, first_sent_at: SystemTime) -> Error {
         let provider = self.inner.provider;
         match (ending, last) {
             (Ending::OutcomeUnknown, last) => {
@@ -408,7 +409,9 @@ impl Transport {
                     path: sent.path,
                     idempotency_key: sent.idempotency_key,
                     reference: sent.reference,
+                    recovery: sent.recovery,
                     cause,
+                    first_sent_at,
                 }))
             }
             (_, Last::Answer { api }) => Error::from(api),

@@ -25,6 +25,7 @@ pub struct Request {
     pub(crate) idempotency_key: Option<(String, String)>,
     pub(crate) safe_to_repeat: bool,
     pub(crate) reference: Option<(String, String)>,
+    pub(crate) recovery: Option<&'static str>,
     pub(crate) rate_class: Option<&'static str>,
     pub(crate) retry: Option<RetryPolicy>,
 }
@@ -93,6 +94,7 @@ impl Request {
             idempotency_key: None,
             safe_to_repeat: false,
             reference: None,
+            recovery: None,
             rate_class: None,
             retry: None,
         }
@@ -162,6 +164,13 @@ impl Request {
     /// The caller's reference (`field`, `value`) reported if the outcome is unknown.
     pub fn reference(mut self, field: impl Into<String>, value: impl Into<String>) -> Self {
         self.reference = Some((field.into(), value.into()));
+        self
+    }
+
+    /// How to find out whether this request took effect, told with an
+    /// unknown outcome (`"resend with the same idempotency key within 24 h"`).
+    pub fn recovery(mut self, how: &'static str) -> Self {
+        self.recovery = Some(how);
         self
     }
 

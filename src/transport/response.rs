@@ -28,6 +28,7 @@ pub(crate) struct Sent {
     pub path: String,
     pub idempotency_key: Option<String>,
     pub reference: Option<(String, String)>,
+    pub recovery: Option<&'static str>,
 }
 
 impl From<Request> for Sent {
@@ -38,6 +39,7 @@ impl From<Request> for Sent {
             path: req.path,
             idempotency_key: req.idempotency_key.map(|(_, key)| key),
             reference: req.reference,
+            recovery: req.recovery,
         }
     }
 }
@@ -92,6 +94,7 @@ impl RawResponse {
                     status: self.status,
                     idempotency_key: sent.idempotency_key,
                     reference: sent.reference,
+                    recovery: sent.recovery,
                     json_path,
                     message,
                     excerpt,

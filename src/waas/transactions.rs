@@ -22,6 +22,10 @@ use crate::transport::path::with_id;
 use crate::wire::{wire_object, Stamp, Text, Timestamp};
 use crate::Request;
 
+/// How to reconcile a WaaS money movement whose outcome is unknown.
+pub(crate) const WAAS_RECOVERY: &str = "Wallet-as-a-Service documents no endpoint to read a transaction back: \
+     check the account's ledger (balance) or ask the provider, by the reference above, before sending again";
+
 string_id!(
     /// WaaS's id for a ledger entry, e.g. `7607`; reversals take it.
     TransactionId
@@ -333,6 +337,7 @@ impl Transactions<'_> {
             .query("command", command.as_str())
             .json(request)?
             .reference("source_transaction_id", request.source_transaction_id.as_str())
+            .recovery(WAAS_RECOVERY)
             .rate_class(rate_class::TRANSACTIONS);
         self.client.send_raw(req).await?.json()
     }
@@ -355,6 +360,7 @@ impl Transactions<'_> {
         let req = Request::post(path)
             .query("command", "REVERSE")
             .reference("transaction_id", transaction_id.as_str())
+            .recovery(WAAS_RECOVERY)
             .rate_class(rate_class::TRANSACTIONS);
         self.client.send_raw(req).await?.json()
     }

@@ -1,0 +1,171 @@
+//! After an unknown outcome: waiting for a Milta transfer's final status,
+//! resending a Milta transfer with its idempotency key, finding a MilaCoins
+//! invoice by its externalID, and errors that say how to reconcile.
+
+use std::time::Duration;
+
+use serde_json::json;
+use walletkit::milta::{ExternalId, MiltaClient, PhoneNumber, ProductId, TransferId, TransferRequest, TransferStatus};
+use walletkit::{Decimal, Error, RetryPolicy};
+use wiremock::matchers::{header, method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const BASE: &str = "/api/v1/partner";
+
+fn fast() -> RetryPolicy {
+    RetryPolicy::default().base_delay(Duration::from_millis(1))
+}
+
+fn milta(server: &MockServer) -> MiltaClient {
+    MiltaClient::builder()
+        .base_url(format!("{}{BASE}", server.uri()))
+        .credentials("key-id", "key-secret")
+        .retry_policy(fast())
+        .build()
+        .unwrap()
+}
+
+fn transfer_answer(status: &str) -> ResponseTemplate {
+    ResponseTemplate::new(200)
+        .set_body_json(json!({"status": "success", "data": {"transferId": "T-1", "status": status}}))
+}
+
+fn transfer() -> TransferRequest {
+    TransferRequest::new(
+        ExternalId::from("TXN-1"),
+        ProductId::from("PRODUCT_123"),
+        PhoneNumber::from("+447700900001"),
+        Decimal::TEN,
+        "GBP",
+    )
+}
+
+#[tokio::test]
+async fn waiting_for_a_final_status_polls_until_there_is_one() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(format!("{BASE}/transfers/T-1")))
+        .respond_with(transfer_answer("PENDING"))
+        .up_to_n_times(2)
+        .expect(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("{BASE}/transfers/T-1")))
+        .respond_with(transfer_answer("COMPLETED"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let done =
+        milta(&server).transfers().wait_for_final(&TransferId::from("T-1"), Duration::from_secs(30)).await.unwrap();
+    assert_eq!(done.status, TransferStatus::Completed);
+}
+
+#[tokio::test]
+async fn waiting_gives_the_last_status_when_the_timeout_passes() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(transfer_answer("PENDING")).mount(&server).await;
+    let last =
+        milta(&server).transfers().wait_for_final(&TransferId::from("T-1"), Duration::from_millis(700)).await.unwrap();
+    assert!(!last.status.is_final());
+}
+
+#[tokio::test]
+async fn an_unknown_transfer_is_resent_with_the_same_key_and_body() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(502)).up_to_n_times(4).mount(&server).await;
+    Mock::given(method("POST"))
+        .and(header("x-idempotency-key", "key-1"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(
+            json!({"status": "success", "data": {"transferId": "T-1", "externalId": "TXN-1", "status": "PENDING"}}),
+        ))
+        .mount(&server)
+        .await;
+    let m = milta(&server);
+    let err = m.transfers().create_with_key(&transfer(), "key-1").await.unwrap_err();
+    let unknown = err.as_outcome_unknown().unwrap_or_else(|| panic!("{err:?}")).clone();
+    assert!(err.to_string().contains("resend it unchanged with the same idempotency key"), "{err}");
+
+    let created = m.transfers().resend(&transfer(), &unknown).await.unwrap();
+    assert_eq!(created.transfer_id.as_str(), "T-1");
+    let posts = server.received_requests().await.unwrap();
+    let bodies: Vec<_> = posts.iter().map(|r| r.body.clone()).collect();
+    assert!(bodies.windows(2).all(|w| w[0] == w[1]), "the same body every time");
+    assert!(posts.iter().all(|r| r.headers.get("x-idempotency-key").is_some_and(|k| k == "key-1")));
+
+    // Another transfer cannot be sent under this outcome's key.
+    let other = TransferRequest::new(
+        ExternalId::from("TXN-2"),
+        ProductId::from("PRODUCT_123"),
+        PhoneNumber::from("+447700900001"),
+        Decimal::TEN,
+        "GBP",
+    );
+    let err = m.transfers().resend(&other, &unknown).await.unwrap_err();
+    assert!(matches!(err, Error::InvalidRequest(ref msg) if msg.contains("TXN-1")), "{err}");
+}
+
+#[tokio::test]
+async fn a_milacoins_invoice_is_found_by_its_external_id() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/transactions"))
+        .and(query_param("externalID", "ORDER-1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "count": 2, "limit": 100, "skip": 0,
+            "docs": [
+                {"id": "t-0", "status": "paid", "externalID": "ORDER-10"},
+                {"id": "t-1", "status": "paid", "externalID": "ORDER-1", "invoiceAmount": 10.5}
+            ]
+        })))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/transactions"))
+        .and(query_param("externalID", "ORDER-404"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"count": 0, "limit": 100, "skip": 0, "docs": []})),
+        )
+        .mount(&server)
+        .await;
+    let mila = walletkit::milacoins::MilaCoinsClient::builder()
+        .base_url(server.uri())
+        .credentials("k", "s")
+        .retry_policy(fast())
+        .build()
+        .unwrap();
+    let found = mila.transactions().find_by_external_id("ORDER-1").await.unwrap().unwrap();
+    assert_eq!((found.id.as_str(), found.invoice_amount), ("t-1", Some(Decimal::new(105, 1))), "exact match only");
+    assert!(mila.transactions().find_by_external_id("ORDER-404").await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn a_lost_waas_credit_says_there_is_no_read_endpoint() {
+    use walletkit::waas::{
+        AccountNumber, ClientServiceCode, SourceTransactionId, TransactionRequest, TransactionSource, WaasClient,
+    };
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api/v1/auth/login"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"access_token": "t"})))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/api/v1/transactions"))
+        .respond_with(ResponseTemplate::new(502))
+        .mount(&server)
+        .await;
+    let waas = WaasClient::builder().base_url(server.uri()).credentials("u", "p").retry_policy(fast()).build().unwrap();
+    let credit = TransactionRequest::new(
+        AccountNumber::from("10000110"),
+        ClientServiceCode::from("SVC"),
+        TransactionSource::External,
+        Decimal::TEN,
+        SourceTransactionId::from("SRC-1"),
+        chrono::Utc::now(),
+    );
+    let err = waas.transactions().credit(&credit).await.unwrap_err();
+    let unknown = err.as_outcome_unknown().unwrap_or_else(|| panic!("{err:?}"));
+    assert_eq!(unknown.reference, Some(("source_transaction_id".into(), "SRC-1".into())));
+    assert!(err.to_string().contains("documents no endpoint to read a transaction back"), "{err}");
+}
