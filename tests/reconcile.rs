@@ -169,3 +169,84 @@ async fn a_lost_waas_credit_says_there_is_no_read_endpoint() {
     assert_eq!(unknown.reference, Some(("source_transaction_id".into(), "SRC-1".into())));
     assert!(err.to_string().contains("documents no endpoint to read a transaction back"), "{err}");
 }
+
+#[tokio::test]
+async fn watching_a_payout_run_yields_each_change_until_all_are_final() {
+    let server = MockServer::start().await;
+    for (id, statuses) in [("T-1", vec!["PENDING", "COMPLETED"]), ("T-2", vec!["PENDING", "PENDING", "FAILED"])] {
+        let last = statuses.len() - 1;
+        for (i, status) in statuses.into_iter().enumerate() {
+            let answer = ResponseTemplate::new(200)
+                .set_body_json(json!({"status": "success", "data": {"transferId": id, "status": status}}));
+            let mock = Mock::given(method("GET")).and(path(format!("{BASE}/transfers/{id}"))).respond_with(answer);
+            if i < last {
+                mock.up_to_n_times(1).mount(&server).await
+            } else {
+                mock.mount(&server).await
+            }
+        }
+    }
+    let ids = [TransferId::from("T-1"), TransferId::from("T-2")];
+    let changes: Vec<_> =
+        futures_util::TryStreamExt::try_collect(milta(&server).transfers().watch(ids, Duration::from_millis(20)))
+            .await
+            .unwrap();
+    let seen: Vec<_> = changes.iter().map(|t| format!("{} {}", t.transfer_id, t.status)).collect();
+    assert_eq!(seen, ["T-1 PENDING", "T-2 PENDING", "T-1 COMPLETED", "T-2 FAILED"], "no repeat of an unchanged status");
+    assert_eq!(server.received_requests().await.unwrap().len(), 5, "reads stop once a transfer is final");
+}
+
+#[tokio::test]
+async fn a_webhook_is_a_hint_confirmed_by_reading_the_transfer() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(format!("{BASE}/transfers/T-1")))
+        .respond_with(transfer_answer("COMPLETED"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let m = milta(&server);
+    let confirmed = m.transfers().confirm_webhook(br#"{"data":{"transferId":"T-1","status":"FAILED"}}"#).await.unwrap();
+    assert_eq!(confirmed.unwrap().status, TransferStatus::Completed, "the API's status, not the webhook's claim");
+    assert!(m.transfers().confirm_webhook(br#"{"ping":true}"#).await.unwrap().is_none());
+    let err = m.transfers().confirm_webhook(br#"{"transferId":"../balance"}"#).await.unwrap_err();
+    assert!(matches!(err, Error::InvalidRequest(_)), "{err}");
+}
+
+#[tokio::test]
+async fn submit_all_names_the_batch_of_each_failure_so_it_can_be_resent_as_a_unit() {
+    use walletkit::milta::SubmitOutcome;
+    let server = MockServer::start().await;
+    let entries = |from: usize, to: usize| {
+        let transfers: Vec<_> = (from..to)
+            .map(|i| json!({"externalId": format!("X-{i}"), "status": "PENDING", "transferId": format!("T-{i}")}))
+            .collect();
+        ResponseTemplate::new(200).set_body_json(json!({"status": "success", "data": {"transfers": transfers}}))
+    };
+    // The first batch goes through; the second meets 502s until given up, then succeeds on resend.
+    Mock::given(method("POST")).respond_with(entries(0, 100)).up_to_n_times(1).mount(&server).await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(502)).up_to_n_times(4).mount(&server).await;
+    Mock::given(method("POST")).respond_with(entries(100, 150)).mount(&server).await;
+    let all: Vec<_> = (0..150)
+        .map(|i| {
+            TransferRequest::new(
+                ExternalId::from(format!("X-{i}")),
+                ProductId::from("P"),
+                PhoneNumber::from("+1"),
+                Decimal::ONE,
+                "GBP",
+            )
+        })
+        .collect();
+    let m = milta(&server);
+    let outcomes = m.transfers().submit_all(&all).await.unwrap();
+    assert!(matches!(&outcomes[0], SubmitOutcome::Entry(_)));
+    let SubmitOutcome::BatchFailed { error, batch, .. } = &outcomes[120] else { panic!("{:?}", outcomes[120]) };
+    assert_eq!(batch.index, 1);
+    let unknown = error.as_outcome_unknown().expect("a lost batch is outcome unknown");
+    assert_eq!(unknown.idempotency_key.as_deref(), Some(batch.idempotency_key.as_str()));
+    let again = m.transfers().resend_batch(&all[batch.index * 100..], unknown).await.unwrap();
+    assert_eq!(again.transfers.len(), 50);
+    let last = server.received_requests().await.unwrap().pop().unwrap();
+    assert_eq!(last.headers.get("x-idempotency-key").unwrap(), batch.idempotency_key.as_str());
+}

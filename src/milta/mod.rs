@@ -24,12 +24,13 @@ mod client;
 mod envelope;
 mod error;
 mod inventories;
+mod tracking;
 mod transfers;
 
 pub use account::{Account, Balance, PricingEstimate, PricingRequest};
 pub use client::{rate_class, Locale, MiltaClient, MiltaClientBuilder, DEFAULT_BASE_URL};
 pub use inventories::{Brand, Category, Country, Currency, Inventories, Listing, Product, ProviderId, ProviderInfo};
 pub use transfers::{
-    BatchEntry, BatchResponse, ExternalId, PhoneNumber, ProductId, SubmitOutcome, Transfer, TransferId,
+    BatchEntry, BatchRef, BatchResponse, ExternalId, PhoneNumber, ProductId, SubmitOutcome, Transfer, TransferId,
     TransferRequest, TransferStatus, Transfers, UnreadableEntry, CANCELLATION_WINDOW, MAX_BATCH,
 };

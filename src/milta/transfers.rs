@@ -377,6 +377,8 @@ pub enum SubmitOutcome {
         external_id: ExternalId,
         /// Why the batch failed.
         error: Arc<Error>,
+        /// The batch it travelled in: resend that batch as a unit.
+        batch: BatchRef,
     },
     /// The server accepted the batch, but its entry for this transfer was
     /// missing or could not be read: the transfer may exist. Reconcile by
@@ -386,7 +388,21 @@ pub enum SubmitOutcome {
         external_id: ExternalId,
         /// What could not be read.
         message: String,
+        /// The batch it travelled in.
+        batch: BatchRef,
     },
+}
+
+/// Which batch of a [`Transfers::submit_all`] a transfer travelled in, so a
+/// lost batch can be resent as a unit with
+/// [`resend_batch`](Transfers::resend_batch) (or `batch_with_key`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct BatchRef {
+    /// The batch's position: it carried transfers `index * 100 ..` of the input.
+    pub index: usize,
+    /// The idempotency key it was sent with.
+    pub idempotency_key: String,
 }
 
 /// Transfer calls; see [`MiltaClient::transfers`].
@@ -428,30 +444,6 @@ impl Transfers<'_> {
     pub async fn get(&self, id: &TransferId) -> Result<Transfer> {
         let req = Request::get(transfer_path(id)?).rate_class(rate_class::TRANSFER_READ);
         envelope::data(&self.client.send_raw(req).await?)
-    }
-
-    /// Polls `GET /transfers/{id}` until the transfer reaches a final status
-    /// ([`TransferStatus::is_final`]) or `timeout` passes, waiting 0.5 s,
-    /// 1 s, 2 s … (at most 15 s) between reads. Every read goes through the
-    /// client's limiter (Milta's 300 reads a minute) and retry rules.
-    ///
-    /// Returns the transfer as last read: after the timeout its status may
-    /// still be pending, so check [`TransferStatus::is_final`].
-    ///
-    /// # Errors
-    /// As [`Transfers::get`].
-    pub async fn wait_for_final(&self, id: &TransferId, timeout: std::time::Duration) -> Result<Transfer> {
-        let give_up = tokio::time::Instant::now() + timeout;
-        let mut pause = std::time::Duration::from_millis(500);
-        loop {
-            let transfer = self.get(id).await?;
-            let now = tokio::time::Instant::now();
-            if transfer.status.is_final() || now >= give_up {
-                return Ok(transfer);
-            }
-            tokio::time::sleep(pause.min(give_up - now)).await;
-            pause = (pause * 2).min(std::time::Duration::from_secs(15));
-        }
     }
 
     /// Sends again a transfer whose outcome is unknown, with the same
@@ -590,14 +582,16 @@ impl Transfers<'_> {
         }
         check_unique_external_ids(transfers)?;
         let mut outcomes = Vec::with_capacity(transfers.len());
-        for chunk in transfers.chunks(MAX_BATCH) {
-            match self.batch(chunk).await {
-                Ok(resp) => outcomes.extend(match_entries(chunk, resp)),
+        for (index, chunk) in transfers.chunks(MAX_BATCH).enumerate() {
+            let batch = BatchRef { index, idempotency_key: new_idempotency_key() };
+            match self.batch_with_key(chunk, batch.idempotency_key.clone()).await {
+                Ok(resp) => outcomes.extend(match_entries(chunk, resp, &batch)),
                 Err(e) => {
                     let error = Arc::new(e);
                     outcomes.extend(chunk.iter().map(|t| SubmitOutcome::BatchFailed {
                         external_id: t.external_id.clone(),
                         error: error.clone(),
+                        batch: batch.clone(),
                     }));
                 }
             }
@@ -609,7 +603,7 @@ impl Transfers<'_> {
 /// Puts the server's entries in the order of the submitted transfers,
 /// matching by `externalId`; a transfer whose entry is missing or unreadable
 /// is [`SubmitOutcome::Unreadable`].
-fn match_entries(chunk: &[TransferRequest], resp: BatchResponse) -> Vec<SubmitOutcome> {
+fn match_entries(chunk: &[TransferRequest], resp: BatchResponse, batch: &BatchRef) -> Vec<SubmitOutcome> {
     let mut pool: Vec<Option<BatchEntry>> = resp.transfers.into_iter().map(Some).collect();
     chunk
         .iter()
@@ -626,7 +620,7 @@ fn match_entries(chunk: &[TransferRequest], resp: BatchResponse) -> Vec<SubmitOu
                 Some(u) => format!("entry {} could not be read: {}", u.index, u.message),
                 None => "the accepted batch answer has no readable entry for it".to_string(),
             };
-            SubmitOutcome::Unreadable { external_id: t.external_id.clone(), message }
+            SubmitOutcome::Unreadable { external_id: t.external_id.clone(), message, batch: batch.clone() }
         })
         .collect()
 }

@@ -1,0 +1,124 @@
+//! Following transfers after they are created: waiting for one to finish,
+//! watching many (a payout run), and confirming a webhook, always by reading
+//! the transfer back through the signed-in API.
+
+use std::collections::VecDeque;
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+use super::transfers::{Transfer, TransferId, TransferStatus, Transfers};
+use crate::error::Result;
+use crate::transport::paginate::ItemStream;
+
+impl Transfers<'_> {
+    /// Polls `GET /transfers/{id}` until the transfer reaches a final status
+    /// ([`TransferStatus::is_final`]) or `timeout` passes, waiting 0.5 s,
+    /// 1 s, 2 s … (at most 15 s) between reads. Every read goes through the
+    /// client's limiter (Milta's 300 reads a minute) and retry rules.
+    ///
+    /// Returns the transfer as last read: after the timeout its status may
+    /// still be pending, so check [`TransferStatus::is_final`].
+    ///
+    /// # Errors
+    /// As [`Transfers::get`].
+    pub async fn wait_for_final(&self, id: &TransferId, timeout: Duration) -> Result<Transfer> {
+        let give_up = Instant::now() + timeout;
+        let mut pause = Duration::from_millis(500);
+        loop {
+            let transfer = self.get(id).await?;
+            let now = Instant::now();
+            if transfer.status.is_final() || now >= give_up {
+                return Ok(transfer);
+            }
+            tokio::time::sleep(pause.min(give_up - now)).await;
+            pause = (pause * 2).min(Duration::from_secs(15));
+        }
+    }
+
+    /// Follows many transfers (a payout run) until each reaches a final
+    /// status, yielding a transfer whenever its status differs from the last
+    /// one seen (its first read included). Each transfer is read again
+    /// `every` after its last read; every read goes through the client's
+    /// limiter, so the run stays inside Milta's 300 reads a minute however
+    /// many transfers it follows. Ends when all are final, or with the first
+    /// error.
+    pub fn watch(&self, ids: impl IntoIterator<Item = TransferId>, every: Duration) -> ItemStream<Transfer> {
+        let now = Instant::now();
+        let pending: VecDeque<Watched> = ids.into_iter().map(|id| Watched { id, seen: None, next_read: now }).collect();
+        let client = self.client.clone();
+        let changes = futures_util::stream::unfold(Some((client, pending)), move |state| async move {
+            let (client, mut pending) = state?;
+            loop {
+                let mut watched = pending.pop_front()?;
+                tokio::time::sleep_until(watched.next_read).await;
+                let transfer = match client.transfers().get(&watched.id).await {
+                    Ok(transfer) => transfer,
+                    Err(e) => return Some((Err(e), None)),
+                };
+                let changed = watched.seen.as_ref() != Some(&transfer.status);
+                if !transfer.status.is_final() {
+                    watched.seen = Some(transfer.status.clone());
+                    watched.next_read = Instant::now() + every;
+                    pending.push_back(watched);
+                }
+                if changed {
+                    return Some((Ok(transfer), Some((client, pending))));
+                }
+            }
+        });
+        Box::pin(sync_wrapper::SyncStream::new(changes))
+    }
+
+    /// Confirms a Milta webhook. The document describes no payload nor any
+    /// signature, so a webhook is a hint, never proof: this takes the
+    /// transfer id from the body (`transferId`, or inside `data`) and reads
+    /// the transfer through the API. `None` when the body names no transfer.
+    ///
+    /// # Errors
+    /// As [`Transfers::get`] (an id that is not one path segment is refused).
+    pub async fn confirm_webhook(&self, body: &[u8]) -> Result<Option<Transfer>> {
+        match transfer_id_in_webhook(body) {
+            Some(id) => self.get(&id).await.map(Some),
+            None => Ok(None),
+        }
+    }
+}
+
+/// One transfer a [`Transfers::watch`] follows.
+struct Watched {
+    id: TransferId,
+    seen: Option<TransferStatus>,
+    next_read: Instant,
+}
+
+crate::wire::wire_object! {
+    /// The parts of a webhook body that can name a transfer.
+    struct WebhookBody {
+        /// The transfer id.
+        pub transfer_id: Option<TransferId> = optional ["transferId", "transfer_id", "id"],
+        /// A wrapped payload.
+        pub data: Option<Box<WebhookBody>> = optional ["data", "transfer"],
+    }
+}
+
+/// The transfer id a webhook body names, if any.
+pub(crate) fn transfer_id_in_webhook(body: &[u8]) -> Option<TransferId> {
+    let parsed: WebhookBody = serde_json::from_slice(body).ok()?;
+    parsed.transfer_id.or_else(|| parsed.data.and_then(|d| d.transfer_id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn webhook_bodies_name_their_transfer_in_any_plausible_place() {
+        let id = |body: &str| transfer_id_in_webhook(body.as_bytes()).map(|t| t.0);
+        assert_eq!(id(r#"{"transferId":"T-1","status":"COMPLETED"}"#).as_deref(), Some("T-1"));
+        assert_eq!(id(r#"{"event":"transfer.updated","data":{"transferId":9001}}"#).as_deref(), Some("9001"));
+        assert_eq!(id(r#"{"transfer":{"id":"T-3"}}"#).as_deref(), Some("T-3"));
+        assert_eq!(id(r#"{"event":"ping"}"#), None);
+        assert_eq!(id("not json"), None);
+    }
+}
