@@ -103,6 +103,17 @@ async fn every_flow_finishes_under_variants_with_429s_and_5xx_on_gets() {
     assert_eq!(assert_no_duplicate_transfers(&sb), 152);
 }
 
+/// MilaCoins callbacks: a receiver gets the callbacks of a completed and a
+/// cancelled payment page and confirms each through the signed API.
+#[tokio::test]
+async fn the_callbacks_example_runs_end_to_end() {
+    let sb = sandbox("none").await;
+    tours::callbacks::tour(&sb).await.unwrap();
+    let pages = sb.milacoins().invoices();
+    assert_eq!(pages.len(), 2);
+    assert!(pages.iter().all(|p| p.callback_url.as_deref().is_some_and(|u| u.contains("{EVENT}"))), "{pages:?}");
+}
+
 #[tokio::test]
 async fn milta_flow_finishes_through_idempotent_retries_when_posts_lose_their_answer() {
     let sb = sandbox("milta:drop-every=2").await;

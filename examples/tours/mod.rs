@@ -4,6 +4,7 @@
 //! set, otherwise the sandbox embedded in-process.
 #![allow(dead_code)] // each example uses only its own provider's tour
 
+pub mod callbacks;
 pub mod milacoins;
 pub mod milta;
 pub mod waas;

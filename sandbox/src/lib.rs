@@ -50,7 +50,7 @@ use tokio::net::TcpListener;
 
 pub use config::{Limit, MilaCoinsConfig, MiltaConfig, MiltaLimits, SandboxConfig, WaasConfig, WalletsConfig};
 pub use faults::{FaultCounts, Faults, Trigger};
-pub use milacoins::{MilaCoinsInvoice, MilaCoinsSandbox};
+pub use milacoins::{CallbackCall, InvoiceEnd, MilaCoinsInvoice, MilaCoinsSandbox};
 pub use milta::{MiltaSandbox, MiltaTransfer};
 pub use spec::FaultSpecError;
 pub use waas::{WaasEntry, WaasSandbox};

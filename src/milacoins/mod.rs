@@ -20,6 +20,7 @@
 //! ```
 
 mod amount;
+mod callbacks;
 mod client;
 mod error;
 mod invoices;
@@ -30,6 +31,7 @@ mod reference;
 mod signature_tests;
 mod transactions;
 
+pub use callbacks::{parse_callback, Callback, CallbackEvent, CallbackUrl, EVENT, EXTERNAL_ID, INVOICE_ID};
 pub use client::{
     rate_class, Environment, MilaCoinsClient, MilaCoinsClientBuilder, PRODUCTION_BASE_URL, SANDBOX_BASE_URL,
 };

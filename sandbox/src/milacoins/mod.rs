@@ -3,6 +3,9 @@
 //! seeded, filterable transaction history.
 
 mod auth;
+mod callbacks;
+
+pub use callbacks::{CallbackCall, InvoiceEnd};
 mod error;
 mod invoices;
 mod listing;

@@ -1,0 +1,76 @@
+//! MilaCoins callbacks end to end against the sandbox: a small receiver
+//! (axum) takes the callbacks of two payment pages, one completed and one
+//! cancelled in the sandbox, reads each with `parse_callback` and confirms
+//! it through the signed API before believing it.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::routing::any;
+use axum::Router;
+use tokio::sync::mpsc;
+use walletkit::milacoins::{parse_callback, Callback, CallbackUrl, PaymentPageRequest, WalletName};
+use walletkit::Decimal;
+use walletkit_sandbox::{InvoiceEnd, Sandbox};
+
+use super::BoxError;
+
+/// The receiver: every request to `/hooks/milacoins` is parsed and passed on.
+async fn receive(
+    State(seen): State<mpsc::UnboundedSender<Callback>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> StatusCode {
+    let headers: Vec<(&str, &str)> =
+        headers.iter().filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?))).collect();
+    match parse_callback(method.as_str(), &uri.to_string(), &headers, &body) {
+        Ok(callback) => {
+            let _ = seen.send(callback);
+            StatusCode::OK
+        }
+        Err(_) => StatusCode::BAD_REQUEST,
+    }
+}
+
+/// Runs the tour; the sandbox plays the customer.
+pub async fn tour(sandbox: &Sandbox) -> Result<(), BoxError> {
+    let (seen, mut callbacks) = mpsc::unbounded_channel();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let endpoint = format!("http://{}/hooks/milacoins", listener.local_addr()?);
+    let app = Router::new().route("/hooks/milacoins", any(receive)).with_state(seen);
+    let server = tokio::spawn(async move { axum::serve(listener, app).await });
+
+    let mila = super::milacoins_on(sandbox).build()?;
+    let callback_url = CallbackUrl::for_endpoint(&endpoint)?;
+    println!("callbacks: receiver at {endpoint}; callbackUrl {}", callback_url.as_str());
+    let run = &uuid::Uuid::new_v4().simple().to_string()[..8];
+    for (external, end) in [(format!("{run}-paid"), InvoiceEnd::Complete), (format!("{run}-gone"), InvoiceEnd::Cancel)]
+    {
+        let page = PaymentPageRequest::new(WalletName::from("EUR"), Decimal::new(105, 1), "EUR")
+            .external_id(external.clone())
+            .cancel_url("https://shop.example/cancel?invoice={INVOICE_ID}")
+            .completed_url("https://shop.example/done?invoice={INVOICE_ID}")
+            .callback_url(callback_url.clone());
+        let invoice = mila.invoices().create_payment_page(&page).await?;
+        let call = sandbox.milacoins().end_invoice(invoice.id.as_str(), end).await?;
+        let status = call.map_or(0, |c| c.status);
+        let callback = callbacks.recv().await.ok_or("the receiver stopped")?;
+        // A callback is a hint: the signed API says what really happened.
+        let confirmed = mila.confirm(&callback).await?.ok_or("MilaCoins knows no such invoice")?;
+        println!(
+            "callbacks: {} for {} (receiver answered {status}); confirmed through the API: status {}, {} {}",
+            callback.event,
+            callback.external_id.as_deref().unwrap_or("?"),
+            confirmed.status,
+            confirmed.invoice_amount.map_or("?".into(), |a| a.normalize().to_string()),
+            confirmed.invoice_currency.as_deref().unwrap_or("")
+        );
+        if callback.external_id.as_deref() != Some(external.as_str()) {
+            return Err(format!("callback for {:?}, expected {external}", callback.external_id).into());
+        }
+    }
+    server.abort();
+    Ok(())
+}

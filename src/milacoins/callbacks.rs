@@ -1,0 +1,230 @@
+//! MilaCoins callbacks: the URL you give a payment page, and what arrives
+//! at it. The document describes no signature, so a callback is a hint,
+//! never proof: [`MilaCoinsClient::confirm`] reads the real status back
+//! through the signed API.
+//!
+//! ```
+//! use walletkit::milacoins::{parse_callback, CallbackEvent, CallbackUrl};
+//!
+//! let url = CallbackUrl::for_endpoint("https://shop.example/hooks/milacoins")?;
+//! assert_eq!(
+//!     url.as_str(),
+//!     "https://shop.example/hooks/milacoins?event={EVENT}&invoice={INVOICE_ID}&external={EXTERNAL_ID}"
+//! );
+//!
+//! // What your web framework received, as plain values:
+//! let callback = parse_callback("GET", "/hooks/milacoins?event=complete&invoice=62d8&external=ORDER-42", &[], b"")?;
+//! assert_eq!(callback.event, CallbackEvent::Complete);
+//! assert_eq!(callback.external_id.as_deref(), Some("ORDER-42"));
+//! # Ok::<(), walletkit::Error>(())
+//! ```
+
+use url::Url;
+
+use super::client::MilaCoinsClient;
+use super::invoices::InvoiceId;
+use super::transactions::{Transaction, TransactionId};
+use crate::enums::wire_enum;
+use crate::error::{Error, ErrorKind, Result};
+use crate::wire::{wire_object, Text};
+
+/// The placeholder MilaCoins replaces with the event (`cancel`, `complete`).
+pub const EVENT: &str = "{EVENT}";
+/// The placeholder MilaCoins replaces with the invoice id.
+pub const INVOICE_ID: &str = "{INVOICE_ID}";
+/// The placeholder MilaCoins replaces with your `externalID`.
+pub const EXTERNAL_ID: &str = "{EXTERNAL_ID}";
+
+/// A `callbackUrl` for a payment page: your endpoint with the event, invoice
+/// id and external id as query parameters, placeholders kept intact (a URL
+/// library would percent-encode the braces, and MilaCoins would then find
+/// nothing to fill in).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallbackUrl(String);
+
+impl CallbackUrl {
+    /// `endpoint` (http or https, no fragment) plus
+    /// `event={EVENT}&invoice={INVOICE_ID}&external={EXTERNAL_ID}`, the
+    /// names [`parse_callback`] reads.
+    ///
+    /// # Errors
+    /// [`Error::InvalidRequest`] when `endpoint` is not an http(s) URL or has a fragment.
+    pub fn for_endpoint(endpoint: &str) -> Result<Self> {
+        let parsed = Url::parse(endpoint)
+            .map_err(|e| Error::InvalidRequest(format!("callback endpoint `{endpoint}` is not a URL: {e}")))?;
+        if !matches!(parsed.scheme(), "http" | "https") || parsed.fragment().is_some() {
+            return Err(Error::InvalidRequest(format!(
+                "callback endpoint `{endpoint}` must be http(s) without a fragment"
+            )));
+        }
+        let joiner = if endpoint.contains('?') { '&' } else { '?' };
+        Ok(CallbackUrl(format!("{endpoint}{joiner}event={EVENT}&invoice={INVOICE_ID}&external={EXTERNAL_ID}")))
+    }
+
+    /// The template, as sent in `callbackUrl`.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<CallbackUrl> for String {
+    fn from(url: CallbackUrl) -> String {
+        url.0
+    }
+}
+
+wire_enum! {
+    /// The event a callback reports; an unknown one is kept as sent.
+    CallbackEvent {
+        /// The payment was completed.
+        Complete = "complete",
+        /// The payment was cancelled (or failed).
+        Cancel = "cancel",
+    }
+}
+
+/// An incoming callback, read. Only a hint: confirm it with
+/// [`MilaCoinsClient::confirm`] before acting on it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Callback {
+    /// What happened, as the callback claims.
+    pub event: CallbackEvent,
+    /// The invoice it is about.
+    pub invoice_id: Option<InvoiceId>,
+    /// Your `externalID` of that invoice.
+    pub external_id: Option<String>,
+}
+
+wire_object! {
+    /// A callback body, when it has one.
+    struct CallbackBody {
+        /// The event.
+        pub event: Option<String> = optional ["event", "EVENT"] via Text,
+        /// The invoice id.
+        pub invoice_id: Option<String> = optional ["invoice", "invoiceId", "invoiceID", "id", "INVOICE_ID"] via Text,
+        /// The external id.
+        pub external_id: Option<String> = optional ["external", "externalID", "externalId", "EXTERNAL_ID"] via Text,
+    }
+}
+
+/// Reads a callback from what your web framework received, as plain values:
+/// the method, the URL (absolute, or the path and query), the headers and
+/// the body. The query of a [`CallbackUrl`] is read first; a JSON or form
+/// body fills in what the query lacks.
+///
+/// # Errors
+/// [`Error::InvalidRequest`] when the callback names no event.
+pub fn parse_callback(method: &str, url: &str, headers: &[(&str, &str)], body: &[u8]) -> Result<Callback> {
+    let absolute = Url::parse(url).or_else(|_| Url::parse("http://callback.invalid").and_then(|base| base.join(url)));
+    let absolute = absolute.map_err(|e| Error::InvalidRequest(format!("callback URL `{url}`: {e}")))?;
+    let query =
+        |names: &[&str]| absolute.query_pairs().find(|(k, _)| names.contains(&k.as_ref())).map(|(_, v)| v.into_owned());
+    let is_form = headers.iter().any(|(name, value)| {
+        name.eq_ignore_ascii_case("content-type") && value.starts_with("application/x-www-form-urlencoded")
+    });
+    let from_body = if body.iter().all(u8::is_ascii_whitespace) {
+        None
+    } else if is_form {
+        let pairs: Vec<(String, String)> = url::form_urlencoded::parse(body).into_owned().collect();
+        let field = |names: &[&str]| pairs.iter().find(|(k, _)| names.contains(&k.as_str())).map(|(_, v)| v.clone());
+        Some(CallbackBody {
+            event: field(&["event", "EVENT"]),
+            invoice_id: field(&["invoice", "invoiceId", "invoiceID", "id"]),
+            external_id: field(&["external", "externalID", "externalId"]),
+            extra: Default::default(),
+        })
+    } else {
+        serde_json::from_slice::<CallbackBody>(body).ok()
+    };
+    let body = from_body.unwrap_or(CallbackBody {
+        event: None,
+        invoice_id: None,
+        external_id: None,
+        extra: Default::default(),
+    });
+    let event = query(&["event", "EVENT"]).or(body.event).filter(|e| !e.is_empty() && e != EVENT);
+    let Some(event) = event else {
+        return Err(Error::InvalidRequest(format!("{method} callback names no event")));
+    };
+    let filled = |value: Option<String>, placeholder: &str| value.filter(|v| !v.is_empty() && v != placeholder);
+    Ok(Callback {
+        event: CallbackEvent::from(event),
+        invoice_id: filled(query(&["invoice", "invoiceId", "invoiceID", "INVOICE_ID"]).or(body.invoice_id), INVOICE_ID)
+            .map(InvoiceId::from),
+        external_id: filled(
+            query(&["external", "externalID", "externalId", "EXTERNAL_ID"]).or(body.external_id),
+            EXTERNAL_ID,
+        ),
+    })
+}
+
+impl MilaCoinsClient {
+    /// Reads the transaction a callback is about through the signed API, so
+    /// its real status and amounts decide, never the callback's claim: by
+    /// invoice id (`GET /transactions/{id}`), else by `externalID`. `None`
+    /// when MilaCoins knows no such invoice.
+    ///
+    /// # Errors
+    /// API and transport errors (an invoice id that is not one path segment
+    /// is refused before sending).
+    pub async fn confirm(&self, callback: &Callback) -> Result<Option<Transaction>> {
+        if let Some(id) = &callback.invoice_id {
+            match self.transactions().get(&TransactionId::from(id.as_str())).await {
+                Ok(tx) => return Ok(Some(tx)),
+                Err(e) if e.kind() == ErrorKind::NotFound => {}
+                Err(e) => return Err(e),
+            }
+        }
+        match &callback.external_id {
+            Some(external) => self.transactions().find_by_external_id(external).await,
+            None => Ok(None),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_template_keeps_its_placeholders_and_respects_an_existing_query() {
+        let url = CallbackUrl::for_endpoint("https://shop.example/hooks?tenant=7").unwrap();
+        assert_eq!(
+            url.as_str(),
+            "https://shop.example/hooks?tenant=7&event={EVENT}&invoice={INVOICE_ID}&external={EXTERNAL_ID}"
+        );
+        assert!(CallbackUrl::for_endpoint("ftp://shop.example/").is_err());
+        assert!(CallbackUrl::for_endpoint("https://shop.example/#frag").is_err());
+        assert!(CallbackUrl::for_endpoint("not a url").is_err());
+    }
+
+    #[test]
+    fn callbacks_read_from_the_query_a_json_body_or_a_form() {
+        let c = parse_callback("GET", "http://me/h?event=cancel&invoice=inv%2D1&external=ORDER%201", &[], b"").unwrap();
+        assert_eq!(
+            (c.event, c.invoice_id.unwrap().0, c.external_id.unwrap()),
+            (CallbackEvent::Cancel, "inv-1".into(), "ORDER 1".into())
+        );
+
+        let c =
+            parse_callback("POST", "/h", &[], br#"{"event":"complete","invoiceId":"i-2","externalID":"O-2"}"#).unwrap();
+        assert_eq!(
+            (c.event, c.invoice_id.unwrap().0, c.external_id.unwrap()),
+            (CallbackEvent::Complete, "i-2".into(), "O-2".into())
+        );
+
+        let form = [("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")];
+        let c = parse_callback("POST", "/h", &form, b"event=refunded&invoice=i-3").unwrap();
+        assert_eq!(c.event, CallbackEvent::Unknown("refunded".into()), "an unknown event is kept raw");
+        assert_eq!(c.external_id, None);
+    }
+
+    #[test]
+    fn unfilled_placeholders_and_missing_events_are_not_taken_for_values() {
+        let c = parse_callback("GET", "/h?event=complete&invoice={INVOICE_ID}&external=", &[], b"").unwrap();
+        assert_eq!((c.invoice_id, c.external_id), (None, None));
+        assert!(matches!(parse_callback("GET", "/h?invoice=1", &[], b""), Err(Error::InvalidRequest(_))));
+        assert!(matches!(parse_callback("GET", "/h?event={EVENT}", &[], b""), Err(Error::InvalidRequest(_))));
+    }
+}
