@@ -103,6 +103,44 @@ async fn every_flow_finishes_under_variants_with_429s_and_5xx_on_gets() {
     assert_eq!(assert_no_duplicate_transfers(&sb), 152);
 }
 
+/// The recipe after a lost answer, per provider, leaves exactly one
+/// transfer or invoice: Milta resends with the same key; MilaCoins looks
+/// the invoice up before creating it again.
+#[tokio::test]
+async fn the_unknown_outcome_recipes_leave_exactly_one_transfer_and_one_invoice() {
+    use walletkit::milta::{ExternalId, PhoneNumber, ProductId, TransferRequest};
+    let sb = sandbox("milta+milacoins:drop-every=1").await;
+    let milta = tours::milta_on(&sb).retry_policy(fast()).build().unwrap();
+    let transfer = TransferRequest::new(
+        ExternalId::from("RECIPE-1"),
+        ProductId::from("PRODUCT_123"),
+        PhoneNumber::from("+447700900001"),
+        Decimal::ONE,
+        "GBP",
+    );
+    let err = milta.transfers().create(&transfer).await.unwrap_err();
+    let unknown = err.as_outcome_unknown().unwrap_or_else(|| panic!("{err:?}")).clone();
+    assert_eq!(sb.milta().transfers_with_external_id("RECIPE-1"), 1, "the server acted before the answer was lost");
+    sb.milta().set_faults(Faults::default());
+    let resent = milta.transfers().resend(&transfer, &unknown).await.unwrap();
+    assert_eq!(sb.milta().transfers_with_external_id("RECIPE-1"), 1, "the resend answered with the same transfer");
+    assert_eq!(resent.external_id.as_ref().map(|e| e.as_str()), Some("RECIPE-1"));
+
+    let mila = tours::milacoins_on(&sb).retry_policy(fast()).build().unwrap();
+    let invoice = walletkit::milacoins::InvoiceRequest::new(
+        walletkit::milacoins::WalletName::from("EUR"),
+        Decimal::new(1050, 2),
+        "EUR",
+    )
+    .external_id("RECIPE-2");
+    let err = mila.invoices().create(&invoice).await.unwrap_err();
+    assert!(err.as_outcome_unknown().is_some(), "{err:?}");
+    sb.milacoins().set_faults(Faults::default());
+    let found = mila.transactions().find_by_external_id("RECIPE-2").await.unwrap();
+    assert!(found.is_some(), "the lost invoice is found, so it is not created again");
+    assert_eq!(sb.milacoins().invoices_with_external_id("RECIPE-2"), 1);
+}
+
 /// MilaCoins callbacks: a receiver gets the callbacks of a completed and a
 /// cancelled payment page and confirms each through the signed API.
 #[tokio::test]
