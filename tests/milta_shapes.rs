@@ -341,3 +341,22 @@ async fn a_prefetching_stream_yields_every_page_once_in_order() {
     let want: Vec<String> = (1..=5).flat_map(|n| (0..2).map(move |i| format!("P-{n}-{i}"))).collect();
     assert_eq!(ids, want, "later pages answer first, items still come in page order");
 }
+
+#[tokio::test]
+async fn an_oversized_answer_to_a_transfer_is_accepted_but_unreadable_only_when_it_is_a_2xx() {
+    let big = format!(r#"{{"status":"success","data":{{"pad":"{}"}}}}"#, "x".repeat(4096));
+    for (status, want) in [(201, ErrorKind::AcceptedUnreadable), (400, ErrorKind::Decode)] {
+        let server = MockServer::start().await;
+        Mock::given(method("POST")).respond_with(raw(status, &big)).mount(&server).await;
+        let milta = MiltaClient::builder()
+            .base_url(format!("{}{BASE}", server.uri()))
+            .credentials("key-id", "key-secret")
+            .retry_policy(RetryPolicy::none())
+            .max_body_bytes(1024)
+            .build()
+            .unwrap();
+        let err = milta.transfers().create(&transfer("TXN-BIG")).await.unwrap_err();
+        assert_eq!(err.kind(), want, "status {status}: {err}");
+        assert!(err.to_string().contains("1024-byte cap"), "{err}");
+    }
+}

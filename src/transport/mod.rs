@@ -320,7 +320,8 @@ impl Transport {
                         status,
                         headers: HeaderMap::new(),
                         body: Vec::new(),
-                        accepted: side_effects.then(|| Box::new(Sent::from(req))),
+                        // Only a 2xx was accepted; an oversized error answer is a plain decode error.
+                        accepted: (side_effects && (200..300).contains(&status)).then(|| Box::new(Sent::from(req))),
                     };
                     return Err(resp.unreadable(None, format!("response body exceeds the {limit}-byte cap")));
                 }
