@@ -16,5 +16,4 @@ pub use extra::{Extra, RawJson};
 pub(crate) use object::{rank, wire_object, Key, Slot, ViaOption, WireDecode};
 pub(crate) use text::{deserialize_text, Text};
 pub use timestamp::Timestamp;
-#[allow(unused_imports, dead_code)] // MilaCoins timestamps move to these next
-pub(crate) use timestamp::{parse_epoch, parse_text, Stamp, Strict};
+pub(crate) use timestamp::{Stamp, Strict};

@@ -98,7 +98,7 @@ fn parse_raw(raw: &str) -> Result<DateTime<Utc>, String> {
 }
 
 /// Reads an epoch number in seconds or milliseconds, fractions allowed.
-pub(crate) fn parse_epoch(text: &str) -> Result<DateTime<Utc>, String> {
+fn parse_epoch(text: &str) -> Result<DateTime<Utc>, String> {
     let value = crate::money::parse(text).map_err(|_| format!("`{text}` is not an epoch timestamp"))?;
     let per_unit = if value.abs() >= Decimal::from(MILLIS_THRESHOLD) { 1_000_000 } else { 1_000_000_000 };
     let out_of_range = || format!("epoch timestamp `{text}` is out of range");
@@ -111,7 +111,7 @@ pub(crate) fn parse_epoch(text: &str) -> Result<DateTime<Utc>, String> {
 
 /// Reads ISO 8601 text (without an offset means UTC), a bare date (midnight
 /// UTC), or an epoch number written as text.
-pub(crate) fn parse_text(text: &str) -> Result<DateTime<Utc>, String> {
+fn parse_text(text: &str) -> Result<DateTime<Utc>, String> {
     let t = text.trim();
     let epoch_like = t.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'-');
     if !t.is_empty() && epoch_like && !t[1..].contains('-') {
