@@ -5,18 +5,11 @@
 
 use std::collections::BTreeMap;
 
+use super::money;
 use chrono::{TimeDelta, TimeZone, Utc};
 use futures_util::TryStreamExt;
 use walletkit::milacoins::{InvoiceRequest, MilaCoinsClient, PaymentPageRequest, TransactionStatus, WalletName};
 use walletkit::Decimal;
-
-/// `10.5 EUR`, or `unknown` when the server did not say.
-fn money(amount: Option<Decimal>, currency: Option<&str>) -> String {
-    match amount {
-        Some(a) => format!("{} {}", a.normalize(), currency.unwrap_or("")).trim_end().to_string(),
-        None => "unknown".into(),
-    }
-}
 
 /// A request target without its query, which can be long: `/transactions?…`.
 fn short(uri: Option<&str>) -> String {

@@ -2,18 +2,11 @@
 //! lists, brands included), the balance, a price, a transfer and its status,
 //! a deferred transfer cancelled, and 150 transfers through the batch helper.
 
+use super::money;
 use chrono::{TimeDelta, Utc};
 use futures_util::TryStreamExt;
 use walletkit::milta::{ExternalId, MiltaClient, PhoneNumber, PricingRequest, SubmitOutcome, TransferRequest};
 use walletkit::Decimal;
-
-/// `10.5 EUR`, or `unknown` when the server did not say.
-fn money(amount: Option<Decimal>, currency: Option<&str>) -> String {
-    match amount {
-        Some(a) => format!("{} {}", a.normalize(), currency.unwrap_or("")).trim_end().to_string(),
-        None => "unknown".into(),
-    }
-}
 
 /// Runs the whole tour against `milta`, printing a short report.
 pub async fn tour(milta: &MiltaClient) -> walletkit::Result<()> {

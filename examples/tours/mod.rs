@@ -98,6 +98,14 @@ fn any_set(names: &[&str]) -> bool {
     names.iter().any(|name| std::env::var(name).is_ok_and(|v| !v.trim().is_empty()))
 }
 
+/// `10.5 EUR`, or `unknown` when the server did not say.
+pub fn money(amount: Option<walletkit::Decimal>, currency: Option<&str>) -> String {
+    match amount {
+        Some(a) => format!("{} {}", a.normalize(), currency.unwrap_or("")).trim_end().to_string(),
+        None => "unknown".into(),
+    }
+}
+
 /// Prints walletkit's traces as the `RUST_LOG` variable asks, for example
 /// `RUST_LOG=walletkit=debug`: one span per call, one event per attempt.
 /// (An application installs its own subscriber; walletkit never does.)

@@ -4,6 +4,7 @@
 //! balance change. It moves (test) money: point it at a sandbox or test
 //! environment.
 
+use super::money;
 use chrono::Utc;
 use walletkit::waas::{
     AccountName, AccountRequest, AccountStatus, AccountTransferRequest, AccountTypeCode, ClientRequest,
@@ -16,13 +17,6 @@ use walletkit::Decimal;
 const CURRENCY: &str = "KES";
 
 /// `1000 KES`, `-250.5 KES`, or `unknown` when the server did not say.
-fn money(amount: Option<Decimal>, currency: Option<&str>) -> String {
-    match amount {
-        Some(a) => format!("{} {}", a.normalize(), currency.unwrap_or("")).trim_end().to_string(),
-        None => "unknown".into(),
-    }
-}
-
 /// One ledger entry: the account, its balance before and after, and the change.
 fn show(step: &str, entry: &Transaction) {
     let currency = entry.currency.as_deref().or(Some(CURRENCY));

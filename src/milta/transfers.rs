@@ -4,7 +4,6 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
-use serde_json::value::RawValue;
 
 use super::client::{paths, rate_class, MiltaClient, IDEMPOTENCY_HEADER};
 use super::envelope;
@@ -12,7 +11,7 @@ use crate::enums::wire_enum;
 use crate::error::{Error, ErrorKind, Result};
 use crate::ids::string_id;
 use crate::money::{Decimal, Money};
-use crate::wire::{wire_object, Extra, RawJson, Strict, Text, WireDecode};
+use crate::wire::{wire_object, ErrorDetail, ErrorDetailWire, Extra, RawJson, Strict, Text};
 use crate::Request;
 
 string_id!(
@@ -293,32 +292,7 @@ wire_object! {
         /// A code.
         pub code: Option<String> = optional ["code", "errorCode"] via Text,
         /// An error, as text or as `{code, message}`.
-        pub error: Option<EntryError> = optional ["error"] via EntryErrorWire,
-    }
-}
-
-wire_object! {
-    /// `error: {"code": …, "message": …}` inside a batch entry.
-    struct EntryError {
-        /// The code.
-        pub code: Option<String> = optional ["code"] via Text,
-        /// The message.
-        pub message: Option<String> = optional ["message", "reason"],
-    }
-}
-
-/// Reads `error` as an object, or as plain text (its message).
-struct EntryErrorWire;
-
-impl WireDecode for EntryErrorWire {
-    type Value = EntryError;
-
-    fn decode<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<EntryError, D::Error> {
-        let raw = Box::<RawValue>::deserialize(d)?;
-        if let Ok(text) = serde_json::from_str::<String>(raw.get()) {
-            return Ok(EntryError { code: None, message: Some(text), extra: Extra::default() });
-        }
-        serde_json::from_str(raw.get()).map_err(serde::de::Error::custom)
+        pub error: Option<ErrorDetail> = optional ["error"] via ErrorDetailWire,
     }
 }
 

@@ -11,6 +11,8 @@ pub(crate) mod paginate;
 pub(crate) mod path;
 pub(crate) mod ratelimit;
 #[cfg(feature = "redis")]
+pub(crate) mod redis_ask;
+#[cfg(feature = "redis")]
 pub(crate) mod redis_limiter;
 #[cfg(feature = "redis")]
 pub(crate) mod redis_token_cache;

@@ -11,7 +11,8 @@ use redis::aio::ConnectionManager;
 use tokio::time::Instant;
 
 use super::ratelimit::{LocalRateLimiter, Rate, RateLimiter, Refusal};
-use crate::error::{Error, Result};
+use super::redis_ask::{connect, within, ASK_TIMEOUT};
+use crate::error::Result;
 
 /// The window as one atomic script, timed by the Redis server's clock (never
 /// a replica's): drop starts older than the window, admit when fewer than
@@ -31,9 +32,6 @@ local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 return math.max(1, tonumber(oldest[2]) + window - now)
 ";
 
-/// How long one question to Redis may take before it counts as unavailable.
-const ASK_TIMEOUT: Duration = Duration::from_millis(500);
-
 /// What a [`RedisRateLimiter`] does when Redis cannot be asked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
@@ -43,7 +41,7 @@ pub enum WhenUnavailable {
     /// until Redis is back. Calls keep flowing. The default.
     #[default]
     LocalWindow,
-    /// Send nothing: calls fail with [`Error::RateLimiterUnavailable`]
+    /// Send nothing: calls fail with [`crate::Error::RateLimiterUnavailable`]
     /// (retryable) until Redis answers again.
     FailClosed,
 }
@@ -87,13 +85,10 @@ impl RedisRateLimiter {
     /// under keys `<prefix>:rl:<api key digest>:<route class>`.
     ///
     /// # Errors
-    /// [`Error::Config`] for a bad URL or when Redis cannot be reached now.
+    /// [`crate::Error::Config`] for a bad URL or when Redis cannot be reached now.
     pub async fn connect(url: &str, prefix: impl Into<String>) -> Result<Self> {
-        let client = redis::Client::open(url).map_err(|e| Error::Config(format!("Redis URL: {e}")))?;
-        let connection =
-            ConnectionManager::new(client).await.map_err(|e| Error::Config(format!("Redis at {url}: {e}")))?;
         Ok(RedisRateLimiter {
-            connection,
+            connection: connect(url).await?,
             prefix: prefix.into(),
             script: redis::Script::new(WINDOW_SCRIPT),
             when_unavailable: WhenUnavailable::default(),
@@ -123,12 +118,9 @@ impl RedisRateLimiter {
         invocation.arg(rate.max.max(1)).arg(window_ms).arg(member);
         let limit =
             latest.map_or(ASK_TIMEOUT, |latest| ASK_TIMEOUT.min(latest.saturating_duration_since(Instant::now())));
-        let answer = tokio::time::timeout(limit, invocation.invoke_async::<u64>(&mut connection)).await;
-        match answer {
-            Ok(Ok(0)) => Ok(None),
-            Ok(Ok(wait_ms)) => Ok(Some(Duration::from_millis(wait_ms))),
-            Ok(Err(e)) => Err(e.to_string()),
-            Err(_) => Err(format!("no answer within {limit:?}")),
+        match within(limit, invocation.invoke_async::<u64>(&mut connection)).await? {
+            0 => Ok(None),
+            wait_ms => Ok(Some(Duration::from_millis(wait_ms))),
         }
     }
 

@@ -8,10 +8,8 @@ use std::time::Duration;
 use redis::aio::ConnectionManager;
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::error::{Error, Result};
-
-/// How long one question to Redis may take before it counts as unavailable.
-const ASK_TIMEOUT: Duration = Duration::from_millis(500);
+use super::redis_ask::{connect, within, ASK_TIMEOUT};
+use crate::error::Result;
 
 /// Deletes KEYS[1] only when it still holds ARGV[1]: a replica removes its
 /// own rejected token or lock, never a newer one.
@@ -64,12 +62,13 @@ impl RedisTokenCache {
     /// `<prefix>:token:<user digest>`, login locks under `<prefix>:login:<user digest>`.
     ///
     /// # Errors
-    /// [`Error::Config`] for a bad URL or when Redis cannot be reached now.
+    /// [`crate::Error::Config`] for a bad URL or when Redis cannot be reached now.
     pub async fn connect(url: &str, prefix: impl Into<String>) -> Result<Self> {
-        let client = redis::Client::open(url).map_err(|e| Error::Config(format!("Redis URL: {e}")))?;
-        let connection =
-            ConnectionManager::new(client).await.map_err(|e| Error::Config(format!("Redis at {url}: {e}")))?;
-        Ok(RedisTokenCache { connection, prefix: prefix.into(), delete_if_equal: redis::Script::new(DELETE_IF_EQUAL) })
+        Ok(RedisTokenCache {
+            connection: connect(url).await?,
+            prefix: prefix.into(),
+            delete_if_equal: redis::Script::new(DELETE_IF_EQUAL),
+        })
     }
 
     fn token_key(&self, scope: &str) -> String {
@@ -81,10 +80,7 @@ impl RedisTokenCache {
     }
 
     async fn timed<T>(&self, ask: impl std::future::Future<Output = redis::RedisResult<T>>) -> Asked<T> {
-        match tokio::time::timeout(ASK_TIMEOUT, ask).await {
-            Ok(answer) => answer.map_err(|e| e.to_string()),
-            Err(_) => Err(format!("no answer within {ASK_TIMEOUT:?}")),
-        }
+        within(ASK_TIMEOUT, ask).await
     }
 
     /// The shared token of `scope` and how long it is still to be used.

@@ -1,51 +1,19 @@
 //! Wallets error bodies: `{"error":{"name","code","message"}}`, with the
 //! documented codes mapped to kinds and anything else classified by status.
 
-use reqwest::header::HeaderMap;
-use serde::{Deserialize, Deserializer};
-use serde_json::value::RawValue;
-
 use crate::error::{excerpt, ApiError, ErrorKind, Provider};
-use crate::wire::{wire_object, Extra, Text, WireDecode};
+use crate::wire::{wire_object, ErrorDetail, ErrorDetailWire, Text};
+use reqwest::header::HeaderMap;
 
 wire_object! {
     /// The error body: `error` as documented, or a flat `code`/`message`.
     struct Body {
         /// The documented `{"name","code","message"}`, or a bare message.
-        pub error: Option<Inner> = optional ["error"] via InnerWire,
+        pub error: Option<ErrorDetail> = optional ["error"] via ErrorDetailWire,
         /// A flat code, when `error` carries none.
         pub code: Option<String> = optional ["code"] via Text,
         /// A flat message, when `error` carries none.
         pub message: Option<String> = optional ["message"] via Text,
-    }
-}
-
-wire_object! {
-    /// `{"name","code","message"}`; a numeric code is read as its digits.
-    struct Inner {
-        /// `BadRequestError`, …
-        pub name: Option<String> = optional ["name"] via Text,
-        /// `BAD_REQUEST`, …
-        pub code: Option<String> = optional ["code"] via Text,
-        /// What went wrong.
-        pub message: Option<String> = optional ["message"] via Text,
-    }
-}
-
-/// Reads `error` as the documented object, or as text (its message);
-/// anything else counts as absent rather than costing the rest of the body.
-struct InnerWire;
-
-impl WireDecode for InnerWire {
-    type Value = Inner;
-
-    fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<Inner, D::Error> {
-        let raw = Box::<RawValue>::deserialize(d)?;
-        let empty = || Inner { name: None, code: None, message: None, extra: Extra::default() };
-        if let Ok(text) = serde_json::from_str::<String>(raw.get()) {
-            return Ok(Inner { message: Some(text), ..empty() });
-        }
-        Ok(serde_json::from_str(raw.get()).unwrap_or_else(|_| empty()))
     }
 }
 

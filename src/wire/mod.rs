@@ -7,11 +7,13 @@
 //! Nothing here needs serde_json's global `arbitrary_precision` feature: exact
 //! numbers are read from their raw text.
 
+mod error_detail;
 mod extra;
 mod object;
 mod text;
 mod timestamp;
 
+pub(crate) use error_detail::{ErrorDetail, ErrorDetailWire};
 pub use extra::{Extra, RawJson};
 pub(crate) use object::{rank, wire_object, Key, Slot, ViaOption, WireDecode};
 pub(crate) use text::{deserialize_text, Text};
