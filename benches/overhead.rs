@@ -855,7 +855,34 @@ async fn paging(base_slow: &str, base_fast: &str) {
     }
 }
 
+const SECTIONS: [&str; 3] = ["calls", "decode", "paging"];
+
+/// The names given after `--`: `cargo bench --bench overhead -- decode` runs
+/// one section (`calls`, `decode`, `paging`); other words pick the per-call
+/// scenarios whose name contains them (`-- calls wallets`).
+fn named() -> Vec<String> {
+    std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect()
+}
+
+/// Whether section `section` runs: all of them when none is named.
+fn wants(section: &str) -> bool {
+    let named = named();
+    !named.iter().any(|n| SECTIONS.contains(&n.as_str())) || named.iter().any(|n| n == section)
+}
+
+/// Whether per-call scenario `name` runs: all of them when none is picked.
+fn picks(name: &str) -> bool {
+    let words: Vec<String> = named().into_iter().filter(|n| !SECTIONS.contains(&n.as_str())).collect();
+    words.is_empty() || words.iter().any(|w| name.contains(w.as_str()))
+}
+
 fn main() {
+    if wants("decode") {
+        decode_only();
+    }
+    if !wants("calls") && !wants("paging") {
+        return;
+    }
     let base = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -906,7 +933,7 @@ fn main() {
             ),
             ("waas credit", Box::new(|| Box::pin(raw.waas_credit())), Box::new(|| Box::pin(kit.waas_credit())), 4_000),
         ];
-        for (name, raw_call, kit_call, calls) in &scenarios {
+        for (name, raw_call, kit_call, calls) in scenarios.iter().filter(|s| wants("calls") && picks(s.0)) {
             for concurrency in [1, 16, 64] {
                 // Three rounds, alternating sides, best of each: a shared
                 // 2-core machine adds noise, never speed.
@@ -920,7 +947,8 @@ fn main() {
                 }
             }
         }
-        decode_only();
-        paging(&slow, &base).await;
+        if wants("paging") {
+            paging(&slow, &base).await;
+        }
     });
 }

@@ -2,7 +2,7 @@
 //!
 //! Every amount is a [`Decimal`]. Reading accepts JSON numbers and JSON
 //! strings (`10.5`, `"96.0000"`, `1e3`) without passing through `f64`: the
-//! number's raw text (serde_json's `RawValue`) is parsed digit for digit, so
+//! number's raw text (as serde_json's `RawValue` gives it) is parsed digit for digit, so
 //! no global serde_json feature is needed and none is switched on. Writing
 //! emits a JSON number in shortest form (`10`, `10.5`), which is what the
 //! MilaCoins signature and `JSON.stringify` round-trips need.
@@ -12,7 +12,7 @@
 //! and encoded with serde_json (from text, bytes, a reader or a `Value`).
 
 pub use rust_decimal::Decimal;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 
 use crate::wire::{ViaOption, WireDecode};
@@ -23,10 +23,10 @@ use crate::wire::{ViaOption, WireDecode};
 /// Returns a message when the text is not a number or does not fit a
 /// [`Decimal`] exactly (more than 28 significant digits).
 pub fn parse(text: &str) -> Result<Decimal, String> {
-    let text = text.trim();
     if let Some(plain) = parse_plain(text) {
         return Ok(plain);
     }
+    let text = text.trim();
     let parsed = match text.split_once(['e', 'E']) {
         None => Decimal::from_str_exact(text).map_err(|e| e.to_string()),
         Some((mantissa, exponent)) => {
@@ -60,26 +60,28 @@ pub fn parse_json(raw: &str) -> Result<Decimal, String> {
 /// digits, accumulated into the mantissa exactly. `None` for anything else
 /// (exponents, signs, more digits), which takes the general path.
 fn parse_plain(text: &str) -> Option<Decimal> {
-    let (negative, body) = match text.as_bytes().first()? {
-        b'-' => (true, &text[1..]),
-        _ => (false, text),
+    let bytes = text.as_bytes();
+    let (negative, body) = match bytes.first()? {
+        b'-' => (true, &bytes[1..]),
+        _ => (false, bytes),
     };
-    let (whole, fraction) = match body.split_once('.') {
-        Some((w, f)) if !f.is_empty() => (w, f),
-        Some(_) => return None,
-        None => (body, ""),
-    };
-    if whole.is_empty() || whole.len() + fraction.len() > 28 {
+    let (mut mantissa, mut digits, mut point) = (0i128, 0usize, None);
+    for (i, &b) in body.iter().enumerate() {
+        match b {
+            // Past 28 digits the mantissa could overflow: the general path.
+            b'0'..=b'9' if digits < 28 => {
+                mantissa = mantissa * 10 + i128::from(b - b'0');
+                digits += 1;
+            }
+            b'.' if point.is_none() && i > 0 => point = Some(i),
+            _ => return None,
+        }
+    }
+    // A trailing point (`1.`) is not plain.
+    if digits == 0 || point.is_some_and(|p| p + 1 == body.len()) {
         return None;
     }
-    let mut mantissa: i128 = 0;
-    for b in whole.bytes().chain(fraction.bytes()) {
-        if !b.is_ascii_digit() {
-            return None;
-        }
-        mantissa = mantissa * 10 + i128::from(b - b'0');
-    }
-    let scale = u32::try_from(fraction.len()).ok()?;
+    let scale = u32::try_from(point.map_or(0, |p| body.len() - p - 1)).ok()?;
     Decimal::try_from_i128_with_scale(if negative { -mantissa } else { mantissa }, scale).ok()
 }
 
@@ -121,8 +123,7 @@ impl WireDecode for Money {
     type Value = Decimal;
 
     fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
-        let raw = Box::<RawValue>::deserialize(d)?;
-        parse_json(raw.get()).map_err(serde::de::Error::custom)
+        crate::wire::with_raw_text(d, parse_json)
     }
 }
 
@@ -175,7 +176,7 @@ pub mod option {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde::Serialize;
+    use serde::{Deserialize, Serialize};
 
     #[derive(Serialize, Deserialize)]
     struct Amount {
@@ -231,6 +232,7 @@ mod tests {
             Decimal::from_str_exact("9999999999999999999999999999").ok()
         );
         assert_eq!(parse_plain("99999999999999999999999999999"), None, "29 digits take the general path");
+        assert_eq!(parse_plain(&"9".repeat(60)), None, "no overflow on long input");
     }
 
     #[test]

@@ -443,11 +443,13 @@ impl Transport {
                 return Err(AttemptFailure::Redirected { status, to });
             }
             let limit = inner.options.max_body_bytes;
-            if resp.content_length().is_some_and(|n| n > limit as u64) {
+            let announced = resp.content_length().unwrap_or(0);
+            if announced > limit as u64 {
                 return Err(AttemptFailure::TooLarge { status, limit });
             }
             let headers = std::mem::take(resp.headers_mut());
-            let mut body = Vec::new();
+            // Sized once from Content-Length (already capped), not grown chunk by chunk.
+            let mut body = Vec::with_capacity(usize::try_from(announced).unwrap_or(0));
             while let Some(chunk) = resp.chunk().await.map_err(AttemptFailure::no_answer)? {
                 if body.len() + chunk.len() > limit {
                     return Err(AttemptFailure::TooLarge { status, limit });

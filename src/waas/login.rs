@@ -137,8 +137,7 @@ impl WireDecode for Seconds {
     type Value = Option<Decimal>;
 
     fn decode<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<Decimal>, D::Error> {
-        let raw = Box::<RawValue>::deserialize(d)?;
-        Ok(crate::money::parse_json(raw.get()).ok())
+        crate::wire::with_raw_text(d, |raw| Ok(crate::money::parse_json(raw).ok()))
     }
 }
 

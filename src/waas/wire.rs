@@ -3,12 +3,13 @@
 //! timestamps in answers are read by [`crate::wire`] (`Text`, `Money`,
 //! `Stamp`) like every provider's.
 
+use std::borrow::Cow;
+
 use chrono::{DateTime, SecondsFormat, Utc};
-use serde::{Deserialize, Deserializer, Serializer};
-use serde_json::value::RawValue;
+use serde::{Deserializer, Serializer};
 
 use crate::error::excerpt;
-use crate::wire::WireDecode;
+use crate::wire::{with_raw_text, WireDecode};
 
 /// A flag written as the number `1` or `0`, as WaaS's `is_active` expects.
 pub(crate) mod flag {
@@ -29,17 +30,17 @@ impl WireDecode for Flag {
     type Value = bool;
 
     fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
-        let raw = Box::<RawValue>::deserialize(d)?;
-        let text = raw.get();
-        let unquoted = match text.strip_prefix('"') {
-            Some(_) => serde_json::from_str::<String>(text).map_err(serde::de::Error::custom)?,
-            None => text.to_string(),
-        };
-        match unquoted.trim() {
-            "1" | "true" => Ok(true),
-            "0" | "false" => Ok(false),
-            _ => Err(serde::de::Error::custom(format!("flag {} is neither 1 nor 0", excerpt(text.as_bytes())))),
-        }
+        with_raw_text(d, |text| {
+            let unquoted: Cow<'_, str> = match text.strip_prefix('"') {
+                Some(_) => serde_json::from_str(text).map_err(|e| e.to_string())?,
+                None => Cow::Borrowed(text),
+            };
+            match unquoted.trim() {
+                "1" | "true" => Ok(true),
+                "0" | "false" => Ok(false),
+                _ => Err(format!("flag {} is neither 1 nor 0", excerpt(text.as_bytes()))),
+            }
+        })
     }
 }
 

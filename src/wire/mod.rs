@@ -10,12 +10,14 @@
 mod error_detail;
 mod extra;
 mod object;
+mod raw_text;
 mod text;
 mod timestamp;
 
 pub(crate) use error_detail::{ErrorDetail, ErrorDetailWire};
 pub use extra::{Extra, RawJson};
 pub(crate) use object::{rank, wire_object, Key, Slot, ViaOption, WireDecode};
+pub(crate) use raw_text::with_raw_text;
 pub(crate) use text::{deserialize_text, Text};
 pub use timestamp::Timestamp;
 pub(crate) use timestamp::{Stamp, Strict};

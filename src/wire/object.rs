@@ -89,7 +89,7 @@ pub(crate) fn rank(key: &str, spellings: &[&str]) -> Option<usize> {
 /// spelling seen so far wins, so `{"balance":1,"available":2}` is not the
 /// duplicate-field error serde's `alias` would make it.
 pub(crate) struct Slot<T> {
-    value: Option<(usize, T)>,
+    value: Option<(u8, T)>,
 }
 
 impl<T> Slot<T> {
@@ -101,6 +101,7 @@ impl<T> Slot<T> {
     /// `None` (a `null`) never displaces anything.
     pub(crate) fn offer(&mut self, rank: usize, value: Option<T>) {
         let Some(value) = value else { return };
+        let rank = u8::try_from(rank).unwrap_or(u8::MAX);
         if self.value.as_ref().is_none_or(|(held, _)| rank < *held) {
             self.value = Some((rank, value));
         }

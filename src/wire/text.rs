@@ -1,12 +1,10 @@
 //! Identifiers and codes that arrive as JSON strings or numbers.
 
-use serde::de;
-use serde::{Deserialize, Deserializer};
-use serde_json::value::RawValue;
+use serde::Deserializer;
 
 use crate::error::excerpt;
 
-use super::WireDecode;
+use super::{with_raw_text, WireDecode};
 
 /// Reads a JSON string or a number as text, digit for digit (`"101"`, `101`
 /// and `254712345678901234567890` all read as written), so an identifier's
@@ -17,21 +15,13 @@ impl WireDecode for Text {
     type Value = String;
 
     fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-        let raw = Box::<RawValue>::deserialize(d)?;
-        let text = raw.get();
-        match text.as_bytes().first() {
-            // Without escapes the text between the quotes is the value: the
-            // raw buffer becomes the string, with no second allocation.
-            Some(b'"') if !text.contains('\\') && text.len() >= 2 => {
-                let mut owned = String::from(Box::<str>::from(raw));
-                owned.pop();
-                owned.remove(0);
-                Ok(owned)
-            }
-            Some(b'"') => serde_json::from_str(text).map_err(de::Error::custom),
-            Some(b'-' | b'0'..=b'9') => Ok(String::from(Box::<str>::from(raw))),
-            _ => Err(de::Error::custom(format!("expected a string or a number, got {}", excerpt(text.as_bytes())))),
-        }
+        with_raw_text(d, |text| match text.as_bytes().first() {
+            // Without escapes the text between the quotes is the value.
+            Some(b'"') if !text.contains('\\') && text.len() >= 2 => Ok(text[1..text.len() - 1].to_string()),
+            Some(b'"') => serde_json::from_str(text).map_err(|e| e.to_string()),
+            Some(b'-' | b'0'..=b'9') => Ok(text.to_string()),
+            _ => Err(format!("expected a string or a number, got {}", excerpt(text.as_bytes()))),
+        })
     }
 }
 

@@ -2,15 +2,15 @@
 //! `Z`, an offset or neither; with or without fractions), a bare date, or
 //! epoch seconds or milliseconds as a number or as text.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
-use serde::{Deserialize, Deserializer};
-use serde_json::value::RawValue;
+use serde::Deserializer;
 
-use super::WireDecode;
+use super::{with_raw_text, WireDecode};
 
 /// Epoch values at or above this are milliseconds: 1e11 seconds is the year
 /// 5138, 1e11 milliseconds is March 1973.
@@ -67,10 +67,11 @@ impl WireDecode for Stamp {
     type Value = Timestamp;
 
     fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<Timestamp, D::Error> {
-        let raw = Box::<RawValue>::deserialize(d)?;
-        Ok(match parse_raw(raw.get()) {
-            Ok(at) => Timestamp::At(at),
-            Err(_) => Timestamp::Unparsed(raw.get().to_string()),
+        with_raw_text(d, |raw| {
+            Ok(match parse_raw(raw) {
+                Ok(at) => Timestamp::At(at),
+                Err(_) => Timestamp::Unparsed(raw.to_string()),
+            })
         })
     }
 }
@@ -82,15 +83,14 @@ impl WireDecode for Strict {
     type Value = DateTime<Utc>;
 
     fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
-        let raw = Box::<RawValue>::deserialize(d)?;
-        parse_raw(raw.get()).map_err(serde::de::Error::custom)
+        with_raw_text(d, parse_raw)
     }
 }
 
 /// A raw JSON value: a number is an epoch, a string is text.
 fn parse_raw(raw: &str) -> Result<DateTime<Utc>, String> {
     if raw.starts_with('"') {
-        let text: String = serde_json::from_str(raw).map_err(|e| e.to_string())?;
+        let text: Cow<'_, str> = serde_json::from_str(raw).map_err(|e| e.to_string())?;
         parse_text(&text)
     } else {
         parse_epoch(raw)
