@@ -594,6 +594,7 @@ struct Figures {
 }
 
 async fn measure(call: &Call<'_>, calls: u32, concurrency: u32) -> Figures {
+    let calls = if quick() { (calls / 100).max(concurrency) } else { calls };
     for _ in 0..concurrency.max(8) {
         std::hint::black_box(call().await); // warm the pool and the login
     }
@@ -873,6 +874,13 @@ async fn paging(base_slow: &str, base_fast: &str) {
 
 const SECTIONS: [&str; 3] = ["calls", "decode", "paging"];
 
+/// `quick`: a hundredth of the calls, for running under
+/// `valgrind --tool=callgrind`, whose instruction counts do not vary with
+/// the machine's load the way CPU time does.
+fn quick() -> bool {
+    named().iter().any(|n| n == "quick")
+}
+
 /// The names given after `--`: `cargo bench --bench overhead -- decode` runs
 /// one section (`calls`, `decode`, `paging`); other words pick the per-call
 /// scenarios whose name contains them (`-- calls wallets`).
@@ -888,7 +896,7 @@ fn wants(section: &str) -> bool {
 
 /// Whether per-call scenario `name` runs: all of them when none is picked.
 fn picks(name: &str) -> bool {
-    let words: Vec<String> = named().into_iter().filter(|n| !SECTIONS.contains(&n.as_str())).collect();
+    let words: Vec<String> = named().into_iter().filter(|n| !SECTIONS.contains(&n.as_str()) && n != "quick").collect();
     words.is_empty() || words.iter().any(|w| name.contains(w.as_str()))
 }
 

@@ -1,7 +1,11 @@
 //! A successful response, read in full under the size cap.
 
+use std::fmt;
+use std::marker::PhantomData;
+
 use reqwest::header::HeaderMap;
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, DeserializeSeed, SeqAccess, Visitor};
+use serde::Deserializer;
 
 use super::request::Request;
 use crate::error::{redacted_excerpt, AcceptedUnreadable, DecodeError, Error, Provider, Result};
@@ -58,7 +62,7 @@ impl RawResponse {
             return Ok(value);
         }
         let de = &mut serde_json::Deserializer::from_slice(&self.body);
-        serde_path_to_error::deserialize(de).map_err(|e| {
+        let value = serde_path_to_error::deserialize(&mut *de).map_err(|e| {
             let path = e.path().to_string();
             let inner = e.into_inner();
             let message = if self.body.iter().all(u8::is_ascii_whitespace) {
@@ -67,7 +71,24 @@ impl RawResponse {
                 inner.to_string()
             };
             self.unreadable((path != ".").then_some(path.as_str()), message)
-        })
+        })?;
+        // What the first pass refused may be a readable value followed by more.
+        de.end().map_err(|e| self.unreadable(None, e.to_string()))?;
+        Ok(value)
+    }
+
+    /// Decodes a top-level JSON array into a `Vec` allocated once for
+    /// `expected` items (the page size asked for, capped at 1,024), instead
+    /// of grown and copied item by item. Errors as [`RawResponse::json`].
+    pub(crate) fn json_list<T: DeserializeOwned>(&self, expected: usize) -> Result<Vec<T>> {
+        let de = &mut serde_json::Deserializer::from_slice(&self.body);
+        let read =
+            ListSeed::<T>::new(expected.min(1024)).deserialize(&mut *de).and_then(|items| de.end().map(|()| items));
+        match read {
+            Ok(items) => Ok(items),
+            // The general path explains the failure, with its JSON path.
+            Err(_) => self.json(),
+        }
     }
 
     /// The error for an answer that could not be read: [`Error::AcceptedUnreadable`]
@@ -113,5 +134,70 @@ impl RawResponse {
     /// A header's value as text, when present and printable.
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+/// Reads a JSON array into a `Vec` with room for the expected items.
+struct ListSeed<T> {
+    capacity: usize,
+    item: PhantomData<T>,
+}
+
+impl<T> ListSeed<T> {
+    fn new(capacity: usize) -> Self {
+        ListSeed { capacity, item: PhantomData }
+    }
+}
+
+impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for ListSeed<T> {
+    type Value = Vec<T>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Vec<T>, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de, T: DeserializeOwned> Visitor<'de> for ListSeed<T> {
+    type Value = Vec<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON array")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Vec<T>, A::Error> {
+        let mut items = Vec::with_capacity(self.capacity);
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(items)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn response(body: &str) -> RawResponse {
+        RawResponse {
+            provider: Provider::Wallets,
+            status: 200,
+            headers: HeaderMap::new(),
+            body: body.as_bytes().to_vec(),
+            accepted: None,
+        }
+    }
+
+    #[test]
+    fn a_list_reads_like_json_and_fails_like_it() {
+        let list: Vec<u32> = response("[1, 2, 3]").json_list(2).unwrap();
+        assert_eq!(list, [1, 2, 3]);
+        assert!(response("[]").json_list::<u32>(100).unwrap().is_empty());
+        for bad in [r#"[1, "x"]"#, "[1] trailing", r#"{"a":1}"#, ""] {
+            let listed = response(bad).json_list::<u32>(10).unwrap_err().to_string();
+            let plain = response(bad).json::<Vec<u32>>().unwrap_err().to_string();
+            assert_eq!(listed, plain, "{bad}");
+        }
+        let Err(Error::Decode(e)) = response(r#"[1, "x"]"#).json_list::<u32>(10) else { panic!("a decode error") };
+        assert_eq!(e.json_path.as_deref(), Some("[1]"));
     }
 }

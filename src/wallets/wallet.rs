@@ -342,7 +342,7 @@ fn number<T: std::str::FromStr>(resp: &RawResponse, name: &str) -> Option<T> {
 /// The next page exists when `X-Has-More` says so; without it, when the
 /// page is before `X-Total-Pages`; without either, when the page is full.
 pub(crate) fn header_page(resp: &RawResponse, requested: u32, limit: Option<u32>) -> Result<Page<Wallet>> {
-    let items: Vec<Wallet> = resp.json()?;
+    let items: Vec<Wallet> = resp.json_list(limit.map_or(50, |l| l as usize))?;
     let current: u32 = number(resp, "X-Page").filter(|n| *n >= 1).unwrap_or(requested);
     let per_page: Option<u32> = number(resp, "X-Per-Page");
     let total_pages: Option<u32> = number(resp, "X-Total-Pages");
