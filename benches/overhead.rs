@@ -969,10 +969,9 @@ fn main() {
         for (name, raw_call, kit_call, calls) in scenarios.iter().filter(|s| wants("calls") && picks(s.0)) {
             for concurrency in [1, 16, 64] {
                 // Six rounds, best of each side: a shared 2-core machine adds
-                // noise, never speed. The side that runs second in a round
-                // measures up to ~10 % better (the first warms what both
-                // share), so the order alternates: raw first, then walletkit
-                // first.
+                // noise, never speed. With a fixed order the side that ran
+                // second measured up to 10-18 % better, so the order
+                // alternates: raw first, then walletkit first.
                 let (mut raw_best, mut kit_best) = (None, None);
                 for round in 0..6 {
                     if round % 2 == 0 {

@@ -13,7 +13,7 @@
 
 use std::fmt;
 
-use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 
@@ -40,9 +40,11 @@ impl<'de, T, F: FnOnce(&str) -> Result<T, String>> Visitor<'de> for RawTextVisit
     }
 
     /// serde_json's raw-value exchange: `{TOKEN: "<the value's text>"}`.
+    /// Any other map (a deserializer that ignores the name) is refused
+    /// rather than read as if its first value were the raw text.
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
-        if map.next_key::<IgnoredAny>()?.is_none() {
-            return Err(de::Error::invalid_length(0, &self));
+        if map.next_key_seed(TokenKey)? != Some(true) {
+            return Err(de::Error::custom("expected serde_json's raw value exchange, got a map"));
         }
         // `read` fails out here, not inside the entry, so an error path
         // (serde_path_to_error) names the field, not serde_json's token.
@@ -54,6 +56,29 @@ impl<'de, T, F: FnOnce(&str) -> Result<T, String>> Visitor<'de> for RawTextVisit
     fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
         let raw = Box::<RawValue>::deserialize(d)?;
         (self.0)(raw.get()).map_err(de::Error::custom)
+    }
+}
+
+/// Reads a map key and tells whether it is serde_json's raw-value token.
+struct TokenKey;
+
+impl<'de> DeserializeSeed<'de> for TokenKey {
+    type Value = bool;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for TokenKey {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("serde_json's raw value token")
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<bool, E> {
+        Ok(key == RAW_VALUE_TOKEN)
     }
 }
 
@@ -129,6 +154,32 @@ mod tests {
         let err = serde_path_to_error::deserialize::<_, Holder>(de).unwrap_err();
         assert_eq!(err.path().to_string(), "amount");
         assert!(err.to_string().contains(r#"no: "ten""#), "{err}");
+    }
+
+    /// A deserializer that ignores the newtype name and shows a real map.
+    struct MapOnly<'de>(&'de str);
+
+    impl<'de> Deserializer<'de> for MapOnly<'de> {
+        type Error = serde_json::Error;
+
+        fn deserialize_any<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Self::Error> {
+            serde_json::Deserializer::from_str(self.0).deserialize_any(v)
+        }
+
+        fn deserialize_newtype_struct<V: Visitor<'de>>(self, _: &'static str, v: V) -> Result<V::Value, Self::Error> {
+            self.deserialize_any(v)
+        }
+
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option unit
+            unit_struct seq tuple tuple_struct map struct enum identifier ignored_any
+        }
+    }
+
+    #[test]
+    fn a_plain_map_is_not_taken_for_raw_text() {
+        let read = with_raw_text(MapOnly(r#"{"amount":"5"}"#), |t| Ok(t.to_string()));
+        assert!(read.is_err(), "{read:?}");
     }
 
     /// Where the text handed to `read` lives, as an offset into the input.
