@@ -718,3 +718,16 @@ async fn a_log_page_in_other_readings_never_fails_on_a_payload() {
     assert_eq!(entry.extra["latency"].get(), "0.000000001");
     assert_eq!(entry.extra.len(), 1);
 }
+
+#[tokio::test]
+async fn named_credential_setters_sign_like_credentials_in_any_order() {
+    let server = MockServer::start().await;
+    expect_get(&server, "/logs?limit=2&page=1", include_str!("../fixtures/milacoins/logs_page.json")).await;
+    let mila = MilaCoinsClient::builder().secret_key(SECRET).api_key(KEY).base_url(server.uri()).build().unwrap();
+    assert_eq!(mila.logs().list().limit(2).get().await.unwrap().items.len(), 2);
+
+    let err = MilaCoinsClient::builder().api_key(KEY).base_url(server.uri()).build().unwrap_err();
+    let Error::Config(message) = &err else { panic!("a config error: {err}") };
+    assert!(message.contains("`.secret_key(..)`") && !message.contains("`.api_key(..)`"), "{message}");
+    assert!(!message.contains(KEY), "the key never appears in the message: {message}");
+}

@@ -547,3 +547,29 @@ async fn flattened_types_keep_huge_amounts_exact() {
     assert_eq!(balance.amount.unwrap().to_string(), "12345678901234567.89");
     assert_eq!(balance.extra["reserved"].to_string(), "0.1");
 }
+
+#[tokio::test]
+async fn named_credential_setters_send_the_same_basic_auth_in_any_order() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(p("/inventories/countries")))
+        .and(header("authorization", BASIC))
+        .respond_with(fixture("countries.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let milta = MiltaClient::builder()
+        .base_url(format!("{}{BASE}", server.uri()))
+        .key_secret("key-secret")
+        .key_id("key-id")
+        .build()
+        .unwrap();
+    milta.inventories().countries().get().await.unwrap();
+
+    let err = MiltaClient::builder().key_secret("key-secret").build().unwrap_err();
+    let Error::Config(message) = &err else { panic!("a config error: {err}") };
+    assert!(message.contains("`.key_id(..)`") && !message.contains("`.key_secret(..)`"), "{message}");
+    assert!(!message.contains("key-secret"), "the secret never appears in the message: {message}");
+    let err = MiltaClient::builder().build().unwrap_err().to_string();
+    assert!(err.contains("`.key_id(..)`") && err.contains("`.key_secret(..)`"), "{err}");
+}

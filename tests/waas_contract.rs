@@ -936,3 +936,26 @@ fn setup_answers_accept_alternatives_nulls_numbers_and_unknown_fields() {
     assert_eq!(s.extra["currency"].get(), r#""KES""#);
     assert!(serde_json::from_str::<ClientService>(r#"{"id":5,"clientServiceCode":"K"}"#).is_ok());
 }
+
+#[tokio::test]
+async fn named_credential_setters_log_in_like_credentials_in_any_order() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api/v1/auth/login"))
+        .and(body_string(r#"{"username":"ops","password":"pw-1"}"#))
+        .respond_with(json(r#"{"access_token":"tok-abc"}"#))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let client = WaasClient::builder().base_url(server.uri()).password("pw-1").username("ops").build().unwrap();
+    client.login().await.unwrap();
+    let login = walletkit::waas::WaasLogin::builder().base_url(server.uri()).password("pw-1").username("ops").build();
+    login.unwrap().ensure_logged_in().await.unwrap();
+
+    let err = WaasClient::builder().base_url(server.uri()).username("ops").build().unwrap_err();
+    let Error::Config(message) = &err else { panic!("a config error: {err}") };
+    assert!(message.contains("`.password(..)`") && !message.contains("`.username(..)`"), "{message}");
+    assert!(message.contains("shared_login"), "{message}");
+    let err = walletkit::waas::WaasLogin::builder().base_url(server.uri()).password("pw-1").build().unwrap_err();
+    assert!(err.to_string().contains("`.username(..)`") && !err.to_string().contains("pw-1"), "{err}");
+}

@@ -8,7 +8,7 @@ use secrecy::{ExposeSecret, SecretString};
 use crate::error::{Error, Provider, Result};
 use crate::transport::auth::{Auth, HmacSigner};
 use crate::transport::options::{transport_builder_setters, TransportOptions};
-use crate::transport::{limit_scope, secret, Transport, TransportConfig};
+use crate::transport::{limit_scope, missing_credentials, secret, Transport, TransportConfig};
 use crate::{env, RawResponse, Request};
 
 use super::{invoices::Invoices, logs::Logs, reference::Reference, transactions::Transactions};
@@ -174,9 +174,22 @@ impl fmt::Debug for MilaCoinsClientBuilder {
 impl MilaCoinsClientBuilder {
     transport_builder_setters!();
 
-    /// The API key (sent as `X-api-key`) and the secret key it signs with.
-    pub fn credentials(mut self, api_key: impl Into<String>, secret_key: impl Into<String>) -> Self {
+    /// The API key (sent as `X-api-key`) and the secret key it signs with,
+    /// in that order; [`api_key`](Self::api_key) and
+    /// [`secret_key`](Self::secret_key) name them where the order is not
+    /// obvious at the call site.
+    pub fn credentials(self, api_key: impl Into<String>, secret_key: impl Into<String>) -> Self {
+        self.api_key(api_key).secret_key(secret_key)
+    }
+
+    /// The API key, sent as `X-api-key`.
+    pub fn api_key(mut self, api_key: impl Into<String>) -> Self {
         self.api_key = Some(secret(api_key));
+        self
+    }
+
+    /// The secret key requests are signed with; it is never sent.
+    pub fn secret_key(mut self, secret_key: impl Into<String>) -> Self {
         self.secret_key = Some(secret(secret_key));
         self
     }
@@ -192,8 +205,15 @@ impl MilaCoinsClientBuilder {
     /// # Errors
     /// [`Error::Config`] without credentials, or with a bad or plain-HTTP base URL.
     pub fn build(self) -> Result<MilaCoinsClient> {
-        let (Some(api_key), Some(secret_key)) = (self.api_key, self.secret_key) else {
-            return Err(Error::Config("MilaCoins needs credentials (API key and secret key)".into()));
+        let (api_key, secret_key) = match (self.api_key, self.secret_key) {
+            (Some(api_key), Some(secret_key)) => (api_key, secret_key),
+            (api_key, secret_key) => {
+                let parts = [
+                    ("the API key (`.api_key(..)`)", api_key.is_some()),
+                    ("the secret key (`.secret_key(..)`)", secret_key.is_some()),
+                ];
+                return Err(Error::Config(missing_credentials("MilaCoins", &parts)));
+            }
         };
         let limit_scope = limit_scope(Provider::MilaCoins, api_key.expose_secret());
         let signer = HmacSigner::new(KEY_HEADER, TIME_HEADER, SIGNATURE_HEADER, api_key, secret_key)?;

@@ -7,7 +7,7 @@ use secrecy::{ExposeSecret, SecretString};
 use crate::error::{Error, Provider, Result};
 use crate::transport::auth::Auth;
 use crate::transport::options::{transport_builder_setters, TransportOptions};
-use crate::transport::{limit_scope, secret, Transport, TransportConfig};
+use crate::transport::{limit_scope, missing_credentials, secret, Transport, TransportConfig};
 use crate::{env, Rate, RateLimits, RawResponse, Request};
 
 use super::{account::Account, inventories::Inventories, transfers::Transfers};
@@ -186,9 +186,22 @@ impl fmt::Debug for MiltaClientBuilder {
 impl MiltaClientBuilder {
     transport_builder_setters!();
 
-    /// The API Key ID (Basic username) and API Key Secret (Basic password).
-    pub fn credentials(mut self, key_id: impl Into<String>, key_secret: impl Into<String>) -> Self {
+    /// The API Key ID (Basic username) and API Key Secret (Basic password),
+    /// in that order; [`key_id`](Self::key_id) and
+    /// [`key_secret`](Self::key_secret) name them where the order is not
+    /// obvious at the call site.
+    pub fn credentials(self, key_id: impl Into<String>, key_secret: impl Into<String>) -> Self {
+        self.key_id(key_id).key_secret(key_secret)
+    }
+
+    /// The API Key ID (the Basic username).
+    pub fn key_id(mut self, key_id: impl Into<String>) -> Self {
         self.key_id = Some(secret(key_id));
+        self
+    }
+
+    /// The API Key Secret (the Basic password).
+    pub fn key_secret(mut self, key_secret: impl Into<String>) -> Self {
         self.key_secret = Some(secret(key_secret));
         self
     }
@@ -204,8 +217,15 @@ impl MiltaClientBuilder {
     /// # Errors
     /// [`Error::Config`] without credentials, or with a bad or plain-HTTP base URL.
     pub fn build(self) -> Result<MiltaClient> {
-        let (Some(id), Some(secret)) = (self.key_id, self.key_secret) else {
-            return Err(Error::Config("Milta needs credentials (API Key ID and Secret)".into()));
+        let (id, secret) = match (self.key_id, self.key_secret) {
+            (Some(id), Some(secret)) => (id, secret),
+            (id, secret) => {
+                let parts = [
+                    ("the API Key ID (`.key_id(..)`)", id.is_some()),
+                    ("the API Key Secret (`.key_secret(..)`)", secret.is_some()),
+                ];
+                return Err(Error::Config(missing_credentials("Milta", &parts)));
+            }
         };
         let transport = Transport::new(TransportConfig {
             provider: Provider::Milta,

@@ -567,6 +567,14 @@ pub(crate) fn limit_scope(provider: Provider, identity: &str) -> String {
     format!("{provider}:{}", hex::encode(&digest[..8]))
 }
 
+/// The message of a builder's `Error::Config` when credentials are missing,
+/// naming each missing part and its setter: `parts` pairs a description
+/// with whether it was set.
+pub(crate) fn missing_credentials(provider: &str, parts: &[(&str, bool)]) -> String {
+    let missing: Vec<&str> = parts.iter().filter(|(_, set)| !set).map(|(name, _)| *name).collect();
+    format!("{provider} needs credentials: set {} (or both with `.credentials(..)`)", missing.join(" and "))
+}
+
 /// A credential from the caller, kept secret from the start.
 pub(crate) fn secret(value: impl Into<String>) -> SecretString {
     SecretString::from(value.into())

@@ -8,7 +8,7 @@ use secrecy::SecretString;
 use crate::error::{Error, Provider, Result};
 use crate::transport::auth::Auth;
 use crate::transport::options::{transport_builder_setters, TransportOptions};
-use crate::transport::{secret, Transport, TransportConfig};
+use crate::transport::{missing_credentials, secret, Transport, TransportConfig};
 use crate::{RawResponse, Request};
 
 use super::accounts::Accounts;
@@ -168,9 +168,21 @@ impl WaasClientBuilder {
         self
     }
 
-    /// The WaaS username and password, exchanged for a token at `POST /api/v1/auth/login`.
-    pub fn credentials(mut self, username: impl Into<String>, password: impl Into<String>) -> Self {
+    /// The WaaS username and password, in that order, exchanged for a token
+    /// at `POST /api/v1/auth/login`; [`username`](Self::username) and
+    /// [`password`](Self::password) name them.
+    pub fn credentials(self, username: impl Into<String>, password: impl Into<String>) -> Self {
+        self.username(username).password(password)
+    }
+
+    /// The WaaS username.
+    pub fn username(mut self, username: impl Into<String>) -> Self {
         self.username = Some(secret(username));
+        self
+    }
+
+    /// The WaaS password.
+    pub fn password(mut self, password: impl Into<String>) -> Self {
         self.password = Some(secret(password));
         self
     }
@@ -194,10 +206,13 @@ impl WaasClientBuilder {
             (None, Some(username), Some(password)) => {
                 Arc::new(WaasLogin::new(&base_url, username, password, self.options.clone())?)
             }
-            _ => {
-                return Err(Error::Config(
-                    "Wallet-as-a-Service needs credentials (username and password) or a shared login".into(),
-                ))
+            (None, username, password) => {
+                let parts = [
+                    ("a username (`.username(..)`)", username.is_some()),
+                    ("a password (`.password(..)`)", password.is_some()),
+                ];
+                let message = missing_credentials("Wallet-as-a-Service", &parts);
+                return Err(Error::Config(format!("{message}, or a `.shared_login(..)`")));
             }
         };
         let transport = Transport::new(TransportConfig {

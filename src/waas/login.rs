@@ -24,7 +24,7 @@ use crate::error::{DecodeError, Error, Provider, Result};
 use crate::money::Decimal;
 use crate::transport::auth::Auth;
 use crate::transport::options::{transport_builder_setters, TransportOptions};
-use crate::transport::{limit_scope, secret, Transport, TransportConfig};
+use crate::transport::{limit_scope, missing_credentials, secret, Transport, TransportConfig};
 use crate::wire::{wire_object, Extra, Text, WireDecode};
 use crate::{env, TokenSource};
 use rust_decimal::prelude::ToPrimitive;
@@ -456,9 +456,20 @@ impl WaasLoginBuilder {
         self
     }
 
-    /// The WaaS username and password.
-    pub fn credentials(mut self, username: impl Into<String>, password: impl Into<String>) -> Self {
+    /// The WaaS username and password, in that order;
+    /// [`username`](Self::username) and [`password`](Self::password) name them.
+    pub fn credentials(self, username: impl Into<String>, password: impl Into<String>) -> Self {
+        self.username(username).password(password)
+    }
+
+    /// The WaaS username.
+    pub fn username(mut self, username: impl Into<String>) -> Self {
         self.username = Some(secret(username));
+        self
+    }
+
+    /// The WaaS password.
+    pub fn password(mut self, password: impl Into<String>) -> Self {
         self.password = Some(secret(password));
         self
     }
@@ -470,8 +481,15 @@ impl WaasLoginBuilder {
     /// plain-HTTP base URL.
     pub fn build(self) -> Result<WaasLogin> {
         let base_url = require_base_url(self.base_url)?;
-        let (Some(username), Some(password)) = (self.username, self.password) else {
-            return Err(Error::Config("Wallet-as-a-Service needs credentials (username and password)".into()));
+        let (username, password) = match (self.username, self.password) {
+            (Some(username), Some(password)) => (username, password),
+            (username, password) => {
+                let parts = [
+                    ("a username (`.username(..)`)", username.is_some()),
+                    ("a password (`.password(..)`)", password.is_some()),
+                ];
+                return Err(Error::Config(missing_credentials("Wallet-as-a-Service", &parts)));
+            }
         };
         WaasLogin::new(&base_url, username, password, self.options)
     }
