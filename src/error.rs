@@ -218,17 +218,28 @@ impl fmt::Display for OutcomeUnknown {
             "{} {} {}: sent, but the outcome is unknown ({}); reconcile before retrying",
             self.provider, self.method, self.path, self.cause
         )?;
-        if let Some((field, value)) = &self.reference {
-            write!(f, " by {field}={value}")?;
-        }
-        if let Some(key) = &self.idempotency_key {
-            write!(f, " [idempotency key {key}]")?;
-        }
-        if let Some(how) = self.recovery {
-            write!(f, "; {how}")?;
-        }
-        Ok(())
+        write_reconcile_by(f, self.reference.as_ref(), self.idempotency_key.as_deref(), self.recovery)
     }
+}
+
+/// The end of a "reconcile" message: by which reference, under which
+/// idempotency key, and how to recover, each when known.
+fn write_reconcile_by(
+    f: &mut fmt::Formatter<'_>,
+    reference: Option<&(String, String)>,
+    idempotency_key: Option<&str>,
+    recovery: Option<&str>,
+) -> fmt::Result {
+    if let Some((field, value)) = reference {
+        write!(f, " by {field}={value}")?;
+    }
+    if let Some(key) = idempotency_key {
+        write!(f, " [idempotency key {key}]")?;
+    }
+    if let Some(how) = recovery {
+        write!(f, "; {how}")?;
+    }
+    Ok(())
 }
 
 /// A call with side effects that the server accepted (a 2xx) but whose
@@ -296,15 +307,7 @@ impl fmt::Display for AcceptedUnreadable {
             write!(f, " at `{path}`")?;
         }
         write!(f, ": {}; the server may have acted, do not resend: reconcile", self.message)?;
-        if let Some((field, value)) = &self.reference {
-            write!(f, " by {field}={value}")?;
-        }
-        if let Some(key) = &self.idempotency_key {
-            write!(f, " [idempotency key {key}]")?;
-        }
-        if let Some(how) = self.recovery {
-            write!(f, "; {how}")?;
-        }
+        write_reconcile_by(f, self.reference.as_ref(), self.idempotency_key.as_deref(), self.recovery)?;
         write!(f, "; body starts {:?}", self.excerpt)
     }
 }
