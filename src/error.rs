@@ -88,6 +88,8 @@ pub enum ErrorKind {
     InvalidRequest,
     /// The client configuration is invalid.
     Config,
+    /// A listing was cut short by a bound before the server's pages ended it.
+    ListingCutShort,
 }
 
 impl ErrorKind {
@@ -401,6 +403,20 @@ pub enum Error {
         /// What failed.
         message: String,
     },
+    /// A listing was cut short by one of its bounds (pages per listing, or
+    /// requests the items received can justify) while its pages still
+    /// looked full: what it yielded is not known to be the whole list.
+    #[error("{provider}: listing GET {route} cut short before page {page}: {reason}")]
+    ListingCutShort {
+        /// Which API was listed.
+        provider: Provider,
+        /// The listing's route, e.g. `/inventories/products`.
+        route: String,
+        /// The page that would have been asked for next.
+        page: u32,
+        /// Which bound ended it, and what to do.
+        reason: String,
+    },
     /// The request was refused before sending.
     #[error("request refused before sending: {0}")]
     InvalidRequest(String),
@@ -423,6 +439,7 @@ impl Error {
             Error::RateLimiterUnavailable { .. } => ErrorKind::Unavailable,
             Error::InvalidRequest(_) => ErrorKind::InvalidRequest,
             Error::Config(_) => ErrorKind::Config,
+            Error::ListingCutShort { .. } => ErrorKind::ListingCutShort,
         }
     }
 

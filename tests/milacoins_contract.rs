@@ -704,7 +704,7 @@ async fn a_log_page_in_other_readings_never_fails_on_a_payload() {
         "uri":"/invoices","device":"curl/8","headers":[["x-api-key","***"]],"body":"{not json}","params":7,
         "query":{"page":"1"},"response":{"amount":12345678901234567.89},"error":{"name":"DB_CAST","code":1600},
         "createdAt":1658411149000,"updatedAt":"2022-07-21T15:45:49+02:00","latency":0.000000001}]}"#;
-    expect_get(&server, "/logs?page=1", body).await;
+    expect_get(&server, "/logs?limit=100&page=1", body).await;
 
     let page = client(&server).logs().list().get().await.unwrap();
     let [entry] = &page.items[..] else { panic!("one entry") };

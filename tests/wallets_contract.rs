@@ -111,12 +111,12 @@ async fn list_sends_filters_and_reads_the_documented_page() {
 }
 
 #[tokio::test]
-async fn list_without_options_sends_only_the_page() {
+async fn list_without_options_sends_the_page_and_the_documented_default_limit() {
     let server = MockServer::start().await;
     forbid_others(&server).await;
     Mock::given(method("GET"))
         .and(path("/api/v1/wallets"))
-        .and(query_is(&[("page", "3")]))
+        .and(query_is(&[("limit", "50"), ("page", "3")]))
         .respond_with(ResponseTemplate::new(200).set_body_raw("[]", "application/json"))
         .expect(1)
         .mount(&server)
@@ -566,10 +566,10 @@ async fn wallets_created_while_streaming_do_not_repeat_older_ones() {
 }
 
 #[tokio::test]
-async fn ids_sent_as_strings_are_compared_as_numbers() {
+async fn an_id_sent_as_a_string_and_as_a_number_is_one_wallet() {
     let server = MockServer::start().await;
     forbid_others(&server).await;
-    // "10" < "9" as text; as numbers 10 > 9, so only 9 and 8 repeat.
+    // 10 and 9 come again, once as numbers where they were strings.
     serve_pages(
         &server,
         &[
@@ -583,7 +583,7 @@ async fn ids_sent_as_strings_are_compared_as_numbers() {
 }
 
 #[tokio::test]
-async fn non_integer_ids_on_the_previous_page_are_not_repeated() {
+async fn text_ids_already_yielded_are_not_repeated() {
     let server = MockServer::start().await;
     forbid_others(&server).await;
     serve_pages(
@@ -599,36 +599,64 @@ async fn non_integer_ids_on_the_previous_page_are_not_repeated() {
 }
 
 #[tokio::test]
-async fn a_page_of_only_repeats_is_passed_over() {
+async fn a_page_of_only_repeats_ends_the_stream() {
     let server = MockServer::start().await;
     forbid_others(&server).await;
-    // Three wallets created before page 2: it repeats page 1 exactly.
-    serve_pages(
-        &server,
-        &[wallets_with(&["10", "9", "8"]), wallets_with(&["10", "9", "8"]), wallets_with(&["7", "6"])],
-    )
-    .await;
-    assert_eq!(streamed_ids(&server).await, ["10", "9", "8", "7", "6"]);
+    // Page 2 repeats page 1 exactly, though it says more follow: nothing new
+    // is the evidence that ends a listing, so page 3 is never asked for.
+    mount_page(&server, 1, wallets_with(&["10", "9", "8"]), Some(true), 9, 1).await;
+    mount_page(&server, 2, wallets_with(&["10", "9", "8"]), Some(true), 9, 1).await;
+    mount_page(&server, 3, wallets_with(&["7", "6"]), Some(false), 9, 0).await;
+    assert_eq!(streamed_ids(&server).await, ["10", "9", "8"]);
 }
 
 #[tokio::test]
-async fn a_server_ignoring_page_ends_the_stream_with_an_error_not_a_loop() {
+async fn a_server_ignoring_page_is_asked_twice_and_the_stream_ends() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .respond_with(
             ResponseTemplate::new(200)
                 .set_body_raw(wallets_with(&["3", "2", "1"]), "application/json")
-                .insert_header("X-Has-More", "true"),
+                .insert_header("X-Has-More", "true")
+                .insert_header("X-Total-Pages", "1000000000"),
         )
-        .expect(101)
+        .expect(2)
         .mount(&server)
         .await;
-    let mut stream = client(&server).wallets().list().limit(3).stream();
-    for id in ["3", "2", "1"] {
-        assert_eq!(stream.try_next().await.unwrap().unwrap().id.as_str(), id);
+    let ids: Vec<String> = client(&server)
+        .wallets()
+        .list()
+        .limit(3)
+        .prefetch(1)
+        .stream()
+        .map_ok(|w| w.id.to_string())
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(ids, ["3", "2", "1"]);
+}
+
+#[tokio::test]
+async fn the_page_bound_ends_a_stream_with_an_error_naming_the_route_and_page() {
+    let server = MockServer::start().await;
+    forbid_others(&server).await;
+    for page in 1..=2 {
+        let ids = [page * 10, page * 10 - 1, page * 10 - 2].map(|n| n.to_string());
+        mount_page(&server, page, wallets_with(&ids.each_ref().map(String::as_str)), Some(true), 9, 1).await;
     }
-    let err = stream.try_next().await.unwrap_err();
-    assert!(matches!(&err, Error::Decode(d) if d.message.contains("already yielded")), "{err:?}");
+    let mut stream = client(&server).wallets().list().limit(3).max_pages(2).stream();
+    let mut ids = Vec::new();
+    let err = loop {
+        match stream.try_next().await {
+            Ok(Some(w)) => ids.push(w.id.to_string()),
+            Ok(None) => panic!("ended without saying it was cut short"),
+            Err(e) => break e,
+        }
+    };
+    assert_eq!(ids, ["10", "9", "8", "20", "19", "18"]);
+    assert_eq!(err.kind(), ErrorKind::ListingCutShort);
+    let Error::ListingCutShort { provider, route, page, .. } = &err else { panic!("{err:?}") };
+    assert_eq!((*provider, route.as_str(), *page), (Provider::Wallets, "/api/v1/wallets", 3));
     assert!(stream.try_next().await.unwrap().is_none());
 }
 

@@ -8,51 +8,42 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 use super::client::MilaCoinsClient;
-use crate::error::Result;
-use crate::transport::paginate::{stream_items, PageQuery};
+use crate::error::{Provider, Result};
+use crate::transport::paginate::{stream_items, Answer, Identify, Keyed, PageQuery};
 use crate::transport::response::RawResponse;
 use crate::{ItemStream, Page};
 
-/// The largest `limit` the API accepts (its default is 100).
+/// The largest `limit` the API accepts.
 pub const MAX_LIMIT: u32 = 500;
 
+/// The API's default `limit`, sent when none is set.
+const DEFAULT_LIMIT: u32 = 100;
+
 #[derive(Deserialize)]
+#[serde(bound = "T: DeserializeOwned + Identify")]
 struct PageBody<T> {
     count: Option<u64>,
     limit: Option<u32>,
     skip: Option<u64>,
-    docs: Vec<T>,
+    docs: Vec<Keyed<T>>,
 }
 
-/// Decodes one page and works out whether another follows.
-pub(crate) fn decode_page<T: DeserializeOwned>(
+/// Reads page `requested` of `asked` items. `skip` is the server's echo of
+/// the position and `count` can say this is the last page, never that
+/// another follows (the paging rules decide that from the items).
+pub(crate) fn decode_page<T: DeserializeOwned + Identify>(
     resp: &RawResponse,
-    requested_page: u32,
-    requested_limit: Option<u32>,
-) -> Result<Page<T>> {
+    requested: u32,
+    asked: u32,
+) -> Result<Answer<T>> {
     let PageBody { count, limit, skip, docs } = resp.json::<PageBody<T>>()?;
-    let limit = limit.filter(|l| *l > 0).or(requested_limit);
-    let seen = docs.len() as u64;
-    let next = if docs.is_empty() {
-        None
-    } else {
-        let skip = skip.or_else(|| limit.map(|l| u64::from(requested_page.saturating_sub(1)) * u64::from(l)));
-        match (count, skip) {
-            (Some(count), Some(skip)) => (skip.saturating_add(seen) < count).then(|| requested_page.saturating_add(1)),
-            // Neither skip nor limit: the position cannot be told.
-            (Some(_), None) => None,
-            // No total: a full page suggests more.
-            (None, _) => limit.filter(|l| seen >= u64::from(*l)).map(|_| requested_page.saturating_add(1)),
-        }
-    };
-    let mut page = Page::new(docs, requested_page, next);
-    page.page_size = limit;
-    page.total_items = count;
-    page.total_pages = match (count, limit) {
-        (Some(count), Some(limit)) => u32::try_from(count.div_ceil(u64::from(limit))).ok(),
-        _ => None,
-    };
-    Ok(page)
+    let mut answer = Answer::new(docs);
+    answer.position = skip;
+    answer.page_size = limit.filter(|l| *l > 0);
+    answer.total_items = count;
+    answer.total_pages = count.and_then(|count| u32::try_from(count.div_ceil(u64::from(asked.max(1)))).ok());
+    answer.says_last = answer.totals_end_at(requested, asked);
+    Ok(answer)
 }
 
 /// A listing: set filters and paging, then [`get`](Listing::get) one page or
@@ -71,9 +62,10 @@ impl<T> Clone for Listing<T> {
     }
 }
 
-impl<T: DeserializeOwned + Send + 'static> Listing<T> {
+impl<T: DeserializeOwned + Identify + Send + 'static> Listing<T> {
     pub(crate) fn new(client: &MilaCoinsClient, path: &'static str) -> Self {
-        Listing { client: client.clone(), query: PageQuery::new(path, "limit", MAX_LIMIT), _item: PhantomData }
+        let query = PageQuery::new(path, "limit", DEFAULT_LIMIT, MAX_LIMIT);
+        Listing { client: client.clone(), query, _item: PhantomData }
     }
 
     /// Sets `name` to `value`, replacing an earlier value.
@@ -104,13 +96,21 @@ impl<T: DeserializeOwned + Send + 'static> Listing<T> {
         self
     }
 
-    /// Items per page: 1 to [`MAX_LIMIT`] (the server's default is 100).
+    /// Items per page: 1 to [`MAX_LIMIT`] (100 unless set, always sent).
     pub fn limit(mut self, limit: u32) -> Self {
         self.query.set_size(limit);
         self
     }
 
-    async fn fetch(&self, page: u32) -> Result<Page<T>> {
+    /// The most pages a [`stream`](Listing::stream) fetches (default
+    /// 10,000); a listing that still has full pages past it ends with
+    /// [`crate::Error::ListingCutShort`], never silently.
+    pub fn max_pages(mut self, pages: u32) -> Self {
+        self.query.set_max_pages(pages);
+        self
+    }
+
+    async fn fetch(&self, page: u32) -> Result<Answer<T>> {
         let resp = self.client.send_raw(self.query.request(page)?).await?;
         decode_page(&resp, page, self.query.size())
     }
@@ -122,14 +122,19 @@ impl<T: DeserializeOwned + Send + 'static> Listing<T> {
     /// [`MAX_LIMIT`]; API and transport errors; [`crate::Error::Decode`] for a
     /// body that is not a page.
     pub async fn get(&self) -> Result<Page<T>> {
-        self.fetch(self.query.first_page()).await
+        let first = self.query.first_page();
+        Ok(self.fetch(first).await?.into_page(first, self.query.size()))
     }
 
-    /// Streams every item from the chosen page on, fetching pages lazily; ends
-    /// after the last page, an empty page, or the first error.
+    /// Streams every item from the chosen page on, fetching pages lazily.
+    ///
+    /// Ends after a page that is short, empty, holds more than the limit,
+    /// brings no item not yet yielded or whose `skip` does not advance; when
+    /// `count` is reached; or at the first error. Each item is yielded once
+    /// (by its id).
     pub fn stream(&self) -> ItemStream<T> {
         let listing = self.clone();
-        stream_items(self.query.first_page(), self.query.prefetch(), move |page| {
+        stream_items(self.query.plan(Provider::MilaCoins), move |page| {
             let listing = listing.clone();
             async move { listing.fetch(page).await }
         })
@@ -139,9 +144,18 @@ impl<T: DeserializeOwned + Send + 'static> Listing<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::Provider;
 
-    fn page(body: &str, requested: u32) -> Page<u32> {
+    /// A listed number, identified by itself.
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct N(u32);
+
+    impl Identify for N {
+        fn identity(&self) -> Option<&str> {
+            None
+        }
+    }
+
+    fn page(body: &str, requested: u32, asked: u32) -> Page<N> {
         let resp = RawResponse {
             provider: Provider::MilaCoins,
             status: 200,
@@ -149,26 +163,30 @@ mod tests {
             body: body.as_bytes().to_vec(),
             accepted: None,
         };
-        decode_page(&resp, requested, None).unwrap()
+        decode_page(&resp, requested, asked).unwrap().into_page(requested, asked)
     }
 
     #[test]
-    fn next_page_follows_count_and_skip() {
-        let p = page(r#"{"count":5,"limit":2,"skip":0,"docs":[1,2]}"#, 1);
+    fn count_can_end_a_listing_but_never_prolong_it() {
+        let p = page(r#"{"count":5,"limit":2,"skip":0,"docs":[1,2]}"#, 1, 2);
         assert_eq!((p.next_page, p.total_pages, p.total_items, p.page_size), (Some(2), Some(3), Some(5), Some(2)));
-        let p = page(r#"{"count":5,"limit":2,"skip":2,"docs":[3,4]}"#, 2);
-        assert_eq!(p.next_page, Some(3));
-        let p = page(r#"{"count":5,"limit":2,"skip":4,"docs":[5]}"#, 3);
-        assert_eq!(p.next_page, None);
-        let p = page(r#"{"count":4,"limit":2,"skip":2,"docs":[3,4]}"#, 2);
-        assert_eq!(p.next_page, None, "exactly full last page");
+        assert_eq!(page(r#"{"count":5,"limit":2,"skip":2,"docs":[3,4]}"#, 2, 2).next_page, Some(3));
+        assert_eq!(page(r#"{"count":5,"limit":2,"skip":4,"docs":[5]}"#, 3, 2).next_page, None, "short");
+        assert_eq!(page(r#"{"count":4,"limit":2,"skip":2,"docs":[3,4]}"#, 2, 2).next_page, None, "full last page");
+        assert_eq!(
+            page(r#"{"count":1,"limit":2,"skip":0,"docs":[1,2]}"#, 1, 2).next_page,
+            None,
+            "count below what came"
+        );
+        let lying = page(r#"{"count":1000000000,"limit":2,"skip":0,"docs":[1]}"#, 1, 2);
+        assert_eq!(lying.next_page, None, "a short page ends it whatever count says");
     }
 
     #[test]
-    fn empty_pages_and_missing_totals_end_the_listing() {
-        assert_eq!(page(r#"{"count":9,"limit":2,"skip":8,"docs":[]}"#, 5).next_page, None);
-        assert_eq!(page(r#"{"docs":[1,2]}"#, 1).next_page, None);
-        assert_eq!(page(r#"{"limit":2,"docs":[1,2]}"#, 1).next_page, Some(2), "full page without count");
-        assert_eq!(page(r#"{"count":3,"limit":2,"docs":[1,2]}"#, 1).next_page, Some(2), "skip derived");
+    fn empty_pages_missing_totals_and_oversized_pages() {
+        assert_eq!(page(r#"{"count":9,"limit":2,"skip":8,"docs":[]}"#, 5, 2).next_page, None);
+        assert_eq!(page(r#"{"docs":[1,2]}"#, 1, 2).next_page, Some(2), "full page, no totals");
+        assert_eq!(page(r#"{"docs":[1,2,3]}"#, 1, 2).next_page, None, "more than asked: the whole list");
+        assert_eq!(page(r#"{"docs":[1]}"#, 1, 2).next_page, None);
     }
 }

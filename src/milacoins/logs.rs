@@ -11,6 +11,7 @@ use super::client::{paths, MilaCoinsClient};
 use super::listing::Listing;
 use crate::error::Result;
 use crate::ids::string_id;
+use crate::transport::paginate::Identify;
 use crate::transport::path::with_id;
 use crate::wire::{wire_object, RawJson, Stamp, Text, Timestamp, WireDecode};
 use crate::Request;
@@ -54,6 +55,12 @@ wire_object! {
         pub created_at: Option<Timestamp> = optional ["createdAt", "created_at"] via Stamp,
         /// When the entry last changed.
         pub updated_at: Option<Timestamp> = optional ["updatedAt", "updated_at"] via Stamp,
+    }
+}
+
+impl Identify for LogEntry {
+    fn identity(&self) -> Option<&str> {
+        Some(self.id.as_str())
     }
 }
 

@@ -10,6 +10,7 @@ use crate::enums::wire_enum;
 use crate::error::Result;
 use crate::ids::string_id;
 use crate::money::{Decimal, Money};
+use crate::transport::paginate::Identify;
 use crate::transport::path::with_id;
 use crate::wire::{wire_object, Stamp, Text, Timestamp};
 use crate::Request;
@@ -141,6 +142,12 @@ wire_object! {
         pub created_at: Option<Timestamp> = optional ["createdAt", "created_at"] via Stamp,
         /// When it last changed.
         pub updated_at: Option<Timestamp> = optional ["updatedAt", "updated_at"] via Stamp,
+    }
+}
+
+impl Identify for Transaction {
+    fn identity(&self) -> Option<&str> {
+        Some(self.id.as_str())
     }
 }
 

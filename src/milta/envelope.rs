@@ -5,9 +5,9 @@ use serde::Deserialize;
 
 use super::error::api_error;
 use crate::error::Result;
+use crate::transport::paginate::{Answer, Identify, Keyed};
 use crate::transport::response::RawResponse;
 use crate::wire::{wire_object, Text};
-use crate::Page;
 
 /// The page size the document says a listing uses when none is asked for.
 pub(crate) const DEFAULT_PAGE_SIZE: u32 = 20;
@@ -59,36 +59,31 @@ wire_object! {
 }
 
 #[derive(Deserialize)]
-#[serde(bound = "T: Deserialize<'de>")]
+#[serde(bound = "T: DeserializeOwned + Identify")]
 struct Items<T> {
-    items: Vec<T>,
+    items: Vec<Keyed<T>>,
     #[serde(default)]
     pagination: Option<Pagination>,
 }
 
-/// Decodes `data.items` and `data.pagination` into a [`Page`].
-///
-/// Without a pagination block (or without totals in it) a full page —
-/// `size` items, the size asked for or the document's default of 20 —
-/// suggests another; a short or empty page is the last.
-pub(crate) fn page<T: DeserializeOwned>(resp: &RawResponse, requested: u32, size: u32) -> Result<Page<T>> {
+/// Reads `data.items` and the optional `data.pagination` of page `requested`
+/// of `asked` items. The block is a hint: its `page` is an echo of the
+/// position, and its totals can say this is the last page, never that
+/// another follows (the paging rules decide that from the items). The
+/// document's reference-data example has no block at all.
+pub(crate) fn page<T: DeserializeOwned + Identify>(
+    resp: &RawResponse,
+    requested: u32,
+    asked: u32,
+) -> Result<Answer<T>> {
     let Items { items, pagination } = data::<Items<T>>(resp)?;
-    let p = pagination.unwrap_or(Pagination {
-        page: None,
-        page_size: None,
-        total_items: None,
-        total_pages: None,
-        extra: Default::default(),
-    });
-    let number = p.page.unwrap_or(requested);
-    let full = items.len() as u64 >= u64::from(p.page_size.unwrap_or(size).max(1));
-    let next = match p.total_pages {
-        Some(total) => (number < total).then_some(number + 1),
-        None => full.then_some(number + 1),
-    };
-    let mut page = Page::new(items, number, next);
-    page.page_size = p.page_size;
-    page.total_items = p.total_items;
-    page.total_pages = p.total_pages;
-    Ok(page)
+    let mut answer = Answer::new(items);
+    if let Some(p) = pagination {
+        answer.position = p.page.map(u64::from);
+        answer.page_size = p.page_size;
+        answer.total_items = p.total_items;
+        answer.total_pages = p.total_pages;
+        answer.says_last = answer.totals_end_at(requested, asked);
+    }
+    Ok(answer)
 }

@@ -13,16 +13,24 @@ string_id!(
     /// A payment provider's id (`providerId`), the filter of every listing.
     ProviderId
 );
-use crate::error::Result;
+use crate::error::{Provider, Result};
 use crate::money::{Decimal, Money};
-use crate::transport::paginate::{stream_items, PageQuery};
+use crate::transport::paginate::{stream_items, Answer, Identify, PageQuery};
 use crate::wire::{wire_object, Text};
 use crate::{ItemStream, Page};
 
-/// `pageSize`, at most 100 (the document's paging).
-const PAGE_SIZE: (&str, u32) = ("pageSize", 100);
-/// `limit`, at most 200 (the brands endpoint, from the method reference).
-const LIMIT: (&str, u32) = ("limit", 200);
+/// `pageSize`, 20 unless set, at most 100 (the document's paging).
+const PAGE_SIZE: Paging = Paging { param: "pageSize", default: envelope::DEFAULT_PAGE_SIZE, max: 100 };
+/// `limit`, at most 200 (the brands endpoint, from the method reference,
+/// which gives no default: the document's 20 is sent).
+const LIMIT: Paging = Paging { param: "limit", default: envelope::DEFAULT_PAGE_SIZE, max: 200 };
+
+/// How one endpoint names and bounds its page size.
+struct Paging {
+    param: &'static str,
+    default: u32,
+    max: u32,
+}
 
 wire_object! {
     /// A supported country (the document's example shape).
@@ -159,9 +167,9 @@ impl<T> Clone for Listing<T> {
     }
 }
 
-impl<T: DeserializeOwned + Send + 'static> Listing<T> {
-    fn new(client: &MiltaClient, path: &'static str, (size_param, max_size): (&'static str, u32)) -> Self {
-        let query = PageQuery::new(path, size_param, max_size).rate_class(rate_class::INVENTORIES);
+impl<T: DeserializeOwned + Identify + Send + 'static> Listing<T> {
+    fn new(client: &MiltaClient, path: &'static str, paging: Paging) -> Self {
+        let query = PageQuery::new(path, paging.param, paging.default, paging.max).rate_class(rate_class::INVENTORIES);
         Listing { client: client.clone(), query, _item: PhantomData }
     }
 
@@ -186,15 +194,24 @@ impl<T: DeserializeOwned + Send + 'static> Listing<T> {
         self
     }
 
-    /// Items per page (`pageSize` ≤ 100, or `limit` ≤ 200 for brands).
+    /// Items per page (`pageSize` ≤ 100, or `limit` ≤ 200 for brands; 20
+    /// unless set, always sent).
     pub fn page_size(mut self, size: u32) -> Self {
         self.query.set_size(size);
         self
     }
 
-    async fn fetch(&self, page: u32) -> Result<Page<T>> {
+    /// The most pages a [`stream`](Listing::stream) fetches (default
+    /// 10,000); a listing that still has full pages past it ends with
+    /// [`crate::Error::ListingCutShort`], never silently.
+    pub fn max_pages(mut self, pages: u32) -> Self {
+        self.query.set_max_pages(pages);
+        self
+    }
+
+    async fn fetch(&self, page: u32) -> Result<Answer<T>> {
         let resp = self.client.send_raw(self.query.request(page)?).await?;
-        envelope::page(&resp, page, self.query.size().unwrap_or(envelope::DEFAULT_PAGE_SIZE))
+        envelope::page(&resp, page, self.query.size())
     }
 
     /// Only items of this country (ISO 3166-1 alpha-2). The document says
@@ -225,16 +242,59 @@ impl<T: DeserializeOwned + Send + 'static> Listing<T> {
     /// [`crate::Error::InvalidRequest`] for page 0 or a page size over the
     /// maximum; API and transport errors.
     pub async fn get(&self) -> Result<Page<T>> {
-        self.fetch(self.query.first_page()).await
+        let first = self.query.first_page();
+        Ok(self.fetch(first).await?.into_page(first, self.query.size()))
     }
 
     /// Streams every item from the chosen page on, fetching pages lazily.
+    ///
+    /// Ends after a page that is short, empty, holds more than the page
+    /// size (a server that answers with the whole list, as the document's
+    /// reference-data example shows), or brings no item not yet yielded; or
+    /// when the totals say so; or at the first error. Each item is yielded
+    /// once (by its id, or its raw JSON where it has none).
     pub fn stream(&self) -> ItemStream<T> {
         let listing = self.clone();
-        stream_items(self.query.first_page(), self.query.prefetch(), move |page| {
+        stream_items(self.query.plan(Provider::Milta), move |page| {
             let listing = listing.clone();
             async move { listing.fetch(page).await }
         })
+    }
+}
+
+impl Identify for Country {
+    fn identity(&self) -> Option<&str> {
+        Some(&self.code)
+    }
+}
+
+impl Identify for Currency {
+    fn identity(&self) -> Option<&str> {
+        self.code.as_deref()
+    }
+}
+
+impl Identify for Category {
+    fn identity(&self) -> Option<&str> {
+        self.category_id.as_deref()
+    }
+}
+
+impl Identify for ProviderInfo {
+    fn identity(&self) -> Option<&str> {
+        self.provider_id.as_ref().map(ProviderId::as_str)
+    }
+}
+
+impl Identify for Product {
+    fn identity(&self) -> Option<&str> {
+        self.product_id.as_ref().map(ProductId::as_str)
+    }
+}
+
+impl Identify for Brand {
+    fn identity(&self) -> Option<&str> {
+        self.brand_id.as_deref()
     }
 }
 
