@@ -1,5 +1,6 @@
 //! Fault switches: 429s, 5xx, dropped connections after successful POSTs,
-//! latency, and `variants` (the documents' other plausible spellings).
+//! latency, `variants` (the documents' other plausible readings) and paging
+//! misbehaviours.
 //!
 //! Every trigger counts per endpoint (method plus route template, e.g.
 //! `GET /transfers/{id}`) and per fault, so behaviour is deterministic: with
@@ -15,6 +16,7 @@ use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::Response;
 
+use crate::paging::PagingFault;
 use crate::server::DropConnection;
 
 /// When a fault fires, counted per endpoint.
@@ -60,10 +62,20 @@ pub struct Faults {
     /// instead of its plain spelling: both id spellings and alias fields side
     /// by side, amounts as strings (WaaS: as numbers), identifiers as numbers
     /// or strings, unknown extra fields in every object, `null` for absent
-    /// optional fields, other timestamp formats and, for Milta, lists without
-    /// the `pagination` block on odd pages. Values stay exactly equal, and
-    /// neither state nor validation changes: only how answers are spelled.
+    /// optional fields and other timestamp formats. Values stay exactly
+    /// equal, and neither state nor validation changes.
+    ///
+    /// For Milta it also serves our reading of the document's Paging section
+    /// where its reference-data example shows none: the reference lists
+    /// (countries, currencies, categories, providers, products) are paged
+    /// with a `pagination` block, as brands always are, and then lose that
+    /// block on odd pages. Without `variants` they answer, as the example
+    /// does, every item and no `pagination` block, whatever `page` says.
     pub variants: bool,
+    /// Misbehave on every paged list of the API: Milta's brands (and its
+    /// reference lists when [`Faults::variants`] pages them), MilaCoins'
+    /// `GET /logs` and `GET /transactions`, and Wallets' `GET /api/v1/wallets`.
+    pub paging: Option<PagingFault>,
 }
 
 impl Default for Faults {
@@ -76,6 +88,7 @@ impl Default for Faults {
             drop_after_post: None,
             latency: Duration::ZERO,
             variants: false,
+            paging: None,
         }
     }
 }

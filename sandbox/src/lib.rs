@@ -32,6 +32,7 @@ mod json;
 mod milacoins;
 mod milta;
 mod money;
+mod paging;
 mod seed;
 mod server;
 mod spec;
@@ -52,6 +53,7 @@ pub use config::{Limit, MilaCoinsConfig, MiltaConfig, MiltaLimits, SandboxConfig
 pub use faults::{FaultCounts, Faults, Trigger};
 pub use milacoins::{CallbackCall, InvoiceEnd, MilaCoinsInvoice, MilaCoinsSandbox};
 pub use milta::{MiltaSandbox, MiltaTransfer};
+pub use paging::PagingFault;
 pub use spec::FaultSpecError;
 pub use waas::{WaasEntry, WaasSandbox};
 pub use wallets::WalletsSandbox;

@@ -20,6 +20,8 @@ prints their base URLs and credentials as shell `export` lines.
                   items: 429-first 429-every=N retry-after=SECS 5xx-first
                   5xx-every=N 5xx-gets-only drop-first drop-every=N
                   latency=MS variants no-limits (milta) none
+                  paging misbehaviours: ignores-page repeats-last-page
+                  lies-about-totals has-more-forever
   --host ADDR     address to bind (default 127.0.0.1)
 ";
 
@@ -120,6 +122,8 @@ fn interrupt() -> std::io::Result<impl std::future::Future<Output = std::io::Res
 
 #[cfg(test)]
 mod tests {
+    use walletkit_sandbox::PagingFault;
+
     use super::*;
 
     fn args(s: &str) -> Vec<String> {
@@ -138,6 +142,14 @@ mod tests {
         assert!(parse(&args("--port-base")).unwrap_err().contains("needs a value"));
         assert!(parse(&args("--port-base x")).unwrap_err().contains("not a port"));
         assert!(parse(&args("--faults bogus")).unwrap_err().contains("unknown item"));
+        let c = parse(&args("--faults wallets:repeats-last-page;milacoins:lies-about-totals")).unwrap().unwrap();
+        assert_eq!(c.wallets.faults.paging, Some(PagingFault::RepeatsLastPage));
+        assert_eq!(c.milacoins.faults.paging, Some(PagingFault::LiesAboutTotals));
+        assert_eq!(c.milta.faults.paging, None);
+        for token in ["ignores-page", "repeats-last-page", "lies-about-totals", "has-more-forever"] {
+            assert!(USAGE.contains(token), "USAGE names {token}");
+            assert!(parse(&args(&format!("--faults {token}"))).is_ok(), "{token}");
+        }
         assert!(parse(&args("--verbose")).unwrap_err().contains("unknown argument"));
     }
 

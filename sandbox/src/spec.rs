@@ -8,6 +8,7 @@
 //!        | "5xx-first" | "5xx-every=N" | "5xx-gets-only"
 //!        | "drop-first" | "drop-every=N"
 //!        | "latency=MS" | "variants" | "no-limits" (Milta) | "none" (clear the target's faults)
+//!        | "ignores-page" | "repeats-last-page" | "lies-about-totals" | "has-more-forever"
 //! ```
 //!
 //! Example: `all:429-first,retry-after=0;milta+waas:drop-first;wallets:latency=50`.
@@ -17,6 +18,7 @@ use std::time::Duration;
 
 use crate::config::SandboxConfig;
 use crate::faults::{Faults, Trigger};
+use crate::paging::PagingFault;
 
 /// A `--faults` spec that could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,6 +87,10 @@ fn apply(faults: &mut Faults, item: &str) -> Result<bool, FaultSpecError> {
             Ok(false)
         }
         "variants" => flag(faults, |f| f.variants = true),
+        "ignores-page" => flag(faults, |f| f.paging = Some(PagingFault::IgnoresPage)),
+        "repeats-last-page" => flag(faults, |f| f.paging = Some(PagingFault::RepeatsLastPage)),
+        "lies-about-totals" => flag(faults, |f| f.paging = Some(PagingFault::LiesAboutTotals)),
+        "has-more-forever" => flag(faults, |f| f.paging = Some(PagingFault::HasMoreForever)),
         "none" => flag(faults, |f| *f = Faults::default()),
         "no-limits" => {
             if value.is_some() {
@@ -108,9 +114,13 @@ impl SandboxConfig {
     ///        | "drop-first" | "drop-every=N" | "latency=MS"
     ///        | "variants" (serve the documents' other plausible spellings)
     ///        | "no-limits" (Milta's documented limits off) | "none" (clear)
+    ///        | "ignores-page" | "repeats-last-page" | "lies-about-totals"
+    ///        | "has-more-forever" (paging misbehaviours)
     /// ```
     ///
-    /// For example `all:429-first,retry-after=0;milta+waas:drop-first`.
+    /// For example `all:429-first,retry-after=0;milta+waas:drop-first`. The
+    /// paging items set [`Faults::paging`] to the [`PagingFault`] of the same
+    /// name; the last one given wins.
     ///
     /// # Errors
     /// [`FaultSpecError`] naming the first item that could not be read.
@@ -190,6 +200,25 @@ mod tests {
     }
 
     #[test]
+    fn paging_faults_parse_per_target() {
+        let c = SandboxConfig::default()
+            .with_fault_spec(
+                "milta:ignores-page; milacoins:repeats-last-page; wallets:lies-about-totals; waas:has-more-forever",
+            )
+            .unwrap();
+        assert_eq!(c.milta.faults.paging, Some(PagingFault::IgnoresPage));
+        assert_eq!(c.milacoins.faults.paging, Some(PagingFault::RepeatsLastPage));
+        assert_eq!(c.wallets.faults.paging, Some(PagingFault::LiesAboutTotals));
+        assert_eq!(c.waas.faults.paging, Some(PagingFault::HasMoreForever));
+        let c =
+            SandboxConfig::default().with_fault_spec("variants,ignores-page,has-more-forever;wallets:none").unwrap();
+        assert_eq!(c.milta.faults.paging, Some(PagingFault::HasMoreForever), "the last paging item wins");
+        assert!(c.milta.faults.variants);
+        assert_eq!(c.wallets.faults.paging, None);
+        assert_eq!(SandboxConfig::default().milta.faults.paging, None);
+    }
+
+    #[test]
     fn errors_name_the_problem() {
         for (spec, needle) in [
             ("bogus", "unknown item `bogus`"),
@@ -200,6 +229,9 @@ mod tests {
             ("wallets:no-limits", "Milta only"),
             ("drop-first=2", "takes no value"),
             ("variants=1", "takes no value"),
+            ("ignores-page=2", "takes no value"),
+            ("has-more-forever=yes", "takes no value"),
+            ("ignore-page", "unknown item `ignore-page`"),
         ] {
             let e = SandboxConfig::default().with_fault_spec(spec).unwrap_err();
             assert!(e.to_string().contains(needle), "{spec}: {e}");

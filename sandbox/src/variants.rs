@@ -3,7 +3,8 @@
 //! has acted and answered in the plain spelling. State, validation, status
 //! codes and headers are untouched; only the JSON body is re-spelled, and
 //! every value stays exactly equal (amounts keep their digits, timestamps
-//! their instant).
+//! their instant). One reading is not a spelling: Milta's reference-list
+//! handlers read the switch themselves, to page those lists.
 
 use std::sync::Arc;
 

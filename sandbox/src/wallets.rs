@@ -18,6 +18,7 @@ use rust_decimal::Decimal;
 use crate::config::WalletsConfig;
 use crate::faults::{self, FaultCounts, FaultState, Faults, Injected};
 use crate::json::{obj, respond, Json};
+use crate::paging;
 use crate::seed::Rng;
 use crate::variants::{self, walk, Exchange, Stamp, Style, Variants};
 
@@ -149,18 +150,16 @@ async fn list(State(w): State<Arc<Wallets>>, q: Result<Query<HashMap<String, Str
         .filter(|x| q.get("name").is_none_or(|n| x.name.to_lowercase().contains(&n.to_lowercase())))
         .collect();
     matching.sort_by_key(|w| std::cmp::Reverse(w.id));
-    let total = matching.len() as u64;
-    let skip = usize::try_from(page.saturating_sub(1).saturating_mul(limit)).unwrap_or(usize::MAX);
-    let items: Vec<Json> = matching.into_iter().skip(skip).take(limit as usize).map(Wallet::to_json).collect();
-    let pages = total.div_ceil(limit);
+    let p = paging::serve(matching, page, limit, w.faults.get().paging);
+    let items: Vec<Json> = p.items.into_iter().map(Wallet::to_json).collect();
     let mut headers = HeaderMap::new();
     for (name, value) in [
-        ("x-page", page.to_string()),
-        ("x-per-page", limit.to_string()),
-        ("x-total-count", total.to_string()),
-        ("x-total-pages", pages.to_string()),
+        ("x-page", p.page.to_string()),
+        ("x-per-page", p.size.to_string()),
+        ("x-total-count", p.total_items.to_string()),
+        ("x-total-pages", p.total_pages.to_string()),
         ("x-page-size", items.len().to_string()),
-        ("x-has-more", (page < pages).to_string()),
+        ("x-has-more", p.has_more.to_string()),
     ] {
         if let Ok(v) = HeaderValue::from_str(&value) {
             headers.insert(name, v);

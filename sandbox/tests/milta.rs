@@ -1,4 +1,4 @@
-//! The Milta fake over plain HTTP: auth, paging, transfers, idempotency,
+//! The Milta fake over plain HTTP: auth, reference data, transfers, idempotency,
 //! batches, deferred cancellation, balance, pricing and documented limits.
 
 mod common;
@@ -39,14 +39,47 @@ async fn wrong_or_missing_credentials_are_refused() {
 }
 
 #[tokio::test]
-async fn products_page_with_documented_totals_and_filters() {
+async fn reference_lists_answer_whole_as_the_documents_example() {
     let sb = start().await;
-    let first = send(milta(&sb, Method::GET, "/inventories/products")).await;
-    assert_eq!(first.json["data"]["pagination"], json!({"page": 1, "pageSize": 20, "totalItems": 84, "totalPages": 5}));
-    let last = send(milta(&sb, Method::GET, "/inventories/products?page=5&pageSize=20")).await;
-    assert_eq!(last.json["data"]["items"].as_array().unwrap().len(), 4);
+    let count = sb.milta().product_count();
+    for query in ["", "?page=1", "?page=2", "?page=7&pageSize=20", "?pageSize=5"] {
+        let a = send(milta(&sb, Method::GET, &format!("/inventories/products{query}"))).await;
+        assert_eq!(a.status, 200, "{query}");
+        let data = a.json["data"].as_object().unwrap();
+        assert_eq!(data.keys().collect::<Vec<_>>(), ["items"], "{query}: no pagination block");
+        assert_eq!(data["items"].as_array().unwrap().len(), count, "{query}: the whole list whatever page says");
+    }
     let big = send(milta(&sb, Method::GET, "/inventories/products?pageSize=101")).await;
-    assert_eq!(big.status, 400);
+    assert_eq!(big.status, 400, "malformed paging is still refused");
+    let zero = send(milta(&sb, Method::GET, "/inventories/countries?page=0")).await;
+    assert_eq!(zero.status, 400);
+    for (list, len) in [("countries", 7), ("currencies", 6), ("categories", 4), ("providers", 21)] {
+        for page in [1, 2] {
+            let a = send(milta(&sb, Method::GET, &format!("/inventories/{list}?page={page}&pageSize=2"))).await;
+            assert_eq!(a.status, 200, "{list}");
+            assert!(a.json["data"].get("pagination").is_none(), "{list} page {page}: {}", a.json);
+            assert_eq!(a.json["data"]["items"].as_array().unwrap().len(), len, "{list} page {page}");
+        }
+    }
+    let countries = send(milta(&sb, Method::GET, "/inventories/countries")).await;
+    assert_eq!(
+        countries.json,
+        json!({"status": "success", "data": {"items": [
+            {"code": "GB", "name": "United Kingdom", "currencyCode": "GBP"},
+            {"code": "FR", "name": "France", "currencyCode": "EUR"},
+            {"code": "DE", "name": "Germany", "currencyCode": "EUR"},
+            {"code": "NG", "name": "Nigeria", "currencyCode": "NGN"},
+            {"code": "KE", "name": "Kenya", "currencyCode": "KES"},
+            {"code": "US", "name": "United States", "currencyCode": "USD"},
+            {"code": "IN", "name": "India", "currencyCode": "INR"},
+        ]}}),
+        "exactly the documented shape"
+    );
+}
+
+#[tokio::test]
+async fn products_filter_and_brands_page_with_limit() {
+    let sb = start().await;
     let gb = send(milta(&sb, Method::GET, "/inventories/products?country=GB&currency=GBP&productType=TOPUP")).await;
     let items = gb.json["data"]["items"].as_array().unwrap();
     assert_eq!(items.len(), 3);
@@ -54,6 +87,13 @@ async fn products_page_with_documented_totals_and_filters() {
     assert!(items.iter().all(|p| p["country"] == "GB" && p["productType"] == "TOPUP"));
     assert!(items.iter().all(|p| p.get("id").is_none()), "the document's <entity>Id, not id: {items:?}");
     assert_eq!(gb.raw_at("/data/items/0/minAmount"), "1.00", "amounts exactly as held");
+    let by_provider = send(milta(&sb, Method::GET, "/inventories/products?providerId=PRV-GB-01&page=3")).await;
+    assert_eq!(
+        by_provider.json["data"]["items"].as_array().unwrap().len(),
+        4,
+        "the providerId filter matches providerId"
+    );
+
     let brands = send(milta(&sb, Method::GET, "/inventories/brands?limit=200&shorten=true&category=GIFT_CARD")).await;
     let brands = brands.json["data"]["items"].as_array().unwrap().clone();
     assert!(!brands.is_empty());
@@ -63,6 +103,16 @@ async fn products_page_with_documented_totals_and_filters() {
     }
     let full = send(milta(&sb, Method::GET, "/inventories/brands?limit=200")).await;
     assert_eq!(full.json["data"]["pagination"]["limit"], 200);
+    let first = send(milta(&sb, Method::GET, "/inventories/brands")).await;
+    assert_eq!(
+        first.json["data"]["pagination"],
+        json!({"page": 1, "pageSize": 20, "limit": 20, "totalItems": 34, "totalPages": 2}),
+        "brands stay paged"
+    );
+    let last = send(milta(&sb, Method::GET, "/inventories/brands?page=2")).await;
+    assert_eq!(last.json["data"]["items"].as_array().unwrap().len(), 14);
+    assert_eq!(send(milta(&sb, Method::GET, "/inventories/brands?limit=201")).await.status, 400);
+
     for (list, id) in [
         ("countries", "code"),
         ("currencies", "code"),
@@ -72,20 +122,12 @@ async fn products_page_with_documented_totals_and_filters() {
     ] {
         let a = send(milta(&sb, Method::GET, &format!("/inventories/{list}"))).await;
         assert_eq!(a.status, 200, "{list}");
-        assert!(a.json["data"]["pagination"]["totalItems"].as_u64().unwrap() >= 4, "{list}");
+        assert!(a.json["data"]["items"].as_array().unwrap().len() >= 4, "{list}");
         for item in a.json["data"]["items"].as_array().unwrap() {
             assert!(item[id].is_string(), "{list} items carry {id}: {item}");
             assert!(item.get("id").is_none(), "{list}: {item}");
         }
     }
-    let countries = send(milta(&sb, Method::GET, "/inventories/countries")).await;
-    assert_eq!(
-        countries.json["data"]["items"][0],
-        json!({"code": "GB", "name": "United Kingdom", "currencyCode": "GBP"}),
-        "exactly the documented shape"
-    );
-    let providers = send(milta(&sb, Method::GET, "/inventories/products?providerId=PRV-GB-01")).await;
-    assert_eq!(providers.json["data"]["pagination"]["totalItems"], 4, "the providerId filter matches providerId");
 }
 
 #[tokio::test]

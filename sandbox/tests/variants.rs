@@ -213,6 +213,35 @@ async fn milta_serves_both_spellings_string_amounts_and_lists_without_pagination
 }
 
 #[tokio::test]
+async fn milta_variants_page_the_reference_lists() {
+    let (sb, base) = (with_variants("milta").await, plain().await);
+    for (list, id, total) in [
+        ("countries", "code", 7u64),
+        ("currencies", "code", 6),
+        ("categories", "categoryId", 4),
+        ("providers", "providerId", 21),
+        ("products", "productId", 84),
+    ] {
+        let whole = send(milta(&base, Method::GET, &format!("/inventories/{list}?page=2&pageSize=2"))).await;
+        assert!(whole.json["data"].get("pagination").is_none(), "{list}: plain answers carry no block");
+        assert_eq!(items(&whole).len() as u64, total, "{list}: plain answers are whole");
+
+        let odd = send(milta(&sb, Method::GET, &format!("/inventories/{list}?page=1&pageSize=2"))).await;
+        assert_eq!(items(&odd).len(), 2, "{list}: paged");
+        assert!(odd.json["data"].get("pagination").is_none(), "{list}: odd pages lose the block");
+        let even = send(milta(&sb, Method::GET, &format!("/inventories/{list}?page=2&pageSize=2"))).await;
+        assert_eq!(items(&even).len(), 2, "{list}");
+        let p = &even.json["data"]["pagination"];
+        assert_eq!(
+            (p["page"].as_u64(), p["pageSize"].as_u64(), p["totalItems"].as_u64(), p["totalPages"].as_u64()),
+            (Some(2), Some(2), Some(total), Some(total.div_ceil(2))),
+            "{list}: the block is back"
+        );
+        assert_eq!(items(&even)[0][id], whole.json["data"]["items"][2][id], "{list}: the third item opens page 2");
+    }
+}
+
+#[tokio::test]
 async fn milacoins_serves_aliases_string_amounts_and_other_timestamps() {
     let (sb, base) = (with_variants("milacoins").await, plain().await);
     let get = |sb: &Sandbox, target: &str| send(milacoins(sb, Method::GET, target, ""));

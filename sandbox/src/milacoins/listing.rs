@@ -9,6 +9,7 @@ use axum::response::Response;
 
 use super::error::{error, DB_INVALID_INPUT, INCORRECT_TYPE};
 use crate::json::{obj, respond, Json};
+use crate::paging::{serve, PagingFault};
 
 /// Query parameters, or the extractor's refusal.
 pub(crate) type Params = Result<Query<HashMap<String, String>>, QueryRejection>;
@@ -34,19 +35,18 @@ pub(crate) fn int(q: &HashMap<String, String>, name: &str, default: u64, max: u6
 }
 
 /// Pages `matching` (already filtered and ordered) with `limit` (≤ 500,
-/// default 100) and a 1-based `page`.
-pub(crate) fn page<T>(q: &HashMap<String, String>, matching: Vec<T>, render: impl Fn(T) -> Json) -> Response {
+/// default 100) and a 1-based `page`, as `fault` serves it.
+pub(crate) fn page<T>(
+    q: &HashMap<String, String>,
+    matching: Vec<T>,
+    fault: Option<PagingFault>,
+    render: impl Fn(T) -> Json,
+) -> Response {
     let (limit, page) = match (int(q, "limit", 100, 500), int(q, "page", 1, u64::MAX)) {
         (Ok(l), Ok(p)) => (l, p),
         (Err(e), _) | (_, Err(e)) => return e,
     };
-    let count = matching.len();
-    let skip = page.saturating_sub(1).saturating_mul(limit);
-    let docs: Vec<Json> = matching
-        .into_iter()
-        .skip(usize::try_from(skip).unwrap_or(usize::MAX))
-        .take(limit as usize)
-        .map(render)
-        .collect();
-    respond(StatusCode::OK, &obj! {"count": count, "limit": limit, "skip": skip, "docs": docs})
+    let p = serve(matching, page, limit, fault);
+    let docs: Vec<Json> = p.items.into_iter().map(render).collect();
+    respond(StatusCode::OK, &obj! {"count": p.total_items, "limit": p.size, "skip": p.skip, "docs": docs})
 }

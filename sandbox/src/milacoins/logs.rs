@@ -157,7 +157,7 @@ pub(crate) async fn list(State(mc): State<Arc<MilaCoins>>, q: Params) -> Respons
         Err(e) => return e,
     };
     let log = mc.log.lock().unwrap_or_else(PoisonError::into_inner);
-    page(&q, log.iter().rev().collect(), Entry::to_json)
+    page(&q, log.iter().rev().collect(), mc.faults.get().paging, Entry::to_json)
 }
 
 /// `GET /logs/{id}`.

@@ -72,7 +72,7 @@ pub(crate) async fn list(State(mc): State<Arc<MilaCoins>>, q: Params) -> Respons
         .filter(|t| statuses.as_ref().is_none_or(|s| s.contains(&t.status)))
         .filter(|t| q.get("type").is_none_or(|k| t.kind == k.as_str()))
         .collect();
-    page(&q, matching, |t| t.to_json())
+    page(&q, matching, mc.faults.get().paging, |t| t.to_json())
 }
 
 /// `GET /transactions/{id}`.

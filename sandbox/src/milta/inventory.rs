@@ -1,5 +1,6 @@
 //! Reference data: seeded countries, currencies, categories, providers,
-//! products and brands, served with `page`/`pageSize` (brands: `page`/`limit`).
+//! products and brands. How each list is answered (whole or paged) is
+//! [`super::listing`]'s concern.
 //!
 //! The document gives only the countries' shape (`code`, `name`,
 //! `currencyCode`). Elsewhere it names identifiers `<entity>Id` (the
@@ -8,16 +9,15 @@
 //! `providerId`, `brandId` and `categoryId`; a currency, like a country, has
 //! its ISO `code`.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use rust_decimal::Decimal;
 
-use super::error::{code, error, success};
+use super::error::{code, error};
+use super::listing::{paged, params, reference, Params, LIMIT};
 use super::Milta;
 use crate::json::{obj, Json};
 
@@ -169,68 +169,32 @@ impl Inventory {
     }
 }
 
-type Params = Result<Query<HashMap<String, String>>, QueryRejection>;
-
-/// Reads a positive integer parameter with a default and a maximum.
-fn positive(q: &HashMap<String, String>, name: &str, default: u64, max: u64) -> Result<u64, Response> {
-    let Some(raw) = q.get(name) else { return Ok(default) };
-    match raw.parse::<u64>() {
-        Ok(n) if (1..=max).contains(&n) => Ok(n),
-        _ => Err(error(
-            StatusCode::BAD_REQUEST,
-            code::VALIDATION_ERROR,
-            format!("{name} must be an integer from 1 to {max}, got `{raw}`"),
-        )),
-    }
-}
-
-fn params(q: Params) -> Result<HashMap<String, String>, Response> {
-    q.map(|Query(q)| q).map_err(|e| error(StatusCode::BAD_REQUEST, code::VALIDATION_ERROR, e.body_text()))
-}
-
-/// One page of `items` in the documented shape.
-fn page(items: Vec<Json>, q: &HashMap<String, String>, size_name: &str, max: u64) -> Response {
-    let (page, size) = match (positive(q, "page", 1, u64::MAX), positive(q, size_name, 20, max)) {
-        (Ok(p), Ok(s)) => (p, s),
-        (Err(e), _) | (_, Err(e)) => return e,
-    };
-    let total = items.len() as u64;
-    let start = usize::try_from(page.saturating_sub(1).saturating_mul(size)).unwrap_or(usize::MAX);
-    let chunk: Vec<Json> = items.into_iter().skip(start).take(size as usize).collect();
-    let mut pagination = obj! {
-        "page": page, "pageSize": size, "totalItems": total, "totalPages": total.div_ceil(size),
-    };
-    if let Some(p) = pagination.as_object_mut().filter(|_| size_name == "limit") {
-        p.insert("limit", Json::Num(size.to_string()));
-    }
-    success(StatusCode::OK, obj! {"items": chunk, "pagination": pagination})
-}
-
-fn list(items: &[Json], q: Params) -> Response {
+/// A seeded reference list, answered as [`reference`] decides.
+fn reference_list(m: &Milta, items: &[Json], q: Params) -> Response {
     match params(q) {
-        Ok(q) => page(items.to_vec(), &q, "pageSize", 100),
+        Ok(q) => reference(items.to_vec(), &q, &m.faults.get()),
         Err(e) => e,
     }
 }
 
 /// `GET /inventories/countries`.
 pub(crate) async fn countries(State(m): State<Arc<Milta>>, q: Params) -> Response {
-    list(&m.inventory.countries, q)
+    reference_list(&m, &m.inventory.countries, q)
 }
 
 /// `GET /inventories/currencies`.
 pub(crate) async fn currencies(State(m): State<Arc<Milta>>, q: Params) -> Response {
-    list(&m.inventory.currencies, q)
+    reference_list(&m, &m.inventory.currencies, q)
 }
 
 /// `GET /inventories/categories`.
 pub(crate) async fn categories(State(m): State<Arc<Milta>>, q: Params) -> Response {
-    list(&m.inventory.categories, q)
+    reference_list(&m, &m.inventory.categories, q)
 }
 
 /// `GET /inventories/providers`.
 pub(crate) async fn providers(State(m): State<Arc<Milta>>, q: Params) -> Response {
-    list(&m.inventory.providers, q)
+    reference_list(&m, &m.inventory.providers, q)
 }
 
 /// `GET /inventories/products?country&currency&providerId&productType`.
@@ -252,7 +216,7 @@ pub(crate) async fn products(State(m): State<Arc<Milta>>, q: Params) -> Response
         })
         .map(Product::to_json)
         .collect();
-    page(items, &q, "pageSize", 100)
+    reference(items, &q, &m.faults.get())
 }
 
 /// `GET /inventories/brands?page&limit&category&shorten`.
@@ -288,5 +252,5 @@ pub(crate) async fn brands(State(m): State<Arc<Milta>>, q: Params) -> Response {
             }
         })
         .collect();
-    page(items, &q, "limit", 200)
+    paged(items, &q, LIMIT, m.faults.get().paging)
 }

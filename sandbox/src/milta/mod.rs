@@ -1,12 +1,14 @@
-//! The Milta Partner fake: Basic auth, the success/error envelope, paged
-//! reference data, transfers with idempotent replay, batches, deferred
-//! transfers, balance, pricing and the documented per-key limits.
+//! The Milta Partner fake: Basic auth, the success/error envelope, reference
+//! data (whole lists as the document's example shows, paged brands),
+//! transfers with idempotent replay, batches, deferred transfers, balance,
+//! pricing and the documented per-key limits.
 
 mod account;
 mod auth;
 mod batch;
 mod error;
 mod inventory;
+mod listing;
 mod state;
 mod transfers;
 mod variants;

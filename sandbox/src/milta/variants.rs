@@ -6,6 +6,10 @@
 //! envelopes, amounts as strings, `null` for absent optional fields, other
 //! timestamp formats, unknown fields everywhere, and lists without the
 //! `pagination` block on odd pages. A success stays a success.
+//!
+//! With `variants` the reference lists are also paged (our reading of the
+//! document's Paging section; see [`super::listing`]), so the block this
+//! removes from odd pages is one the default answers never carry.
 
 use super::PREFIX;
 use crate::json::{obj, Json, Obj};
