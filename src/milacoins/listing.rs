@@ -11,6 +11,7 @@ use super::client::MilaCoinsClient;
 use crate::error::{Provider, Result};
 use crate::transport::paginate::{stream_items, Answer, Identify, Keyed, PageQuery};
 use crate::transport::response::RawResponse;
+use crate::wire::Hint;
 use crate::{ItemStream, Page};
 
 /// The largest `limit` the API accepts.
@@ -22,9 +23,12 @@ const DEFAULT_LIMIT: u32 = 100;
 #[derive(Deserialize)]
 #[serde(bound = "T: DeserializeOwned + Identify")]
 struct PageBody<T> {
-    count: Option<u64>,
-    limit: Option<u32>,
-    skip: Option<u64>,
+    #[serde(default)]
+    count: Hint,
+    #[serde(default)]
+    limit: Hint,
+    #[serde(default)]
+    skip: Hint,
     docs: Vec<Keyed<T>>,
 }
 
@@ -37,9 +41,10 @@ pub(crate) fn decode_page<T: DeserializeOwned + Identify>(
     asked: u32,
 ) -> Result<Answer<T>> {
     let PageBody { count, limit, skip, docs } = resp.json::<PageBody<T>>()?;
+    let count = count.0;
     let mut answer = Answer::new(docs);
-    answer.position = skip;
-    answer.page_size = limit.filter(|l| *l > 0);
+    answer.position = skip.0;
+    answer.page_size = limit.as_u32().filter(|l| *l > 0);
     answer.total_items = count;
     answer.total_pages = count.and_then(|count| u32::try_from(count.div_ceil(u64::from(asked.max(1)))).ok());
     answer.says_last = answer.totals_end_at(requested, asked);
@@ -180,6 +185,8 @@ mod tests {
         );
         let lying = page(r#"{"count":1000000000,"limit":2,"skip":0,"docs":[1]}"#, 1, 2);
         assert_eq!(lying.next_page, None, "a short page ends it whatever count says");
+        let odd = page(r#"{"count":-1,"limit":"x","skip":1e99,"docs":[1,2]}"#, 1, 2);
+        assert_eq!((odd.next_page, odd.total_items, odd.page_size), (Some(2), None, None), "odd hints read as absent");
     }
 
     #[test]

@@ -7,7 +7,7 @@ use super::error::api_error;
 use crate::error::Result;
 use crate::transport::paginate::{Answer, Identify, Keyed};
 use crate::transport::response::RawResponse;
-use crate::wire::{wire_object, Text};
+use crate::wire::{wire_object, Hint, Text};
 
 /// The page size the document says a listing uses when none is asked for.
 pub(crate) const DEFAULT_PAGE_SIZE: u32 = 20;
@@ -45,16 +45,17 @@ pub(crate) fn data<T: DeserializeOwned>(resp: &RawResponse) -> Result<T> {
 }
 
 wire_object! {
-    /// The documented pagination block, every member optional.
+    /// The documented pagination block, every member an optional hint: a
+    /// value that is not a count reads as absent, never as a failed page.
     struct Pagination {
         /// This page.
-        pub page: Option<u32> = optional ["page"],
+        pub page: Option<Hint> = optional ["page"],
         /// Items per page.
-        pub page_size: Option<u32> = optional ["pageSize", "limit"],
+        pub page_size: Option<Hint> = optional ["pageSize", "limit"],
         /// All items.
-        pub total_items: Option<u64> = optional ["totalItems", "total"],
+        pub total_items: Option<Hint> = optional ["totalItems", "total"],
         /// All pages.
-        pub total_pages: Option<u32> = optional ["totalPages"],
+        pub total_pages: Option<Hint> = optional ["totalPages"],
     }
 }
 
@@ -79,10 +80,10 @@ pub(crate) fn page<T: DeserializeOwned + Identify>(
     let Items { items, pagination } = data::<Items<T>>(resp)?;
     let mut answer = Answer::new(items);
     if let Some(p) = pagination {
-        answer.position = p.page.map(u64::from);
-        answer.page_size = p.page_size;
-        answer.total_items = p.total_items;
-        answer.total_pages = p.total_pages;
+        answer.position = p.page.and_then(|h| h.0);
+        answer.page_size = p.page_size.and_then(Hint::as_u32);
+        answer.total_items = p.total_items.and_then(|h| h.0);
+        answer.total_pages = p.total_pages.and_then(Hint::as_u32);
         answer.says_last = answer.totals_end_at(requested, asked);
     }
     Ok(answer)

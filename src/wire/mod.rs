@@ -9,6 +9,7 @@
 
 mod error_detail;
 mod extra;
+mod hint;
 mod object;
 mod raw_text;
 mod text;
@@ -16,6 +17,7 @@ mod timestamp;
 
 pub(crate) use error_detail::{ErrorDetail, ErrorDetailWire};
 pub use extra::{Extra, RawJson};
+pub(crate) use hint::Hint;
 pub(crate) use object::{rank, wire_object, Key, Slot, ViaOption, WireDecode};
 pub(crate) use raw_text::with_raw_text;
 pub(crate) use text::{deserialize_text, Text};
