@@ -96,6 +96,23 @@ async fn every_example_flow_runs_against_the_documents_other_readings() {
     assert_eq!(sb.waas().entries().len(), 8);
 }
 
+/// Servers that page badly: each tour still finishes, with every money
+/// movement booked once. Under `variants` Milta's reference lists are paged
+/// too, so every paged list of every API meets the fault.
+#[tokio::test]
+async fn every_example_flow_finishes_against_servers_that_page_badly() {
+    for fault in ["ignores-page", "repeats-last-page", "lies-about-totals", "has-more-forever"] {
+        for spec in [format!("all:{fault}"), format!("all:variants,{fault}")] {
+            let sb = sandbox(&spec).await;
+            tokio::time::timeout(Duration::from_secs(120), run_all_tours(&sb))
+                .await
+                .unwrap_or_else(|_| panic!("the tours did not finish under {spec}"));
+            assert_eq!(assert_no_duplicate_transfers(&sb), 152, "{spec}");
+            assert_one_invoice_and_one_payment_page(&sb);
+        }
+    }
+}
+
 #[tokio::test]
 async fn every_flow_finishes_under_variants_with_429s_and_5xx_on_gets() {
     let sb = sandbox("all:variants,429-first,retry-after=0,5xx-every=2,5xx-gets-only").await;

@@ -18,21 +18,24 @@ impl Transfers<'_> {
     /// client's limiter (Milta's 300 reads a minute) and retry rules.
     ///
     /// Returns the transfer as last read: after the timeout its status may
-    /// still be pending, so check [`TransferStatus::is_final`].
+    /// still be pending, so check [`TransferStatus::is_final`]. The timeout
+    /// is the bound: however the server answers, no read starts after it.
     ///
     /// # Errors
     /// As [`Transfers::get`].
     pub async fn wait_for_final(&self, id: &TransferId, timeout: Duration) -> Result<Transfer> {
-        let give_up = Instant::now() + timeout;
+        // A timeout past what the clock can hold (`Duration::MAX`) never passes.
+        let give_up = Instant::now().checked_add(timeout);
         let mut pause = Duration::from_millis(500);
         loop {
             let transfer = self.get(id).await?;
             let now = Instant::now();
-            if transfer.status.is_final() || now >= give_up {
+            let left = give_up.map(|at| at.saturating_duration_since(now));
+            if transfer.status.is_final() || left == Some(Duration::ZERO) {
                 return Ok(transfer);
             }
-            tokio::time::sleep(pause.min(give_up - now)).await;
-            pause = (pause * 2).min(Duration::from_secs(15));
+            tokio::time::sleep(left.map_or(pause, |left| pause.min(left))).await;
+            pause = pause.saturating_mul(2).min(Duration::from_secs(15));
         }
     }
 
@@ -42,7 +45,9 @@ impl Transfers<'_> {
     /// `every` after its last read; every read goes through the client's
     /// limiter, so the run stays inside Milta's 300 reads a minute however
     /// many transfers it follows. Ends when all are final, or with the first
-    /// error.
+    /// error. A server can keep a transfer pending for as long as it likes
+    /// (a deferred one is, until its time): the stream has no time bound of
+    /// its own, so wrap it in `tokio::time::timeout` where you need one.
     pub fn watch(&self, ids: impl IntoIterator<Item = TransferId>, every: Duration) -> ItemStream<Transfer> {
         let now = Instant::now();
         let pending: VecDeque<Watched> = ids.into_iter().map(|id| Watched { id, seen: None, next_read: now }).collect();
