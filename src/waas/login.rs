@@ -125,7 +125,21 @@ wire_object! {
         /// Usually `Bearer`.
         pub token_type: Option<String> = optional ["token_type", "tokenType"] via Text,
         /// The answer, when wrapped; anything unreadable there counts as absent.
-        pub data: Option<Box<LoginAnswer>> = default ["data"] via Wrapped,
+        pub data: Option<Box<WrappedAnswer>> = default ["data"] via Wrapped,
+    }
+}
+
+wire_object! {
+    /// The answer inside `data`: the same fields, one level only. A `data`
+    /// inside it stays in `extra`, unread: the server decides how deep a
+    /// body is, so the decoder never recurses on what it sends.
+    struct WrappedAnswer {
+        /// The Bearer token.
+        pub access_token: Option<String> = optional ["access_token", "accessToken"],
+        /// Lifetime in seconds; a value that is not a number counts as absent.
+        pub expires_in: Option<Decimal> = default ["expires_in", "expiresIn"] via Seconds,
+        /// Usually `Bearer`.
+        pub token_type: Option<String> = optional ["token_type", "tokenType"] via Text,
     }
 }
 
@@ -145,11 +159,11 @@ impl WireDecode for Seconds {
 struct Wrapped;
 
 impl WireDecode for Wrapped {
-    type Value = Option<Box<LoginAnswer>>;
+    type Value = Option<Box<WrappedAnswer>>;
 
-    fn decode<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<Box<LoginAnswer>>, D::Error> {
+    fn decode<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<Box<WrappedAnswer>>, D::Error> {
         let raw = Box::<RawValue>::deserialize(d)?;
-        Ok(serde_json::from_str::<LoginAnswer>(raw.get()).ok().map(Box::new))
+        Ok(serde_json::from_str::<WrappedAnswer>(raw.get()).ok().map(Box::new))
     }
 }
 
@@ -159,11 +173,11 @@ impl LoginAnswer {
     fn unwrap_data(self) -> LoginAnswer {
         match self {
             LoginAnswer { access_token: None, data: Some(inner), extra: outer, .. } => {
-                let mut inner = *inner;
+                let WrappedAnswer { access_token, expires_in, token_type, mut extra } = *inner;
                 for (name, value) in outer.iter() {
-                    inner.extra.insert(name.to_string(), value.to_owned());
+                    extra.insert(name.to_string(), value.to_owned());
                 }
-                inner
+                LoginAnswer { access_token, expires_in, token_type, data: None, extra }
             }
             top => top,
         }
