@@ -168,7 +168,7 @@ impl fmt::Display for ApiError {
 }
 
 /// What a caller needs to find out whether a lost request took effect.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct OutcomeUnknown {
     /// Which API the request went to.
@@ -184,11 +184,33 @@ pub struct OutcomeUnknown {
     pub reference: Option<(String, String)>,
     /// Why the outcome is unknown: the lost answer, or the server's failure.
     pub cause: String,
-    /// When the request was first sent (its idempotency key's age counts
-    /// from here: Milta keeps a key for 24 hours).
+    /// When the idempotency key was first sent. It belongs to the key, not to
+    /// this attempt: a resend under the same key keeps it, so the key's age
+    /// (Milta keeps a key for 24 hours) never restarts.
     pub first_sent_at: std::time::SystemTime,
     /// How to find out whether the request took effect, for this API.
     pub recovery: Option<&'static str>,
+    /// The body exactly as sent, so a resend under the same key can be
+    /// checked byte for byte against it. Kept out of `Debug` and `Display`:
+    /// it holds the caller's business data.
+    pub sent_body: Option<bytes::Bytes>,
+}
+
+/// Every field but the body, of which only the length is shown.
+impl fmt::Debug for OutcomeUnknown {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OutcomeUnknown")
+            .field("provider", &self.provider)
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("idempotency_key", &self.idempotency_key)
+            .field("reference", &self.reference)
+            .field("cause", &self.cause)
+            .field("first_sent_at", &self.first_sent_at)
+            .field("recovery", &self.recovery)
+            .field("sent_body_bytes", &self.sent_body.as_ref().map(bytes::Bytes::len))
+            .finish()
+    }
 }
 
 impl OutcomeUnknown {
@@ -209,6 +231,7 @@ impl OutcomeUnknown {
             cause: cause.into(),
             first_sent_at: std::time::SystemTime::now(),
             recovery: None,
+            sent_body: None,
         }
     }
 }

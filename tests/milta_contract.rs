@@ -268,6 +268,39 @@ async fn caller_chosen_idempotency_key_and_exact_money_both_ways() {
     assert_eq!(t.amount.unwrap().to_string(), "0.1");
 }
 
+/// Issue 22, item 10: a key the server cannot tell apart from no key (empty),
+/// may cut or fold (over 255 bytes, spaces, control characters) is refused
+/// before anything is sent, by every call that takes one: such a key made a
+/// money POST look safe to retry.
+#[tokio::test]
+async fn idempotency_keys_that_are_empty_too_long_or_not_printable_are_refused_before_sending() {
+    let (server, milta) = setup().await;
+    Mock::given(method("POST"))
+        .respond_with(ok(json!({"transferId": "T-1", "status": "PENDING"})))
+        .mount(&server)
+        .await;
+    let t =
+        TransferRequest::new(ExternalId::from("K"), ProductId::from("P"), PhoneNumber::from("+1"), gbp(1, 0), "GBP");
+    let too_long = "k".repeat(256);
+    for bad in ["", too_long.as_str(), "a\nb", "a b", " key", "a\tb", "cl\u{e9}"] {
+        let refused = |err: Error| matches!(err, Error::InvalidRequest(ref m) if m.contains("idempotency key"));
+        let err = milta.transfers().create_with_key(&t, bad).await.unwrap_err();
+        assert!(refused(err), "create_with_key({bad:?})");
+        let err = milta.transfers().batch_with_key(std::slice::from_ref(&t), bad).await.unwrap_err();
+        assert!(refused(err), "batch_with_key({bad:?})");
+        let raw = walletkit::Request::post("/transfers").idempotency_key("X-Idempotency-Key", bad);
+        let err = milta.send_raw(raw).await.unwrap_err();
+        assert!(refused(err), "send_raw with key {bad:?}");
+    }
+    assert_eq!(server.received_requests().await.unwrap().len(), 0, "nothing sent");
+
+    // 255 visible ASCII characters is the longest key accepted.
+    let longest: String = (0x21u8..=0x7e).map(char::from).cycle().take(255).collect();
+    milta.transfers().create_with_key(&t, longest.clone()).await.unwrap();
+    let received = server.received_requests().await.unwrap();
+    assert_eq!(received[0].headers["x-idempotency-key"], longest.as_str());
+}
+
 #[tokio::test]
 async fn deferred_transfer_status_and_cancel() {
     let (server, milta) = setup().await;

@@ -115,6 +115,120 @@ async fn an_unknown_transfer_is_resent_with_the_same_key_and_body() {
     assert!(matches!(err, Error::InvalidRequest(ref msg) if msg.contains("TXN-1")), "{err}");
 }
 
+/// Issue 22, item 4: Milta keeps a key 24 hours from its first use, so a
+/// resend that is lost again must report the key's first use, not its own:
+/// otherwise every unknown resend would restart the clock and the key could be
+/// sent after the server has forgotten it (and made a second transfer).
+#[tokio::test]
+async fn a_lost_resend_keeps_the_keys_first_use() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(500)).mount(&server).await;
+    let m = milta(&server);
+    let err = m.transfers().create_with_key(&transfer(), "key-1").await.unwrap_err();
+    let first = err.as_outcome_unknown().unwrap_or_else(|| panic!("{err:?}")).clone();
+    tokio::time::sleep(Duration::from_millis(20)).await;
+
+    let err = m.transfers().resend(&transfer(), &first).await.unwrap_err();
+    let second = err.as_outcome_unknown().unwrap_or_else(|| panic!("{err:?}")).clone();
+    assert_eq!(second.idempotency_key.as_deref(), Some("key-1"));
+    assert_eq!(second.first_sent_at, first.first_sent_at, "the key's age counts from its first use");
+
+    // So the 24 hours run out on the key, however many resends came between.
+    let sent = server.received_requests().await.unwrap().len();
+    let mut aged = second.clone();
+    aged.first_sent_at -= Duration::from_secs(24 * 3600);
+    let err = m.transfers().resend(&transfer(), &aged).await.unwrap_err();
+    assert!(matches!(err, Error::InvalidRequest(ref msg) if msg.contains("24 h")), "{err}");
+    assert_eq!(server.received_requests().await.unwrap().len(), sent, "nothing sent");
+}
+
+/// Issue 22, item 15: a resend must carry the very body first sent under the
+/// key; Milta may answer a changed body with the first transfer (the caller
+/// believes the new amount went out) or make a second one.
+#[tokio::test]
+async fn a_resend_refuses_any_body_but_the_one_first_sent() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(502)).up_to_n_times(4).mount(&server).await;
+    Mock::given(method("POST")).respond_with(transfer_answer("PENDING")).mount(&server).await;
+    let m = milta(&server);
+    let err = m.transfers().create_with_key(&transfer(), "key-1").await.unwrap_err();
+    let unknown = err.as_outcome_unknown().unwrap_or_else(|| panic!("{err:?}")).clone();
+    let sent = server.received_requests().await.unwrap();
+    assert_eq!(unknown.sent_body.as_deref(), Some(&sent[0].body[..]), "the unknown keeps the bytes sent");
+    for shown in [format!("{err:?}"), err.to_string()] {
+        assert!(!shown.contains("+447700900001") && !shown.contains("PRODUCT_123"), "no body in {shown}");
+    }
+
+    let more = TransferRequest::new(
+        ExternalId::from("TXN-1"),
+        ProductId::from("PRODUCT_123"),
+        PhoneNumber::from("+447700900001"),
+        Decimal::new(11, 0),
+        "GBP",
+    );
+    let later = transfer().scheduled_at(chrono::Utc::now() + chrono::TimeDelta::days(1));
+    for changed in [&more, &later] {
+        let err = m.transfers().resend(changed, &unknown).await.unwrap_err();
+        assert!(matches!(err, Error::InvalidRequest(ref msg) if msg.contains("differs")), "{err}");
+    }
+    assert_eq!(server.received_requests().await.unwrap().len(), sent.len(), "nothing sent");
+
+    m.transfers().resend(&transfer(), &unknown).await.unwrap();
+    let all = server.received_requests().await.unwrap();
+    assert_eq!(all.len(), sent.len() + 1);
+    assert_eq!(all[sent.len()].body, sent[0].body, "the identical request resends fine");
+}
+
+/// Issue 22, item 15: the same for a batch, which was not checked at all.
+#[tokio::test]
+async fn a_batch_resend_refuses_any_body_but_the_one_first_sent() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(502)).up_to_n_times(4).mount(&server).await;
+    let entries: Vec<_> = (0..3)
+        .map(|i| json!({"externalId": format!("X-{i}"), "status": "PENDING", "transferId": format!("T-{i}")}))
+        .collect();
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"status": "success", "data": {"transfers": entries}})),
+        )
+        .mount(&server)
+        .await;
+    let item = |i: usize, amount: Decimal| {
+        TransferRequest::new(
+            ExternalId::from(format!("X-{i}")),
+            ProductId::from("P"),
+            PhoneNumber::from("+1"),
+            amount,
+            "GBP",
+        )
+    };
+    let batch: Vec<_> = (0..3).map(|i| item(i, Decimal::ONE)).collect();
+    let m = milta(&server);
+    let err = m.transfers().batch_with_key(&batch, "batch-key").await.unwrap_err();
+    let unknown = err.as_outcome_unknown().unwrap_or_else(|| panic!("{err:?}")).clone();
+    let sent = server.received_requests().await.unwrap();
+
+    let mut one_changed = batch.clone();
+    one_changed[1] = item(1, Decimal::TWO);
+    let mut reordered = batch.clone();
+    reordered.swap(0, 1);
+    for changed in [&one_changed[..], &reordered[..], &batch[..2]] {
+        let err = m.transfers().resend_batch(changed, &unknown).await.unwrap_err();
+        assert!(matches!(err, Error::InvalidRequest(ref msg) if msg.contains("differs")), "{err}");
+    }
+    // A single transfer cannot be sent under the batch's key either.
+    let err = m.transfers().resend(&batch[0], &unknown).await.unwrap_err();
+    assert!(matches!(err, Error::InvalidRequest(_)), "{err}");
+    assert_eq!(server.received_requests().await.unwrap().len(), sent.len(), "nothing sent");
+
+    let again = m.transfers().resend_batch(&batch, &unknown).await.unwrap();
+    assert_eq!(again.transfers.len(), 3);
+    let all = server.received_requests().await.unwrap();
+    assert_eq!(all.len(), sent.len() + 1);
+    assert_eq!(all[sent.len()].body, sent[0].body, "the identical batch resends fine");
+    assert_eq!(all[sent.len()].headers["x-idempotency-key"], "batch-key");
+}
+
 #[tokio::test]
 async fn a_milacoins_invoice_is_found_by_its_external_id() {
     let server = MockServer::start().await;

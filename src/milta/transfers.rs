@@ -11,6 +11,7 @@ use crate::enums::wire_enum;
 use crate::error::{Error, ErrorKind, Result};
 use crate::ids::string_id;
 use crate::money::{Decimal, Money};
+use crate::transport::request::check_idempotency_key;
 use crate::wire::{wire_object, ErrorDetail, ErrorDetailWire, Extra, RawJson, Strict, Text};
 use crate::Request;
 
@@ -399,15 +400,10 @@ impl Transfers<'_> {
     /// `POST /transfers` with your own idempotency key (valid 24 h at Milta).
     ///
     /// # Errors
-    /// As [`Transfers::create`].
+    /// As [`Transfers::create`], and [`Error::InvalidRequest`] for a key
+    /// that is not 1 to 255 visible ASCII characters (`!` to `~`, no space).
     pub async fn create_with_key(&self, transfer: &TransferRequest, key: impl Into<String>) -> Result<Transfer> {
-        transfer.validate()?;
-        let req = Request::post(paths::TRANSFERS)
-            .json(transfer)?
-            .idempotency_key(IDEMPOTENCY_HEADER, key)
-            .reference("externalId", transfer.external_id.as_str())
-            .recovery(RESEND)
-            .rate_class(rate_class::TRANSFER_CREATE);
+        let req = create_request(transfer, key.into())?;
         envelope::data(&self.client.send_raw(req).await?)
     }
 
@@ -423,28 +419,27 @@ impl Transfers<'_> {
     /// Sends again a transfer whose outcome is unknown, with the same
     /// idempotency key, so Milta answers with the transfer it may already
     /// have made instead of making a second one. `transfer` must be the
-    /// request that was sent (same `externalId`; send it unchanged).
+    /// request that was sent, unchanged: its body is compared byte for byte
+    /// with the one `unknown` recorded, because Milta may answer a changed
+    /// body with the first transfer, or make a second one.
+    ///
+    /// The key's age keeps counting from its first use: an unknown outcome
+    /// of the resend carries the same
+    /// [`first_sent_at`](crate::OutcomeUnknown::first_sent_at).
     ///
     /// # Errors
-    /// [`Error::InvalidRequest`] when `unknown` carries no idempotency key,
-    /// names another `externalId`, or its key is older than Milta's 24 hours
-    /// (look the transfer up by `externalId` instead); otherwise as
-    /// [`Transfers::create_with_key`].
+    /// [`Error::InvalidRequest`] when `unknown` carries no idempotency key or
+    /// no recorded body, is for another call or another body, or its key is
+    /// older than Milta's 24 hours (look the transfer up by `externalId`
+    /// instead); otherwise as [`Transfers::create_with_key`].
     pub async fn resend(&self, transfer: &TransferRequest, unknown: &crate::OutcomeUnknown) -> Result<Transfer> {
         let key = resendable_key(unknown, std::time::SystemTime::now())?;
-        if let Some((_, reference)) = &unknown.reference {
-            if reference != transfer.external_id.as_str() {
-                return Err(Error::InvalidRequest(format!(
-                    "the unknown outcome is for externalId {reference}, not {}",
-                    transfer.external_id
-                )));
-            }
-        }
-        self.create_with_key(transfer, key).await
+        let req = same_as_first_sent(create_request(transfer, key)?, unknown)?;
+        envelope::data(&self.client.send_raw(req).await?)
     }
 
     /// [`resend`](Transfers::resend) for a batch whose outcome is unknown:
-    /// the same transfers, the same key.
+    /// the same transfers in the same order (the same bytes), the same key.
     ///
     /// # Errors
     /// As [`Transfers::resend`] and [`Transfers::batch_with_key`].
@@ -454,7 +449,8 @@ impl Transfers<'_> {
         unknown: &crate::OutcomeUnknown,
     ) -> Result<BatchResponse> {
         let key = resendable_key(unknown, std::time::SystemTime::now())?;
-        self.batch_with_key(transfers, key).await
+        let req = same_as_first_sent(batch_request(transfers, key)?, unknown)?;
+        envelope::data(&self.client.send_raw(req).await?)
     }
 
     /// `DELETE /transfers/{id}` for a deferred transfer, refused client-side
@@ -516,28 +512,10 @@ impl Transfers<'_> {
     /// [`batch`](Transfers::batch) with your own idempotency key.
     ///
     /// # Errors
-    /// As [`Transfers::batch`].
+    /// As [`Transfers::batch`] and, for the key, as
+    /// [`Transfers::create_with_key`].
     pub async fn batch_with_key(&self, transfers: &[TransferRequest], key: impl Into<String>) -> Result<BatchResponse> {
-        if transfers.is_empty() || transfers.len() > MAX_BATCH {
-            return Err(Error::InvalidRequest(format!(
-                "a batch carries 1 to {MAX_BATCH} transfers, got {}",
-                transfers.len()
-            )));
-        }
-        for t in transfers {
-            t.validate()?;
-        }
-        check_unique_external_ids(transfers)?;
-        let key = key.into();
-        let req = Request::post(paths::TRANSFERS_BATCH)
-            .json(&BatchBody { transfers })?
-            .idempotency_key(IDEMPOTENCY_HEADER, key)
-            .recovery(RESEND)
-            .reference(
-                "externalId",
-                format!("{}..{}", transfers[0].external_id, transfers[transfers.len() - 1].external_id),
-            )
-            .rate_class(rate_class::TRANSFER_CREATE);
+        let req = batch_request(transfers, key.into())?;
         envelope::data(&self.client.send_raw(req).await?)
     }
 
@@ -572,6 +550,73 @@ impl Transfers<'_> {
         }
         Ok(outcomes)
     }
+}
+
+/// `POST /transfers` for `transfer` under `key`: the one place its body is
+/// made, so a resend produces the same bytes as the first send.
+fn create_request(transfer: &TransferRequest, key: String) -> Result<Request> {
+    transfer.validate()?;
+    check_idempotency_key(&key)?;
+    Ok(Request::post(paths::TRANSFERS)
+        .json(transfer)?
+        .idempotency_key(IDEMPOTENCY_HEADER, key)
+        .reference("externalId", transfer.external_id.as_str())
+        .recovery(RESEND)
+        .rate_class(rate_class::TRANSFER_CREATE))
+}
+
+/// `POST /transfers/batch` for `transfers` under `key`; as [`create_request`].
+fn batch_request(transfers: &[TransferRequest], key: String) -> Result<Request> {
+    let (Some(first), Some(last)) = (transfers.first(), transfers.last()) else {
+        return Err(Error::InvalidRequest(format!("a batch carries 1 to {MAX_BATCH} transfers, got 0")));
+    };
+    if transfers.len() > MAX_BATCH {
+        return Err(Error::InvalidRequest(format!(
+            "a batch carries 1 to {MAX_BATCH} transfers, got {}",
+            transfers.len()
+        )));
+    }
+    for t in transfers {
+        t.validate()?;
+    }
+    check_unique_external_ids(transfers)?;
+    check_idempotency_key(&key)?;
+    Ok(Request::post(paths::TRANSFERS_BATCH)
+        .json(&BatchBody { transfers })?
+        .idempotency_key(IDEMPOTENCY_HEADER, key)
+        .recovery(RESEND)
+        .reference("externalId", format!("{}..{}", first.external_id, last.external_id))
+        .rate_class(rate_class::TRANSFER_CREATE))
+}
+
+/// Lets `req` go out under `unknown`'s key only when it is the very call
+/// first sent under it (method, path and body bytes), and carries the key's
+/// first use into it so its 24 hours keep counting from there.
+fn same_as_first_sent(req: Request, unknown: &crate::OutcomeUnknown) -> Result<Request> {
+    let key = req.idempotency_key_value().unwrap_or_default();
+    let reconcile = match &unknown.reference {
+        Some((field, value)) => format!("reconcile by {field} {value} instead"),
+        None => "reconcile instead".to_string(),
+    };
+    if unknown.method != req.method.as_str() || unknown.path != req.path {
+        return Err(Error::InvalidRequest(format!(
+            "idempotency key {key} was first sent with {} {}, not {} {}: the request differs; {reconcile}",
+            unknown.method, unknown.path, req.method, req.path
+        )));
+    }
+    let Some(first) = &unknown.sent_body else {
+        return Err(Error::InvalidRequest(format!(
+            "the unknown outcome does not record the body first sent under idempotency key {key}, so a resend \
+             cannot be shown to be the same request; {reconcile}"
+        )));
+    };
+    if req.body() != Some(&first[..]) {
+        return Err(Error::InvalidRequest(format!(
+            "the request differs from the one first sent under idempotency key {key}; resend it unchanged \
+             (same transfers, same order, same amounts) or {reconcile}"
+        )));
+    }
+    Ok(req.first_sent_at(unknown.first_sent_at))
 }
 
 /// Puts the server's entries in the order of the submitted transfers,
@@ -643,6 +688,8 @@ fn resendable_key(unknown: &crate::OutcomeUnknown, now: std::time::SystemTime) -
     let Some(key) = unknown.idempotency_key.clone() else {
         return Err(Error::InvalidRequest("the unknown outcome carries no idempotency key to resend with".into()));
     };
+    // A hand-built unknown may hold any text; it is checked before it is echoed.
+    check_idempotency_key(&key)?;
     let age = now.duration_since(unknown.first_sent_at).unwrap_or_default();
     if age >= IDEMPOTENCY_KEY_LIFETIME {
         return Err(Error::InvalidRequest(format!(
@@ -682,6 +729,29 @@ mod tests {
         assert_eq!(resendable_key(&unknown, sent + 23 * hour).unwrap(), "k");
         let err = resendable_key(&unknown, sent + 24 * hour).unwrap_err();
         assert!(matches!(err, Error::InvalidRequest(ref m) if m.contains("24 h")), "{err}");
+    }
+
+    #[test]
+    fn a_resend_must_be_the_call_first_sent_and_keeps_its_first_use() {
+        let t = TransferRequest::new(
+            ExternalId::from("TXN-1"),
+            ProductId::from("P"),
+            PhoneNumber::from("+1"),
+            Decimal::ONE,
+            "GBP",
+        );
+        let first = create_request(&t, "k".into()).unwrap();
+        let mut unknown = crate::OutcomeUnknown::new(crate::Provider::Milta, "POST", "/transfers", "reset");
+        unknown.idempotency_key = Some("k".into());
+        unknown.first_sent_at = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000);
+        let err = same_as_first_sent(create_request(&t, "k".into()).unwrap(), &unknown).unwrap_err();
+        assert!(matches!(err, Error::InvalidRequest(ref m) if m.contains("does not record")), "{err}");
+
+        unknown.sent_body = first.body().map(bytes::Bytes::copy_from_slice);
+        let again = same_as_first_sent(create_request(&t, "k".into()).unwrap(), &unknown).unwrap();
+        assert_eq!(again.first_sent_at, Some(unknown.first_sent_at), "the key's first use travels with the resend");
+        let err = same_as_first_sent(batch_request(std::slice::from_ref(&t), "k".into()).unwrap(), &unknown);
+        assert!(matches!(err, Err(Error::InvalidRequest(ref m)) if m.contains("/transfers/batch")), "{err:?}");
     }
 
     #[test]

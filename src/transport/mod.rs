@@ -237,8 +237,9 @@ impl Transport {
         let idempotent = req.is_idempotent();
         let side_effects = may_have_side_effects(&req);
         let url = self.url_for(&req);
+        req.check_idempotency_key()?;
         let started = Instant::now();
-        let first_sent_at = SystemTime::now();
+        let first_sent_at = req.first_sent_at.unwrap_or_else(SystemTime::now);
         let deadline_at = policy.deadline.map(|d| started + d);
         let method = req.method.as_str();
         let mut retries_done = 0u32;
@@ -415,6 +416,7 @@ impl Transport {
                     recovery: sent.recovery,
                     cause,
                     first_sent_at,
+                    sent_body: req.body.clone(),
                 }))
             }
             (_, Last::Answer { api }) => Error::from(api),

@@ -1,5 +1,7 @@
 //! A request as plain data: what to send, and how it may be retried.
 
+use std::time::SystemTime;
+
 use bytes::Bytes;
 use reqwest::Method;
 use serde::Serialize;
@@ -28,6 +30,9 @@ pub struct Request {
     pub(crate) recovery: Option<&'static str>,
     pub(crate) rate_class: Option<&'static str>,
     pub(crate) retry: Option<RetryPolicy>,
+    /// When the idempotency key was first used, for a resend; `None` for a
+    /// first send, which starts the clock when the call starts.
+    pub(crate) first_sent_at: Option<SystemTime>,
 }
 
 /// Names and sizes only: bodies and header values can hold credentials (a
@@ -97,6 +102,7 @@ impl Request {
             recovery: None,
             rate_class: None,
             retry: None,
+            first_sent_at: None,
         }
     }
 
@@ -148,6 +154,10 @@ impl Request {
 
     /// Sends this idempotency key in header `name` on every attempt, which
     /// makes the request safe to retry after a lost answer.
+    ///
+    /// The key must be 1 to 255 visible ASCII characters (`!` to `~`, no
+    /// space); any other key is refused with [`Error::InvalidRequest`] when
+    /// the request is sent, before anything goes out.
     pub fn idempotency_key(mut self, name: impl Into<String>, key: impl Into<String>) -> Self {
         self.idempotency_key = Some((name.into(), key.into()));
         self
@@ -180,6 +190,16 @@ impl Request {
         self
     }
 
+    /// When this request's idempotency key was first sent, for a resend of a
+    /// request whose outcome is unknown (pass its
+    /// [`first_sent_at`](crate::OutcomeUnknown::first_sent_at)): an unknown
+    /// outcome of this call then reports that time too, so the key's age
+    /// keeps counting from its first use instead of restarting on every resend.
+    pub fn first_sent_at(mut self, at: SystemTime) -> Self {
+        self.first_sent_at = Some(at);
+        self
+    }
+
     /// Overrides the client's retry policy for this request only.
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.retry = Some(policy);
@@ -209,5 +229,70 @@ impl Request {
     /// The request body exactly as it will be sent.
     pub fn body(&self) -> Option<&[u8]> {
         self.body.as_deref()
+    }
+
+    /// Refuses an idempotency key the server could not be trusted to tell
+    /// apart from another (see [`check_idempotency_key`]).
+    pub(crate) fn check_idempotency_key(&self) -> Result<()> {
+        match &self.idempotency_key {
+            Some((_, key)) => check_idempotency_key(key),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The longest idempotency key accepted, in bytes (Stripe's limit; Milta
+/// documents none).
+pub(crate) const MAX_IDEMPOTENCY_KEY_LEN: usize = 255;
+
+/// The one rule for idempotency keys, applied to every keyed request before
+/// anything is sent: 1 to [`MAX_IDEMPOTENCY_KEY_LEN`] visible ASCII
+/// characters (0x21 `!` to 0x7E `~`).
+///
+/// Why: an empty key reads as no key at the server while this client would
+/// still retry as if the request were protected; a long one may be cut, and
+/// two keys cut to one would answer one transfer with another's outcome.
+/// Space is refused too: HTTP strips it around a header value, so `"k "` and
+/// `"k"` would be one key there and two here. Control and non-ASCII bytes are
+/// not valid (or not portable) in a header.
+pub(crate) fn check_idempotency_key(key: &str) -> Result<()> {
+    let problem = if key.is_empty() {
+        "is empty".to_string()
+    } else if key.len() > MAX_IDEMPOTENCY_KEY_LEN {
+        format!("is {} bytes long", key.len())
+    } else if !key.bytes().all(|b| (0x21..=0x7e).contains(&b)) {
+        // The key is not echoed: it may carry the very bytes that break a log line.
+        "has a space, a control or a non-ASCII character".to_string()
+    } else {
+        return Ok(());
+    };
+    Err(Error::InvalidRequest(format!(
+        "the idempotency key {problem}; a key must be 1 to {MAX_IDEMPOTENCY_KEY_LEN} visible ASCII characters \
+         (`!` to `~`, no space)"
+    )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn idempotency_keys_are_1_to_255_visible_ascii_characters() {
+        let longest = "k".repeat(MAX_IDEMPOTENCY_KEY_LEN);
+        for ok in ["k", "0f8fad5b-d9cb-469f-a165-70867728950e", "!~", longest.as_str()] {
+            assert!(check_idempotency_key(ok).is_ok(), "{ok:?}");
+        }
+        let too_long = "k".repeat(MAX_IDEMPOTENCY_KEY_LEN + 1);
+        for bad in ["", too_long.as_str(), "a\nb", "a\rb", "a b", " k", "k ", "a\tb", "\u{7f}", "cl\u{e9}", "a\0b"] {
+            let err = check_idempotency_key(bad).unwrap_err();
+            assert!(matches!(err, Error::InvalidRequest(ref m) if m.contains("idempotency key")), "{bad:?}: {err}");
+        }
+    }
+
+    #[test]
+    fn only_a_keyed_request_is_checked() {
+        assert!(Request::post("/x").check_idempotency_key().is_ok());
+        assert!(Request::post("/x").idempotency_key("K", "").check_idempotency_key().is_err());
+        assert!(Request::post("/x").idempotency_key("K", "k-1").check_idempotency_key().is_ok());
     }
 }
