@@ -64,7 +64,8 @@ impl Transfers<'_> {
                 let changed = watched.seen.as_ref() != Some(&transfer.status);
                 if !transfer.status.is_final() {
                     watched.seen = Some(transfer.status.clone());
-                    watched.next_read = Instant::now() + every;
+                    // Capped at a month: `Instant + Duration::MAX` would panic.
+                    watched.next_read = Instant::now() + every.min(Duration::from_secs(30 * 86_400));
                     pending.push_back(watched);
                 }
                 if changed {

@@ -91,13 +91,22 @@ pub(crate) fn next_step(
         Some(wait) => wait,
         None => draw(backoff_ceiling(policy, progress.retries_done)),
     };
-    if policy.deadline.is_some_and(|deadline| progress.elapsed + delay > deadline) {
+    // Checked: a server's `Retry-After` may be as long as a `u64` of seconds.
+    if policy.deadline.is_some_and(|deadline| progress.elapsed.checked_add(delay).is_none_or(|end| end > deadline)) {
         return Step::Stop(StopReason::Deadline);
     }
     if !progress.budget_left {
         return Step::Stop(StopReason::BudgetSpent);
     }
     Step::Retry(delay)
+}
+
+/// Whether an error answer proves the server refused the request without
+/// acting on it, so credentials renewed after it (a new token, a re-signed
+/// clock) may send it again: a 4xx. A 5xx proves nothing, whatever code
+/// its body carries.
+pub(crate) fn refused_unacted(status: u16) -> bool {
+    (400..500).contains(&status)
 }
 
 /// How a call ends, given its last attempt.
@@ -128,6 +137,10 @@ pub(crate) fn ending(attempt: Attempt, side_effects: bool) -> Ending {
         {
             Ending::OutcomeUnknown
         }
+        // A redirect answering a request with side effects (a 303 after a
+        // POST is the server saying "done, look there") does not prove
+        // that nothing happened.
+        Attempt::Status { status: 300..=399, .. } if side_effects => Ending::OutcomeUnknown,
         Attempt::Status { .. } => Ending::ApiError,
         Attempt::ConnectFailed => Ending::Connect,
         Attempt::NoAnswer | Attempt::Redirected if side_effects => Ending::OutcomeUnknown,
@@ -216,6 +229,27 @@ mod tests {
         assert_eq!(next_step(&p, broke, status(400), |c| c), Stop(NotRetryable));
     }
 
+    /// A `Retry-After` as long as a `u64` of seconds, after a slow attempt,
+    /// with the cap raised: no overflow, the deadline still decides.
+    #[test]
+    fn a_huge_retry_after_is_weighed_without_overflow() {
+        let raised = RetryPolicy::default().max_retry_after(Duration::MAX).deadline(Some(Duration::MAX));
+        let slow = Progress { elapsed: S(30), ..progress(0, false) };
+        for wait in [Duration::MAX, S(u64::MAX), Duration::MAX - S(29)] {
+            let huge = Status { status: 429, retry_after: Some(wait) };
+            assert_eq!(next_step(&raised, slow, huge, |c| c), Stop(Deadline), "{wait:?}");
+        }
+        let unbounded = raised.deadline(None);
+        let huge = Status { status: 429, retry_after: Some(Duration::MAX) };
+        assert_eq!(next_step(&unbounded, slow, huge, |c| c), Retry(Duration::MAX));
+    }
+
+    #[test]
+    fn only_a_4xx_proves_nothing_was_done() {
+        assert!([400, 401, 403, 429, 499].into_iter().all(refused_unacted));
+        assert!(![200, 303, 500, 502, 503, 504].into_iter().any(refused_unacted));
+    }
+
     /// The money-safety table: with side effects, nothing that might have
     /// acted is ever reported as safe to send again.
     #[test]
@@ -237,7 +271,10 @@ mod tests {
             (status(501), true, Ending::ApiError),
             (status(500), false, Ending::ApiError),
             (status(503), false, Ending::ApiError),
-            (status(302), true, Ending::ApiError),
+            (status(302), true, Ending::OutcomeUnknown),
+            (status(303), true, Ending::OutcomeUnknown),
+            (status(307), true, Ending::OutcomeUnknown),
+            (status(303), false, Ending::ApiError),
             (ConnectFailed, true, Ending::Connect),
             (ConnectFailed, false, Ending::Connect),
             (NoAnswer, true, Ending::OutcomeUnknown),

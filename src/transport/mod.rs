@@ -240,7 +240,8 @@ impl Transport {
         req.check_idempotency_key()?;
         let started = Instant::now();
         let first_sent_at = req.first_sent_at.unwrap_or_else(SystemTime::now);
-        let deadline_at = policy.deadline.map(|d| started + d);
+        // A deadline past what the clock holds (`Duration::MAX`) is none.
+        let deadline_at = policy.deadline.and_then(|d| started.checked_add(d));
         let method = req.method.as_str();
         let mut retries_done = 0u32;
         let mut attempts = 0u32;
@@ -252,6 +253,10 @@ impl Transport {
                 return Err(e);
             }
             attempts += 1;
+            // Built and signed before the hook hears of it: a request refused
+            // here was never an attempt, and every `on_start` gets its `on_end`.
+            let mut http_req = self.build_attempt(&req, &url)?;
+            let token_used = inner.auth.apply(&mut http_req).await?;
             let info = AttemptInfo { provider: inner.provider, method, route: req.route(), attempt: attempts };
             if let Some(hook) = &inner.options.hook {
                 hook.0.on_start(&info);
@@ -261,8 +266,6 @@ impl Transport {
                     hook.0.on_end(&AttemptReport { info, status, latency, outcome });
                 }
             };
-            let mut http_req = self.build_attempt(&req, &url)?;
-            let token_used = inner.auth.apply(&mut http_req).await?;
             let attempt_started = Instant::now();
             let result = self.attempt(http_req, &url).await;
             let latency = attempt_started.elapsed();
@@ -285,7 +288,7 @@ impl Transport {
                 Ok((status, headers, body)) => {
                     tracing::debug!(attempt = attempts, status, latency_ms, "error response");
                     let api = self.api_error(status, &headers, &body);
-                    if !recovered {
+                    if !recovered && decide::refused_unacted(status) {
                         let rejection =
                             Rejection { status, kind: api.kind, headers: &headers, token_used: token_used.as_ref() };
                         if inner.auth.recover(&rejection).await {

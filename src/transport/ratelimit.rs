@@ -32,7 +32,7 @@ impl Rate {
     /// the next window's first request can land inside the server's count
     /// and meet a 429. 2 % costs at most 2 % of the allowed rate.
     pub(crate) fn spacing(&self) -> Duration {
-        self.per + self.per / 50
+        self.per.saturating_add(self.per / 50)
     }
 
     /// `max` requests per minute.
@@ -217,6 +217,16 @@ impl RateLimits {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn a_window_past_what_the_clock_holds_refuses_instead_of_panicking() {
+        let forever = Rate::new(1, Duration::MAX);
+        assert_eq!(forever.spacing(), Duration::MAX);
+        let limiter = LocalRateLimiter::default();
+        let soon = Some(Instant::now() + Duration::from_secs(1));
+        assert!(limiter.acquire("s", "c", forever, soon).await.is_ok());
+        assert!(matches!(limiter.acquire("s", "c", forever, soon).await, Err(Refusal::PastDeadline(_))));
+    }
 
     #[tokio::test(start_paused = true)]
     async fn two_hundred_tasks_never_exceed_the_rate_and_the_first_is_not_delayed() {

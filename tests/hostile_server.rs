@@ -1,8 +1,10 @@
-//! Bodies a hostile or broken server may send: nesting far past any real
-//! answer. Every decode path bounds its depth, so the worst a body can do is
-//! fail its own call; a stack overflow would abort the whole process (and
-//! this test binary with it).
+//! What a hostile or broken server may answer, and what a careless caller
+//! may ask: nesting far past any real answer, numbers no clock holds,
+//! redirects and credential errors that do not prove nothing was done.
+//! The worst any of them may do is fail its own call: a panic or a stack
+//! overflow would take the whole process (and this test binary) down.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -15,7 +17,7 @@ use walletkit::waas::{
     AccountNumber, ClientServiceCode, SourceTransactionId, TransactionRequest, TransactionSource, WaasClient,
 };
 use walletkit::wallets::{WalletId, WalletsClient};
-use walletkit::{Decimal, RetryPolicy};
+use walletkit::{AttemptHook, AttemptInfo, AttemptReport, Decimal, Error, ErrorKind, RetryPolicy};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
@@ -69,6 +71,120 @@ async fn a_milta_webhook_nested_in_data_thousands_of_times_is_refused() {
         let result = milta.transfers().confirm_webhook(body.as_bytes()).await;
         assert!(matches!(result, Ok(None) | Err(_)), "depth {depth}: {result:?}");
     }
+}
+
+#[tokio::test]
+async fn a_retry_after_as_long_as_a_u64_after_a_slow_attempt_ends_the_call() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(429)
+                .insert_header("retry-after", u64::MAX.to_string().as_str())
+                .set_delay(Duration::from_millis(1100)),
+        )
+        .mount(&server)
+        .await;
+    let raised = fast().max_retries(3).max_retry_after(Duration::MAX).deadline(Some(Duration::from_secs(5)));
+    let mila =
+        MilaCoinsClient::builder().base_url(server.uri()).credentials("a", "b").retry_policy(raised).build().unwrap();
+    let err = mila.reference().currencies().await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::RateLimited, "{err}");
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_deadline_past_what_the_clock_holds_is_no_deadline() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(json(r#"{"currencies":["EUR"]}"#.into())).mount(&server).await;
+    let forever = fast().deadline(Some(Duration::MAX));
+    let mila =
+        MilaCoinsClient::builder().base_url(server.uri()).credentials("a", "b").retry_policy(forever).build().unwrap();
+    assert_eq!(mila.reference().currencies().await.unwrap(), ["EUR"]);
+}
+
+/// Counts the hook's starts and ends.
+#[derive(Clone, Default)]
+struct Counted(Arc<(AtomicUsize, AtomicUsize)>);
+
+impl AttemptHook for Counted {
+    fn on_start(&self, _: &AttemptInfo<'_>) {
+        self.0 .0.fetch_add(1, Ordering::SeqCst);
+    }
+    fn on_end(&self, _: &AttemptReport<'_>) {
+        self.0 .1.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+#[tokio::test]
+async fn every_attempt_the_hook_hears_start_of_it_hears_end_of() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(json(r#"{"currencies":["EUR"]}"#.into())).mount(&server).await;
+    let hook = Counted::default();
+    let mila = MilaCoinsClient::builder()
+        .base_url(server.uri())
+        .credentials("a", "b")
+        .retry_policy(fast())
+        .attempt_hook(hook.clone())
+        .build()
+        .unwrap();
+    let refused = mila.send_raw(walletkit::Request::get("/currencies").header("x-note", "a\nb")).await;
+    assert!(refused.is_err(), "{refused:?}");
+    assert_eq!(server.received_requests().await.unwrap().len(), 0);
+    assert_eq!(
+        (hook.0 .0.load(Ordering::SeqCst), hook.0 .1.load(Ordering::SeqCst)),
+        (0, 0),
+        "a request refused before sending is no attempt"
+    );
+    mila.reference().currencies().await.unwrap();
+    assert_eq!((hook.0 .0.load(Ordering::SeqCst), hook.0 .1.load(Ordering::SeqCst)), (1, 1));
+}
+
+#[tokio::test]
+async fn a_redirect_answering_a_transfer_is_an_unknown_outcome_with_its_key() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(303).insert_header("location", "/transfers/T-9"))
+        .mount(&server)
+        .await;
+    let milta = MiltaClient::builder()
+        .base_url(server.uri())
+        .credentials("k", "s")
+        .retry_policy(fast().max_retries(3))
+        .build()
+        .unwrap();
+    let request = TransferRequest::new(
+        ExternalId::from("E-303"),
+        ProductId::from("P"),
+        PhoneNumber::from("+100"),
+        Decimal::ONE,
+        "EUR",
+    );
+    let err = milta.transfers().create_with_key(&request, "key-303").await.unwrap_err();
+    let Error::OutcomeUnknown(unknown) = &err else { panic!("not an unknown outcome: {err:?}") };
+    assert_eq!(unknown.idempotency_key.as_deref(), Some("key-303"));
+    assert_eq!(server.received_requests().await.unwrap().len(), 1, "never followed, never resent");
+}
+
+#[tokio::test]
+async fn a_clock_skew_code_in_a_500_is_no_reason_to_sign_and_send_a_payment_again() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(500)
+                .insert_header("date", httpdate::fmt_http_date(std::time::SystemTime::now()).as_str())
+                .set_body_raw(
+                    r#"{"name":"INVALID_TIME","message":"X-time is invalid","code":4303}"#,
+                    "application/json",
+                ),
+        )
+        .mount(&server)
+        .await;
+    let mila =
+        MilaCoinsClient::builder().base_url(server.uri()).credentials("a", "b").retry_policy(fast()).build().unwrap();
+    let invoice = InvoiceRequest::new(WalletName::from("BTC"), Decimal::TEN, "EUR").external_id("order-4303");
+    let err = mila.invoices().create(&invoice).await.unwrap_err();
+    assert!(matches!(err, Error::OutcomeUnknown(_)), "{err:?}");
+    assert_eq!(server.received_requests().await.unwrap().len(), 1, "a 500 does not prove the invoice was not made");
 }
 
 /// What the fuzzed server answers next: a status and a body.
