@@ -149,7 +149,7 @@ impl Transport {
             .map_err(|_| Error::Config(format!("user agent suffix {:?} is not a valid header value", agent)))?;
         let http = match &options.http_client {
             Some(client) => client.clone(),
-            None => default_http_client(&options)?,
+            None => default_http_client(&options, &base)?,
         };
         Ok(Transport {
             call: CallOptions::default(),
@@ -500,8 +500,14 @@ fn ending_name(ending: Ending) -> &'static str {
 }
 
 /// walletkit's own client: no redirects, the connect timeout, the chosen TLS.
-fn default_http_client(options: &TransportOptions) -> Result<reqwest::Client> {
+/// A loopback base never goes through a proxy (`HTTP_PROXY` and the like):
+/// plain HTTP is allowed there only because it never leaves the machine,
+/// and a proxy would carry it, `Authorization` included, in cleartext.
+fn default_http_client(options: &TransportOptions, base: &Url) -> Result<reqwest::Client> {
     let mut http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none());
+    if is_loopback(base) {
+        http = http.no_proxy();
+    }
     #[cfg(all(feature = "native-tls", not(feature = "rustls")))]
     {
         http = http.tls_backend_native();

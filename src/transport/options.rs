@@ -143,7 +143,9 @@ macro_rules! transport_builder_setters {
         /// unknown). It should not retry by itself either (walletkit's
         /// retries are the idempotency-safe ones). `connect_timeout` is then
         /// yours to set on it; the attempt timeout, body cap, rate limits and
-        /// retries still apply.
+        /// retries still apply. walletkit's own client never proxies a
+        /// loopback base URL (plain HTTP would cross the proxy in
+        /// cleartext); give yours `.no_proxy()` when it talks to loopback.
         pub fn http_client(mut self, client: reqwest::Client) -> Self {
             self.options.http_client = Some(client);
             self
