@@ -5,10 +5,9 @@
 use std::fmt;
 use std::time::Duration;
 
-use redis::aio::ConnectionManager;
 use secrecy::{ExposeSecret, SecretString};
 
-use super::redis_ask::{connect, within, ASK_TIMEOUT};
+use super::redis_ask::{connect, Link, RedisOptions};
 use crate::error::Result;
 
 /// Deletes KEYS[1] only when it still holds ARGV[1]: a replica removes its
@@ -44,7 +43,7 @@ return 0
 /// ```
 #[derive(Clone)]
 pub struct RedisTokenCache {
-    connection: ConnectionManager,
+    link: Link,
     prefix: String,
     delete_if_equal: redis::Script,
 }
@@ -58,14 +57,25 @@ impl fmt::Debug for RedisTokenCache {
 type Asked<T> = std::result::Result<T, String>;
 
 impl RedisTokenCache {
-    /// Connects to the Redis at `url`; tokens live under
+    /// Connects to the Redis at `url` (`redis://[:password@]host:port/db`)
+    /// with the default [`RedisOptions`]; tokens live under
     /// `<prefix>:token:<user digest>`, login locks under `<prefix>:login:<user digest>`.
     ///
     /// # Errors
-    /// [`crate::Error::Config`] for a bad URL or when Redis cannot be reached now.
+    /// [`crate::Error::Config`] for a bad URL, a refused password, or when
+    /// Redis cannot be reached within the connect timeout (5 s). The message
+    /// never shows the URL's password.
     pub async fn connect(url: &str, prefix: impl Into<String>) -> Result<Self> {
+        Self::connect_with(url, prefix, RedisOptions::default()).await
+    }
+
+    /// [`connect`](Self::connect) with other timeouts.
+    ///
+    /// # Errors
+    /// As [`connect`](Self::connect).
+    pub async fn connect_with(url: &str, prefix: impl Into<String>, options: RedisOptions) -> Result<Self> {
         Ok(RedisTokenCache {
-            connection: connect(url).await?,
+            link: connect(url, options).await?,
             prefix: prefix.into(),
             delete_if_equal: redis::Script::new(DELETE_IF_EQUAL),
         })
@@ -80,12 +90,12 @@ impl RedisTokenCache {
     }
 
     async fn timed<T>(&self, ask: impl std::future::Future<Output = redis::RedisResult<T>>) -> Asked<T> {
-        within(ASK_TIMEOUT, ask).await
+        self.link.ask(ask).await
     }
 
     /// The shared token of `scope` and how long it is still to be used.
     pub(crate) async fn get(&self, scope: &str) -> Asked<Option<(SecretString, Option<Duration>)>> {
-        let mut c = self.connection.clone();
+        let mut c = self.link.connection();
         let key = self.token_key(scope);
         let (token, ttl_ms): (Option<String>, i64) =
             self.timed(redis::pipe().get(&key).pttl(&key).query_async(&mut c)).await?;
@@ -94,7 +104,7 @@ impl RedisTokenCache {
 
     /// Shares `token` for `scope`, to be used for `ttl` (forever when `None`).
     pub(crate) async fn put(&self, scope: &str, token: &SecretString, ttl: Option<Duration>) -> Asked<()> {
-        let mut c = self.connection.clone();
+        let mut c = self.link.connection();
         let mut cmd = redis::cmd("SET");
         cmd.arg(self.token_key(scope)).arg(token.expose_secret());
         if let Some(ttl) = ttl {
@@ -105,7 +115,7 @@ impl RedisTokenCache {
 
     /// Removes the shared token of `scope` if it is still `token`.
     pub(crate) async fn remove_if(&self, scope: &str, token: &SecretString) -> Asked<()> {
-        let mut c = self.connection.clone();
+        let mut c = self.link.connection();
         let mut invocation = self.delete_if_equal.key(self.token_key(scope));
         invocation.arg(token.expose_secret());
         self.timed(invocation.invoke_async::<i64>(&mut c)).await.map(drop)
@@ -113,7 +123,7 @@ impl RedisTokenCache {
 
     /// Takes the login lock of `scope` for at most `hold`: its id when taken.
     pub(crate) async fn try_lock(&self, scope: &str, hold: Duration) -> Asked<Option<String>> {
-        let mut c = self.connection.clone();
+        let mut c = self.link.connection();
         let id = uuid::Uuid::new_v4().simple().to_string();
         let hold_ms = u64::try_from(hold.as_millis()).unwrap_or(u64::MAX);
         let mut cmd = redis::cmd("SET");
@@ -124,7 +134,7 @@ impl RedisTokenCache {
 
     /// Releases the login lock of `scope` if it is still `id`'s.
     pub(crate) async fn unlock(&self, scope: &str, id: &str) -> Asked<()> {
-        let mut c = self.connection.clone();
+        let mut c = self.link.connection();
         let mut invocation = self.delete_if_equal.key(self.lock_key(scope));
         invocation.arg(id);
         self.timed(invocation.invoke_async::<i64>(&mut c)).await.map(drop)
