@@ -278,6 +278,74 @@ mod logins {
             server.received_requests().await.unwrap().iter().filter(|r| r.url.path().ends_with("/login")).count();
         assert_eq!(logins, 2, "T1 once, then one replica's T2 shared by all: a late 401 on T1 never drops T2");
     }
+
+    /// Issue 22, item 16: a login slower than the lock's hold. The holder
+    /// keeps extending its lock while the login runs, so the other replica
+    /// waits for the shared token instead of logging in too.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_login_slower_than_the_lock_hold_still_happens_once() {
+        let Some(redis) = RedisServer::start() else { return };
+        let server = MockServer::start().await;
+        // Four times the hold used below (the default hold is 10 s; scaled down).
+        let slow = ResponseTemplate::new(200)
+            .set_body_json(serde_json::json!({"access_token": "T1", "expires_in": 3600}))
+            .set_delay(Duration::from_secs(2));
+        Mock::given(method("POST")).and(path("/api/v1/auth/login")).respond_with(slow).mount(&server).await;
+        let mut clients = Vec::new();
+        for _ in 0..2 {
+            let cache =
+                RedisTokenCache::connect(&redis.url(), "l3").await.unwrap().login_lock_hold(Duration::from_millis(500));
+            let client = WaasClient::builder()
+                .base_url(server.uri())
+                .credentials("ops", "secret")
+                .token_cache(cache)
+                .build()
+                .unwrap();
+            clients.push(client);
+        }
+        let first = clients[0].login();
+        let second = async {
+            // Starts once the first replica holds the lock.
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            clients[1].login().await
+        };
+        let both = tokio::time::timeout(Duration::from_secs(30), futures_util::future::join(first, second));
+        let (a, b) = both.await.expect("both logins end");
+        a.unwrap();
+        b.unwrap();
+        let logins =
+            server.received_requests().await.unwrap().iter().filter(|r| r.url.path().ends_with("/login")).count();
+        assert_eq!(logins, 1, "the second replica waited for the first one's token");
+    }
+
+    /// The other side of extending the lock: a replica whose login stops
+    /// (its task dropped, as in a crash) stops extending it, and the next
+    /// replica logs in once the lock lapses.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_login_dropped_midway_holds_the_lock_no_longer_than_its_hold() {
+        let Some(redis) = RedisServer::start() else { return };
+        let server = MockServer::start().await;
+        let slow = ResponseTemplate::new(200)
+            .set_body_json(serde_json::json!({"access_token": "T1", "expires_in": 3600}))
+            .set_delay(Duration::from_secs(1));
+        Mock::given(method("POST")).and(path("/api/v1/auth/login")).respond_with(slow).mount(&server).await;
+        let mut clients = Vec::new();
+        for _ in 0..2 {
+            let cache =
+                RedisTokenCache::connect(&redis.url(), "l4").await.unwrap().login_lock_hold(Duration::from_millis(500));
+            let client =
+                WaasClient::builder().base_url(server.uri()).credentials("ops", "secret").token_cache(cache).build();
+            clients.push(client.unwrap());
+        }
+        // The first replica takes the lock, then its login is dropped midway.
+        let dropped = tokio::time::timeout(Duration::from_millis(300), clients[0].login()).await;
+        assert!(dropped.is_err(), "still logging in when dropped");
+        let second = tokio::time::timeout(Duration::from_secs(30), clients[1].login()).await;
+        second.expect("the lock lapsed").unwrap();
+        let logins =
+            server.received_requests().await.unwrap().iter().filter(|r| r.url.path().ends_with("/login")).count();
+        assert_eq!(logins, 2, "the dropped login's request, then the second replica's");
+    }
 }
 
 /// Issue 22, item 12: connecting and asking are bounded by timeouts of their
