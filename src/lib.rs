@@ -95,6 +95,8 @@ pub use transport::options::{CallOptions, TransportOptions};
 pub use transport::paginate::{ItemStream, Page};
 pub use transport::ratelimit::{Rate, RateLimiter, RateLimits, Refusal};
 #[cfg(feature = "redis")]
+pub use transport::redis_ask::RedisOptions;
+#[cfg(feature = "redis")]
 pub use transport::redis_limiter::{RedisRateLimiter, WhenUnavailable};
 #[cfg(feature = "redis")]
 pub use transport::redis_token_cache::RedisTokenCache;

@@ -278,4 +278,191 @@ mod logins {
             server.received_requests().await.unwrap().iter().filter(|r| r.url.path().ends_with("/login")).count();
         assert_eq!(logins, 2, "T1 once, then one replica's T2 shared by all: a late 401 on T1 never drops T2");
     }
+
+    /// Issue 22, item 16: a login slower than the lock's hold. The holder
+    /// keeps extending its lock while the login runs, so the other replica
+    /// waits for the shared token instead of logging in too.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_login_slower_than_the_lock_hold_still_happens_once() {
+        let Some(redis) = RedisServer::start() else { return };
+        let server = MockServer::start().await;
+        // Four times the hold used below (the default hold is 10 s; scaled down).
+        let slow = ResponseTemplate::new(200)
+            .set_body_json(serde_json::json!({"access_token": "T1", "expires_in": 3600}))
+            .set_delay(Duration::from_secs(2));
+        Mock::given(method("POST")).and(path("/api/v1/auth/login")).respond_with(slow).mount(&server).await;
+        let mut clients = Vec::new();
+        for _ in 0..2 {
+            let cache =
+                RedisTokenCache::connect(&redis.url(), "l3").await.unwrap().login_lock_hold(Duration::from_millis(500));
+            let client = WaasClient::builder()
+                .base_url(server.uri())
+                .credentials("ops", "secret")
+                .token_cache(cache)
+                .build()
+                .unwrap();
+            clients.push(client);
+        }
+        let first = clients[0].login();
+        let second = async {
+            // Starts once the first replica holds the lock.
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            clients[1].login().await
+        };
+        let both = tokio::time::timeout(Duration::from_secs(30), futures_util::future::join(first, second));
+        let (a, b) = both.await.expect("both logins end");
+        a.unwrap();
+        b.unwrap();
+        let logins =
+            server.received_requests().await.unwrap().iter().filter(|r| r.url.path().ends_with("/login")).count();
+        assert_eq!(logins, 1, "the second replica waited for the first one's token");
+    }
+
+    /// The other side of extending the lock: a replica whose login stops
+    /// (its task dropped, as in a crash) stops extending it, and the next
+    /// replica logs in once the lock lapses.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_login_dropped_midway_holds_the_lock_no_longer_than_its_hold() {
+        let Some(redis) = RedisServer::start() else { return };
+        let server = MockServer::start().await;
+        let slow = ResponseTemplate::new(200)
+            .set_body_json(serde_json::json!({"access_token": "T1", "expires_in": 3600}))
+            .set_delay(Duration::from_secs(1));
+        Mock::given(method("POST")).and(path("/api/v1/auth/login")).respond_with(slow).mount(&server).await;
+        let mut clients = Vec::new();
+        for _ in 0..2 {
+            let cache =
+                RedisTokenCache::connect(&redis.url(), "l4").await.unwrap().login_lock_hold(Duration::from_millis(500));
+            let client =
+                WaasClient::builder().base_url(server.uri()).credentials("ops", "secret").token_cache(cache).build();
+            clients.push(client.unwrap());
+        }
+        // The first replica takes the lock, then its login is dropped midway.
+        let dropped = tokio::time::timeout(Duration::from_millis(300), clients[0].login()).await;
+        assert!(dropped.is_err(), "still logging in when dropped");
+        let second = tokio::time::timeout(Duration::from_secs(30), clients[1].login()).await;
+        second.expect("the lock lapsed").unwrap();
+        let logins =
+            server.received_requests().await.unwrap().iter().filter(|r| r.url.path().ends_with("/login")).count();
+        assert_eq!(logins, 2, "the dropped login's request, then the second replica's");
+    }
+}
+
+/// Issue 22, item 12: connecting and asking are bounded by timeouts of their
+/// own, and the Redis password never shows in an error.
+mod bounded {
+    use super::*;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::{TcpListener, TcpStream};
+    use walletkit::{RedisOptions, RedisTokenCache};
+
+    /// Far above the default connect timeout: the test fails instead of hanging.
+    const NO_HANG: Duration = Duration::from_secs(30);
+
+    /// Both Redis types' `connect` to `url`: their errors (a hang fails the test).
+    async fn connect_both(url: &str) -> (Error, Error) {
+        let limiter = RedisRateLimiter::connect(url, "b");
+        let cache = RedisTokenCache::connect(url, "b");
+        let (limiter, cache) = tokio::time::timeout(NO_HANG, futures_util::future::join(limiter, cache))
+            .await
+            .expect("connect answers instead of hanging");
+        (limiter.expect_err("the limiter cannot connect"), cache.expect_err("the cache cannot connect"))
+    }
+
+    #[tokio::test]
+    async fn nothing_listening_is_an_error_not_a_hang() {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let (limiter, cache) = connect_both(&format!("redis://127.0.0.1:{port}/")).await;
+        assert!(matches!(limiter, Error::Config(_)), "{limiter:?}");
+        assert!(matches!(cache, Error::Config(_)), "{cache:?}");
+    }
+
+    #[tokio::test]
+    async fn a_server_that_accepts_and_never_answers_is_an_error_not_a_hang() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let holder = tokio::spawn(async move {
+            let mut held = Vec::new();
+            while let Ok((socket, _)) = listener.accept().await {
+                held.push(socket);
+            }
+        });
+        let (limiter, cache) = connect_both(&format!("redis://127.0.0.1:{port}/")).await;
+        assert!(matches!(limiter, Error::Config(_)), "{limiter:?}");
+        assert!(matches!(cache, Error::Config(_)), "{cache:?}");
+        holder.abort();
+    }
+
+    #[tokio::test]
+    async fn a_wrong_password_is_an_error_that_never_shows_it() {
+        let Some(redis) = RedisServer::start() else { return };
+        let admin = redis::Client::open(redis.url()).unwrap();
+        let mut c = admin.get_multiplexed_async_connection().await.unwrap();
+        let () =
+            redis::cmd("CONFIG").arg("SET").arg("requirepass").arg("Right-Pa55word").query_async(&mut c).await.unwrap();
+
+        let wrong = "Wr0ng-Pa55word-9f3a";
+        for url in [
+            format!("redis://:{wrong}@127.0.0.1:{}/", redis.port),
+            format!("redis://default:{wrong}@127.0.0.1:{}/0", redis.port),
+        ] {
+            let (limiter, cache) = connect_both(&url).await;
+            for err in [limiter, cache] {
+                assert!(matches!(err, Error::Config(_)), "{err:?}");
+                let (shown, debug) = (err.to_string(), format!("{err:?}"));
+                assert!(!shown.contains(wrong) && !debug.contains(wrong), "password leaked: {shown} / {debug}");
+                assert!(!shown.contains("Pa55"), "not even part of it: {shown}");
+            }
+        }
+        // The right password still connects.
+        let url = format!("redis://:Right-Pa55word@127.0.0.1:{}/", redis.port);
+        tokio::time::timeout(NO_HANG, RedisTokenCache::connect(&url, "b")).await.unwrap().unwrap();
+    }
+
+    /// Forwards every chunk to Redis and back, each after `delay`: a healthy
+    /// Redis far away.
+    async fn distant(redis_port: u16, delay: Duration) -> u16 {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        tokio::spawn(async move {
+            while let Ok((client, _)) = listener.accept().await {
+                let Ok(server) = TcpStream::connect(("127.0.0.1", redis_port)).await else { return };
+                let (cr, cw) = client.into_split();
+                let (sr, sw) = server.into_split();
+                tokio::spawn(pump(cr, sw, delay));
+                tokio::spawn(pump(sr, cw, delay));
+            }
+        });
+        port
+    }
+
+    async fn pump(mut from: tokio::net::tcp::OwnedReadHalf, mut to: tokio::net::tcp::OwnedWriteHalf, delay: Duration) {
+        let mut buf = vec![0u8; 16 * 1024];
+        while let Ok(n @ 1..) = from.read(&mut buf).await {
+            tokio::time::sleep(delay).await;
+            if to.write_all(&buf[..n]).await.is_err() {
+                return;
+            }
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_healthy_but_distant_redis_is_used_with_a_longer_ask_timeout() {
+        let Some(redis) = RedisServer::start() else { return };
+        let sandbox = limited_sandbox().await;
+        let api = sandbox.milta();
+        // 800 ms a round trip: more than the default ask timeout, less than this one.
+        let port = distant(redis.port, Duration::from_millis(400)).await;
+        let options = RedisOptions::default().ask_timeout(Duration::from_secs(3));
+        let limiter = RedisRateLimiter::connect_with(&format!("redis://127.0.0.1:{port}/"), "t5", options)
+            .await
+            .unwrap()
+            .when_unavailable(WhenUnavailable::FailClosed);
+        let (milta, _) = replica(api.base_url(), api.key_id(), api.key_secret(), Some(limiter));
+        send(&milta, "far".into(), 2).await.expect("a slow answer is still an answer");
+        let client = redis::Client::open(redis.url()).unwrap();
+        let mut c = client.get_multiplexed_async_connection().await.unwrap();
+        let keys: Vec<String> = redis::cmd("KEYS").arg("t5:rl:*").query_async(&mut c).await.unwrap();
+        assert_eq!(keys.len(), 1, "the window lives in Redis");
+    }
 }

@@ -7,11 +7,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use futures_util::future::BoxFuture;
-use redis::aio::ConnectionManager;
 use tokio::time::Instant;
 
 use super::ratelimit::{LocalRateLimiter, Rate, RateLimiter, Refusal};
-use super::redis_ask::{connect, within, ASK_TIMEOUT};
+use super::redis_ask::{connect, Link, RedisOptions};
 use crate::error::Result;
 
 /// The window as one atomic script, timed by the Redis server's clock (never
@@ -59,10 +58,11 @@ pub enum WhenUnavailable {
 /// ```
 ///
 /// The connection manager reconnects by itself; while Redis is unreachable
-/// the limiter follows its [`WhenUnavailable`] policy, never blocks past the
-/// call's deadline, and never panics.
+/// or slower than the ask timeout ([`RedisOptions`], default 1 s) the limiter
+/// follows its [`WhenUnavailable`] policy, never blocks past the call's
+/// deadline, and never panics.
 pub struct RedisRateLimiter {
-    connection: ConnectionManager,
+    link: Link,
     prefix: String,
     script: redis::Script,
     when_unavailable: WhenUnavailable,
@@ -81,14 +81,25 @@ impl fmt::Debug for RedisRateLimiter {
 }
 
 impl RedisRateLimiter {
-    /// Connects to the Redis at `url` (`redis://host:port/db`); windows live
-    /// under keys `<prefix>:rl:<api key digest>:<route class>`.
+    /// Connects to the Redis at `url` (`redis://[:password@]host:port/db`)
+    /// with the default [`RedisOptions`]; windows live under keys
+    /// `<prefix>:rl:<api key digest>:<route class>`.
     ///
     /// # Errors
-    /// [`crate::Error::Config`] for a bad URL or when Redis cannot be reached now.
+    /// [`crate::Error::Config`] for a bad URL, a refused password, or when
+    /// Redis cannot be reached within the connect timeout (5 s). The message
+    /// never shows the URL's password.
     pub async fn connect(url: &str, prefix: impl Into<String>) -> Result<Self> {
+        Self::connect_with(url, prefix, RedisOptions::default()).await
+    }
+
+    /// [`connect`](Self::connect) with other timeouts.
+    ///
+    /// # Errors
+    /// As [`connect`](Self::connect).
+    pub async fn connect_with(url: &str, prefix: impl Into<String>, options: RedisOptions) -> Result<Self> {
         Ok(RedisRateLimiter {
-            connection: connect(url).await?,
+            link: connect(url, options).await?,
             prefix: prefix.into(),
             script: redis::Script::new(WINDOW_SCRIPT),
             when_unavailable: WhenUnavailable::default(),
@@ -103,22 +114,15 @@ impl RedisRateLimiter {
         self
     }
 
-    /// Asks Redis once, waiting at most until `latest`: `Ok(None)` admitted,
+    /// Asks Redis once, within the ask timeout: `Ok(None)` admitted,
     /// `Ok(Some(wait))` full for `wait`.
-    async fn ask(
-        &self,
-        key: &str,
-        rate: Rate,
-        latest: Option<Instant>,
-    ) -> std::result::Result<Option<Duration>, String> {
+    async fn ask(&self, key: &str, rate: Rate) -> std::result::Result<Option<Duration>, String> {
         let window_ms = u64::try_from(rate.spacing().as_millis()).unwrap_or(u64::MAX);
         let member = uuid::Uuid::new_v4().simple().to_string();
-        let mut connection = self.connection.clone();
+        let mut connection = self.link.connection();
         let mut invocation = self.script.key(key);
         invocation.arg(rate.max.max(1)).arg(window_ms).arg(member);
-        let limit =
-            latest.map_or(ASK_TIMEOUT, |latest| ASK_TIMEOUT.min(latest.saturating_duration_since(Instant::now())));
-        match within(limit, invocation.invoke_async::<u64>(&mut connection)).await? {
+        match self.link.ask(invocation.invoke_async::<u64>(&mut connection)).await? {
             0 => Ok(None),
             wait_ms => Ok(Some(Duration::from_millis(wait_ms))),
         }
@@ -134,7 +138,15 @@ impl RedisRateLimiter {
         let key = format!("{}:rl:{scope}:{class}", self.prefix);
         let started = Instant::now();
         loop {
-            match self.ask(&key, rate, latest).await {
+            let asked = match latest {
+                Some(latest) => match tokio::time::timeout_at(latest, self.ask(&key, rate)).await {
+                    Ok(asked) => asked,
+                    // The call's deadline ran out, not Redis: no reason to count alone.
+                    Err(_) => return Err(Refusal::PastDeadline(started.elapsed())),
+                },
+                None => self.ask(&key, rate).await,
+            };
+            match asked {
                 Ok(None) => {
                     if self.degraded.swap(false, Ordering::Relaxed) {
                         tracing::info!(class, "shared rate limiter reachable again");

@@ -262,14 +262,17 @@ impl WaasLogin {
 
     /// The token every replica shares: taken from Redis when there is one,
     /// else logged in by whichever replica holds the login lock while the
-    /// others wait for it to appear. When Redis cannot be asked, or the lock
-    /// is held longer than a login takes (its holder crashed), this replica
+    /// others wait for it to appear. The holder extends the lock for as long
+    /// as its login runs, so the others wait for a slow login instead of
+    /// joining it; the lock lapses one hold after a holder crashed, and then
+    /// the next replica takes it. When Redis cannot be asked, this replica
     /// logs in for itself.
     #[cfg(feature = "redis")]
     async fn shared_log_in(&self, shared: &crate::RedisTokenCache) -> Result<CachedToken> {
-        /// How long a login may hold the lock; a crashed holder blocks no longer.
-        const LOCK_HOLD: Duration = Duration::from_secs(10);
-        let give_up = Instant::now() + LOCK_HOLD;
+        use futures_util::future::{select, Either};
+        /// Pauses between looks at a lock another replica holds.
+        const FIRST_PAUSE: Duration = Duration::from_millis(25);
+        const LONGEST_PAUSE: Duration = Duration::from_millis(250);
         let from_shared = |(token, ttl): (SecretString, Option<Duration>)| CachedToken {
             token,
             refresh_at: ttl.and_then(|ttl| Instant::now().checked_add(ttl)),
@@ -278,6 +281,7 @@ impl WaasLogin {
         let unavailable = |message: String| {
             tracing::warn!(%message, "shared token cache unavailable; logging in from this replica");
         };
+        let mut pause = FIRST_PAUSE;
         loop {
             match shared.get(&self.scope).await {
                 Ok(Some(found)) => return Ok(from_shared(found)),
@@ -287,23 +291,36 @@ impl WaasLogin {
                     return self.log_in().await;
                 }
             }
-            match shared.try_lock(&self.scope, LOCK_HOLD).await {
+            match shared.try_lock(&self.scope).await {
                 Ok(Some(lock)) => {
-                    let result = match shared.get(&self.scope).await {
-                        Ok(Some(found)) => Ok(from_shared(found)),
-                        _ => self.log_in().await,
-                    };
-                    if let Ok(fresh) = &result {
-                        let ttl = fresh.refresh_at.map(|at| at.saturating_duration_since(Instant::now()));
-                        if let Err(message) = shared.put(&self.scope, &fresh.token, ttl).await {
-                            unavailable(message);
+                    let login = std::pin::pin!(async {
+                        let result = match shared.get(&self.scope).await {
+                            Ok(Some(found)) => Ok(from_shared(found)),
+                            _ => self.log_in().await,
+                        };
+                        if let Ok(fresh) = &result {
+                            let ttl = fresh.refresh_at.map(|at| at.saturating_duration_since(Instant::now()));
+                            if let Err(message) = shared.put(&self.scope, &fresh.token, ttl).await {
+                                unavailable(message);
+                            }
                         }
-                    }
+                        result
+                    });
+                    // Extended only while the login runs: it stops when the login ends.
+                    let kept = std::pin::pin!(shared.keep_locked(&self.scope, &lock));
+                    let result = match select(login, kept).await {
+                        Either::Left((result, _)) => result,
+                        // The lock was lost (it lapsed while Redis could not be asked): finish anyway.
+                        Either::Right(((), login)) => login.await,
+                    };
                     let _ = shared.unlock(&self.scope, &lock).await;
                     return result;
                 }
-                Ok(None) if Instant::now() < give_up => tokio::time::sleep(Duration::from_millis(25)).await,
-                Ok(None) => return self.log_in().await,
+                // A live holder keeps extending the lock; a crashed one's lapses within a hold.
+                Ok(None) => {
+                    tokio::time::sleep(pause).await;
+                    pause = (pause * 2).min(LONGEST_PAUSE);
+                }
                 Err(message) => {
                     unavailable(message);
                     return self.log_in().await;
