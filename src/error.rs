@@ -9,6 +9,8 @@
 use std::fmt;
 use std::time::Duration;
 
+use crate::redact::{server_text, Secrets};
+
 /// The source of a transport failure, kept for `Error::source()`.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
@@ -122,6 +124,10 @@ pub struct ApiError {
     /// Normalised classification.
     pub kind: ErrorKind,
     /// The provider's own error code, as it sent it (`INSUFFICIENT_FUNDS`, `1604`, …).
+    ///
+    /// Like `message` and `request_id`, what the server sent is kept to
+    /// 512 characters (ending with `…` when cut), with control characters
+    /// escaped (`\n`) and credentials replaced by `[REDACTED]`.
     pub code: Option<String>,
     /// The provider's message, or a short excerpt of the body when it sent none.
     pub message: String,
@@ -146,6 +152,17 @@ impl ApiError {
     /// Sets the provider's request id.
     pub fn with_request_id(mut self, id: impl Into<String>) -> Self {
         self.request_id = Some(id.into());
+        self
+    }
+
+    /// The error with every text the server chose bounded, escaped and
+    /// cleaned of credentials and of the client's `secrets`. Every error
+    /// answer passes here before a caller sees it, whichever provider's
+    /// decoder read it.
+    pub(crate) fn cleaned(mut self, secrets: &Secrets) -> Self {
+        self.message = server_text(&self.message, secrets);
+        self.code = self.code.map(|code| server_text(&code, secrets));
+        self.request_id = self.request_id.map(|id| server_text(&id, secrets));
         self
     }
 }
@@ -291,7 +308,8 @@ pub struct AcceptedUnreadable {
     pub json_path: Option<String>,
     /// What could not be read.
     pub message: String,
-    /// The first bytes of the body, made printable.
+    /// The first bytes of the body, made printable: at most 512 characters,
+    /// control characters escaped, credentials replaced by `[REDACTED]`.
     pub excerpt: String,
 }
 
@@ -349,7 +367,8 @@ pub struct DecodeError {
     pub json_path: Option<String>,
     /// What went wrong.
     pub message: String,
-    /// The first bytes of the body, made printable.
+    /// The first bytes of the body, made printable: at most 512 characters,
+    /// control characters escaped, credentials replaced by `[REDACTED]`.
     pub excerpt: String,
 }
 
@@ -531,69 +550,9 @@ impl From<ApiError> for Error {
     }
 }
 
-/// A printable, bounded excerpt of a response body for error messages.
-pub(crate) fn excerpt(body: &[u8]) -> String {
-    const MAX: usize = 200;
-    let text = String::from_utf8_lossy(&body[..body.len().min(MAX)]);
-    let mut out: String = text.chars().filter(|c| !c.is_control() || *c == ' ').collect();
-    if body.len() > MAX {
-        out.push('…');
-    }
-    out
-}
-
-/// Keys whose string values never appear in an excerpt.
-const SENSITIVE_KEYS: [&str; 6] = ["token", "secret", "password", "authorization", "apikey", "api_key"];
-
-/// [`excerpt`] with the string values of credential-like keys (`access_token`,
-/// `password`, `apiKey`, …) blanked, for bodies a caller may log.
-pub(crate) fn redacted_excerpt(body: &[u8]) -> String {
-    let mut text = String::from_utf8_lossy(body).into_owned();
-    let mut from = 0;
-    while let Some(found) = text.get(from..).and_then(|rest| rest.find('"')) {
-        let key_start = from + found + 1;
-        let Some(key_len) = text.get(key_start..).and_then(|rest| rest.find('"')) else { break };
-        let key = text[key_start..key_start + key_len].to_ascii_lowercase();
-        let after_key = key_start + key_len + 1;
-        let trimmed = text.get(after_key..).unwrap_or_default().trim_start();
-        let is_key = trimmed.starts_with(':');
-        from = after_key;
-        if !is_key || !SENSITIVE_KEYS.iter().any(|k| key.contains(k)) {
-            continue;
-        }
-        let value_part = trimmed[1..].trim_start();
-        if !value_part.starts_with('"') {
-            continue;
-        }
-        let value_start = text.len() - value_part.len() + 1;
-        let mut end = value_start;
-        let bytes = text.as_bytes();
-        while end < bytes.len() && bytes[end] != b'"' {
-            end += if bytes[end] == b'\\' { 2 } else { 1 };
-        }
-        let mut end = end.min(text.len());
-        while !text.is_char_boundary(end) {
-            end += 1;
-        }
-        text.replace_range(value_start..end, "[REDACTED]");
-        from = value_start + "[REDACTED]".len() + 1;
-    }
-    excerpt(text.as_bytes())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn excerpts_blank_credential_values_only() {
-        let body = br#"{"access_token":"abc\"def","amount":10.5,"apiKey" : "k-1","note":"token"}"#;
-        let out = redacted_excerpt(body);
-        assert!(!out.contains("abc") && !out.contains("k-1"), "{out}");
-        assert!(out.contains(r#""access_token":"[REDACTED]""#), "{out}");
-        assert!(out.contains("10.5") && out.contains(r#""note":"token""#), "{out}");
-        assert_eq!(redacted_excerpt(br#"{"password":"unterminated"#), r#"{"password":"[REDACTED]"#);
-    }
 
     #[test]
     fn accepted_unreadable_says_not_to_resend_and_is_not_retryable() {

@@ -79,6 +79,7 @@ mod ids;
 pub mod milacoins;
 pub mod milta;
 pub mod money;
+mod redact;
 #[cfg(feature = "test-util")]
 pub mod test_util;
 mod transport;

@@ -51,7 +51,7 @@ pub fn parse_json(raw: &str) -> Result<Decimal, String> {
         Some(b'-' | b'0'..=b'9') => parse(raw),
         _ => Err(format!(
             "expected a decimal amount as a JSON number or string, got {}",
-            crate::error::excerpt(raw.as_bytes())
+            crate::redact::excerpt(raw.as_bytes())
         )),
     }
 }

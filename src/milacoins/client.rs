@@ -222,6 +222,7 @@ impl MilaCoinsClientBuilder {
             limit_scope,
             base_url: self.base_url.as_deref().unwrap_or(self.environment.base_url()),
             auth: Auth::Hmac(Arc::new(signer)),
+            secrets: Vec::new(),
             options: self.options,
             decode_error: super::error::decode,
         })?;

@@ -3,7 +3,8 @@
 
 use reqwest::header::HeaderMap;
 
-use crate::error::{excerpt, ApiError, ErrorKind, Provider};
+use crate::error::{ApiError, ErrorKind, Provider};
+use crate::redact::excerpt;
 use crate::wire::{wire_object, Text};
 
 wire_object! {

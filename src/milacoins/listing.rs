@@ -167,6 +167,7 @@ mod tests {
             headers: Default::default(),
             body: body.as_bytes().to_vec(),
             accepted: None,
+            secrets: Default::default(),
         };
         decode_page(&resp, requested, asked).unwrap().into_page(requested, asked)
     }

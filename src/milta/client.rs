@@ -232,6 +232,7 @@ impl MiltaClientBuilder {
             limit_scope: limit_scope(Provider::Milta, id.expose_secret()),
             base_url: self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL),
             auth: Auth::basic(&id, &secret)?,
+            secrets: Vec::new(),
             options: self.options,
             decode_error: super::error::decode,
         })?;

@@ -39,7 +39,7 @@ fn code<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Option<St
 pub(crate) fn data<T: DeserializeOwned>(resp: &RawResponse) -> Result<T> {
     let envelope = resp.json::<Envelope<T>>()?;
     if envelope.status.as_deref().is_some_and(|s| s.eq_ignore_ascii_case("error")) {
-        return Err(api_error(resp.status, envelope.code, envelope.message, &resp.body).into());
+        return Err(resp.reported(api_error(resp.status, envelope.code, envelope.message, &resp.body)));
     }
     envelope.data.ok_or_else(|| resp.unreadable(Some("data"), "the success envelope has no `data`".into()))
 }

@@ -231,8 +231,9 @@ impl<'de> Deserialize<'de> for BatchResponse {
                 Err(e) => unreadable.push(UnreadableEntry {
                     index,
                     external_id: serde_json::from_str::<ExternalIdOnly>(raw.get()).ok().and_then(|e| e.external_id),
-                    message: e.to_string(),
-                    excerpt: crate::error::excerpt(raw.get().as_bytes()),
+                    // serde quotes the entry's values: the server's text, cleaned.
+                    message: crate::redact::excerpt(e.to_string().as_bytes()),
+                    excerpt: crate::redact::excerpt(raw.get().as_bytes()),
                 }),
             }
         }

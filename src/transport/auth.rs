@@ -141,6 +141,12 @@ impl HmacSigner {
         headers.insert(self.signature_header.clone(), sensitive(&signature)?);
         Ok(())
     }
+
+    /// The key and the signing secret.
+    fn secrets(&self) -> Vec<SecretString> {
+        let key = self.api_key.to_str().map(|key| SecretString::from(key.to_string()));
+        key.into_iter().chain([self.secret.clone()]).collect()
+    }
 }
 
 /// Lowercase hex HMAC-SHA256 of `time + METHOD + target + body` under `key`.
@@ -162,7 +168,7 @@ pub(crate) enum Auth {
     /// No credentials (login calls themselves).
     None,
     /// `Authorization: Basic …`, precomputed.
-    Basic(HeaderValue),
+    Basic(Arc<Basic>),
     /// `Authorization: Bearer …` from a token source.
     Bearer(Arc<Bearer>),
     /// HMAC-signed headers.
@@ -178,6 +184,13 @@ impl fmt::Debug for Auth {
             Auth::Hmac(signer) => f.debug_tuple("Hmac").field(signer).finish(),
         }
     }
+}
+
+/// Basic auth: the header, built once, and what it is built from.
+pub(crate) struct Basic {
+    header: HeaderValue,
+    /// The user, the password and their encoded pair.
+    secrets: [SecretString; 3],
 }
 
 /// Bearer auth: a token source, and the header built for its latest token
@@ -217,7 +230,22 @@ impl Auth {
     pub(crate) fn basic(user: &SecretString, password: &SecretString) -> Result<Self> {
         let raw = format!("{}:{}", user.expose_secret(), password.expose_secret());
         let encoded = base64::engine::general_purpose::STANDARD.encode(raw);
-        Ok(Auth::Basic(sensitive(&format!("Basic {encoded}"))?))
+        let header = sensitive(&format!("Basic {encoded}"))?;
+        Ok(Auth::Basic(Arc::new(Basic {
+            header,
+            secrets: [user.clone(), password.clone(), SecretString::from(encoded)],
+        })))
+    }
+
+    /// The credentials this auth holds, to blank from error texts in case
+    /// a server echoes them. A Bearer token changes, so the transport adds
+    /// the one each attempt carried.
+    pub(crate) fn secrets(&self) -> Vec<SecretString> {
+        match self {
+            Auth::None | Auth::Bearer(_) => Vec::new(),
+            Auth::Basic(basic) => basic.secrets.to_vec(),
+            Auth::Hmac(signer) => signer.secrets(),
+        }
     }
 
     /// Adds credentials to one attempt; returns the Bearer token used, if any,
@@ -225,8 +253,8 @@ impl Auth {
     pub(crate) async fn apply(&self, req: &mut reqwest::Request) -> Result<Option<SecretString>> {
         match self {
             Auth::None => Ok(None),
-            Auth::Basic(value) => {
-                req.headers_mut().insert(AUTHORIZATION, value.clone());
+            Auth::Basic(basic) => {
+                req.headers_mut().insert(AUTHORIZATION, basic.header.clone());
                 Ok(None)
             }
             Auth::Bearer(bearer) => {

@@ -32,6 +32,7 @@ use tokio::time::Instant;
 use tracing::Instrument;
 
 use crate::error::{ApiError, Error, ErrorKind, OutcomeUnknown, Provider, Result};
+use crate::redact::{server_text, Secrets};
 use auth::{Auth, Rejection};
 use decide::{Attempt, Ending, Progress, Step};
 use hook::{AttemptInfo, AttemptOutcome, AttemptReport};
@@ -51,6 +52,9 @@ pub(crate) struct TransportConfig<'a> {
     pub limit_scope: String,
     pub base_url: &'a str,
     pub auth: Auth,
+    /// Credentials the client sends other than through `auth` (a login's
+    /// body), blanked from error texts like those of `auth`.
+    pub secrets: Vec<SecretString>,
     pub options: TransportOptions,
     pub decode_error: ErrorDecoder,
 }
@@ -78,6 +82,8 @@ struct Inner {
     limit_scope: String,
     budget: RetryBudget,
     decode_error: ErrorDecoder,
+    /// Every credential the client holds, for cleaning error texts.
+    secrets: Secrets,
 }
 
 impl fmt::Debug for Transport {
@@ -158,6 +164,7 @@ impl Transport {
                 base,
                 user_agent,
                 provider: config.provider,
+                secrets: Secrets::new(config.auth.secrets().into_iter().chain(config.secrets)),
                 auth: config.auth,
                 limiter: options.limiter.clone().unwrap_or_else(|| Arc::new(LocalRateLimiter::default())),
                 limits: options.rate_limits.clone(),
@@ -283,11 +290,12 @@ impl Transport {
                         Ending::Success { side_effects: true } => Some(Box::new(Sent::from(req))),
                         _ => None,
                     };
-                    return Ok(RawResponse { provider: inner.provider, status, headers, body, accepted });
+                    let secrets = inner.secrets.with_token(token_used);
+                    return Ok(RawResponse { provider: inner.provider, status, headers, body, accepted, secrets });
                 }
                 Ok((status, headers, body)) => {
                     tracing::debug!(attempt = attempts, status, latency_ms, "error response");
-                    let api = self.api_error(status, &headers, &body);
+                    let api = self.api_error(status, &headers, &body, token_used.as_ref());
                     if !recovered && decide::refused_unacted(status) {
                         let rejection =
                             Rejection { status, kind: api.kind, headers: &headers, token_used: token_used.as_ref() };
@@ -328,6 +336,7 @@ impl Transport {
                         body: Vec::new(),
                         // Only a 2xx was accepted; an oversized error answer is a plain decode error.
                         accepted: (side_effects && (200..300).contains(&status)).then(|| Box::new(Sent::from(req))),
+                        secrets: inner.secrets.clone(),
                     };
                     return Err(resp.unreadable(None, format!("response body exceeds the {limit}-byte cap")));
                 }
@@ -445,6 +454,7 @@ impl Transport {
             if resp.url() != url {
                 let to = resp.url();
                 let to = format!("{}://{}{}", to.scheme(), to.host_str().unwrap_or_default(), to.path());
+                let to = server_text(&to, &inner.secrets);
                 return Err(AttemptFailure::Redirected { status, to });
             }
             let limit = inner.options.max_body_bytes;
@@ -471,8 +481,12 @@ impl Transport {
         }
     }
 
-    fn api_error(&self, status: u16, headers: &HeaderMap, body: &[u8]) -> ApiError {
-        let mut api = (self.inner.decode_error)(self.inner.provider, status, headers, body);
+    /// The provider's reading of an error answer, its texts cleaned of
+    /// credentials, of the client's secrets and of the `token` the attempt
+    /// carried, whatever the provider.
+    fn api_error(&self, status: u16, headers: &HeaderMap, body: &[u8], token: Option<&SecretString>) -> ApiError {
+        let secrets = self.inner.secrets.with_token(token.cloned());
+        let mut api = (self.inner.decode_error)(self.inner.provider, status, headers, body).cleaned(&secrets);
         if api.retry_after.is_none() {
             api.retry_after = headers
                 .get(RETRY_AFTER)
@@ -480,7 +494,8 @@ impl Transport {
                 .and_then(|v| retry::parse_retry_after(v, SystemTime::now()));
         }
         if (300..400).contains(&status) {
-            let to = headers.get(LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("?");
+            let to = headers.get(LOCATION).and_then(|v| v.to_str().ok()).map(|to| server_text(to, &secrets));
+            let to = to.as_deref().unwrap_or("?");
             api.kind = ErrorKind::Redirect;
             api.message = format!("redirect to {to} refused (credentials are never forwarded)");
         }
@@ -601,6 +616,7 @@ mod tests {
             limit_scope: limit_scope(Provider::Milta, "key"),
             base_url,
             auth: Auth::None,
+            secrets: Vec::new(),
             options: TransportOptions::default(),
             decode_error: |p, s, _, _| ApiError::new(p, s, ErrorKind::Other, ""),
         }

@@ -8,7 +8,8 @@ use serde::de::{DeserializeOwned, DeserializeSeed, SeqAccess, Visitor};
 use serde::Deserializer;
 
 use super::request::Request;
-use crate::error::{redacted_excerpt, AcceptedUnreadable, DecodeError, Error, Provider, Result};
+use crate::error::{AcceptedUnreadable, ApiError, DecodeError, Error, Provider, Result};
+use crate::redact::{body_text, server_text, Secrets};
 
 /// A 2xx response: status, headers and the whole body.
 #[derive(Debug, Clone)]
@@ -23,6 +24,9 @@ pub struct RawResponse {
     /// Set when the request may have had side effects: what a caller needs
     /// to reconcile if this answer cannot be read.
     pub(crate) accepted: Option<Box<Sent>>,
+    /// The client's credentials and the attempt's token, blanked from any
+    /// error built from this answer.
+    pub(crate) secrets: Secrets,
 }
 
 /// What was sent, for a request the server may have acted on.
@@ -91,11 +95,20 @@ impl RawResponse {
         }
     }
 
+    /// The error a 2xx body reports (a `"status": "error"` envelope), its
+    /// texts cleaned like those of every error answer.
+    pub(crate) fn reported(&self, api: ApiError) -> Error {
+        Error::from(api.cleaned(&self.secrets))
+    }
+
     /// The error for an answer that could not be read: [`Error::AcceptedUnreadable`]
     /// when the request may have had side effects, [`Error::Decode`] otherwise.
+    /// The path, message and excerpt are the server's text (serde quotes
+    /// the body's values and keys), so each is cleaned.
     pub(crate) fn unreadable(&self, json_path: Option<&str>, message: String) -> Error {
-        let json_path = json_path.map(str::to_string);
-        let excerpt = redacted_excerpt(&self.body);
+        let json_path = json_path.map(|path| server_text(path, &self.secrets));
+        let message = server_text(&message, &self.secrets);
+        let excerpt = body_text(&self.body, &self.secrets);
         match &self.accepted {
             Some(sent) => {
                 let sent = sent.as_ref().clone();
@@ -184,6 +197,7 @@ mod tests {
             headers: HeaderMap::new(),
             body: body.as_bytes().to_vec(),
             accepted: None,
+            secrets: Secrets::default(),
         }
     }
 

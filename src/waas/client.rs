@@ -220,6 +220,8 @@ impl WaasClientBuilder {
             limit_scope: login.limit_scope().to_string(),
             base_url: &base_url,
             auth: Auth::bearer(login.clone()),
+            // The WaaS server knows the login's password too, and may echo it.
+            secrets: login.credentials(),
             options: self.options,
             decode_error: super::error::decode,
         })?;

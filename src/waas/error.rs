@@ -10,7 +10,8 @@ use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 
-use crate::error::{excerpt, ApiError, ErrorKind, Provider};
+use crate::error::{ApiError, ErrorKind, Provider};
+use crate::redact::excerpt;
 
 /// Keys that commonly carry the human-readable message, most specific first.
 const MESSAGE_KEYS: [&str; 7] = ["message", "error_description", "detail", "msg", "title", "error", "errors"];
@@ -248,8 +249,8 @@ mod tests {
         let e = d(400, "12345678901234567890123");
         assert_eq!((e.code, e.message.as_str()), (None, "12345678901234567890123"));
         let long = format!(r#"{{"message":"{}"}}"#, "x".repeat(5000));
-        assert!(d(400, &long).message.chars().count() <= 201);
-        assert!(d(400, &"y".repeat(5000)).message.chars().count() <= 201);
+        assert!(d(400, &long).message.chars().count() <= 512);
+        assert!(d(400, &"y".repeat(5000)).message.chars().count() <= 512);
     }
 
     #[test]

@@ -335,7 +335,7 @@ impl WaasLogin {
         // Logging in twice is harmless: retried after a 5xx or a lost answer.
         let req = crate::Request::post(paths::LOGIN).json(&body)?.idempotent().rate_class(rate_class::LOGIN);
         let sent = Instant::now();
-        let resp = self.transport.send(req).await.map_err(|e| self.login_error(e))?;
+        let resp = self.transport.send(req).await.map_err(login_error)?;
         let answer: LoginAnswer = resp.json().map_err(|e| withhold_body(e, resp.status))?;
         let answer = answer.unwrap_data();
         let Some(token) = answer.access_token.filter(|t| !t.trim().is_empty()) else {
@@ -351,34 +351,21 @@ impl WaasLogin {
             LoginDetails { token_type: answer.token_type, expires_in: answer.expires_in, extra: answer.extra };
         Ok(CachedToken { token: secret(token), refresh_at: life.and_then(|life| refresh_at(sent, life)), details })
     }
+}
 
-    /// Login failures keep their kind but say they are about the login and
-    /// never echo the credentials.
-    fn login_error(&self, e: Error) -> Error {
-        match e {
-            Error::Api(mut api) => {
-                api.message = self.scrub(&format!("login failed: {}", api.message));
-                Error::Api(api)
-            }
-            Error::Network { provider, message, source } => {
-                Error::Network { provider, message: format!("login: {message}"), source }
-            }
-            Error::Decode(mut d) => {
-                d.excerpt = self.scrub(&d.excerpt);
-                Error::Decode(d)
-            }
-            other => other,
+/// Login failures keep their kind but say they are about the login. The
+/// transport has already blanked the credentials from every text (it
+/// was given them), whole or cut off by the length cap.
+fn login_error(e: Error) -> Error {
+    match e {
+        Error::Api(mut api) => {
+            api.message = format!("login failed: {}", api.message);
+            Error::Api(api)
         }
-    }
-
-    fn scrub(&self, text: &str) -> String {
-        let mut out = text.to_string();
-        for s in [self.password.expose_secret(), self.username.expose_secret()] {
-            if s.len() >= 3 {
-                out = out.replace(s, "[REDACTED]");
-            }
+        Error::Network { provider, message, source } => {
+            Error::Network { provider, message: format!("login: {message}"), source }
         }
-        out
+        other => other,
     }
 }
 
@@ -527,6 +514,12 @@ impl WaasLoginBuilder {
 }
 
 impl WaasLogin {
+    /// The username and password, for clients sharing this login to blank
+    /// from their error texts.
+    pub(crate) fn credentials(&self) -> Vec<SecretString> {
+        vec![self.username.clone(), self.password.clone()]
+    }
+
     /// The digest naming this login's user, for shared rate limits.
     pub(crate) fn limit_scope(&self) -> &str {
         &self.scope
@@ -546,6 +539,8 @@ impl WaasLogin {
             limit_scope: scope.clone(),
             base_url,
             auth: Auth::None,
+            // Sent in the login's body, so the transport cannot know them otherwise.
+            secrets: vec![username.clone(), password.clone()],
             options,
             decode_error: super::error::decode,
         })?;

@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserializer, Serializer};
 
-use crate::error::excerpt;
+use crate::redact::excerpt;
 use crate::wire::{with_raw_text, WireDecode};
 
 /// A flag written as the number `1` or `0`, as WaaS's `is_active` expects.

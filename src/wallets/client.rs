@@ -142,6 +142,7 @@ impl WalletsClientBuilder {
             limit_scope: limit_scope(Provider::Wallets, &base_url),
             base_url: &base_url,
             auth: Auth::bearer(tokens),
+            secrets: Vec::new(),
             options: self.options,
             decode_error: super::error::decode,
         })?;

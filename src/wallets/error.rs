@@ -1,7 +1,8 @@
 //! Wallets error bodies: `{"error":{"name","code","message"}}`, with the
 //! documented codes mapped to kinds and anything else classified by status.
 
-use crate::error::{excerpt, ApiError, ErrorKind, Provider};
+use crate::error::{ApiError, ErrorKind, Provider};
+use crate::redact::excerpt;
 use crate::wire::{wire_object, ErrorDetail, ErrorDetailWire, Text};
 use reqwest::header::HeaderMap;
 

@@ -2,7 +2,7 @@
 
 use serde::Deserializer;
 
-use crate::error::excerpt;
+use crate::redact::excerpt;
 
 use super::{with_raw_text, WireDecode};
 
