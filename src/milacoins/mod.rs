@@ -25,6 +25,7 @@
 mod amount;
 mod callbacks;
 mod client;
+mod confirm;
 mod error;
 mod invoices;
 mod listing;
