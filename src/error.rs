@@ -11,6 +11,10 @@ use std::time::Duration;
 
 use crate::redact::{server_text, Secrets};
 
+mod callback_mismatch;
+
+pub use callback_mismatch::CallbackMismatch;
+
 /// The source of a transport failure, kept for `Error::source()`.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
@@ -92,6 +96,8 @@ pub enum ErrorKind {
     Config,
     /// A listing was cut short by a bound before the server's pages ended it.
     ListingCutShort,
+    /// A callback's claim is contradicted by the provider's API; do not act on it.
+    CallbackMismatch,
 }
 
 impl ErrorKind {
@@ -459,6 +465,10 @@ pub enum Error {
         /// Which bound ended it, and what to do.
         reason: String,
     },
+    /// A callback claims what the provider's signed API contradicts (another
+    /// invoice, another order, another status or amount): do not act on it.
+    #[error("{0}")]
+    CallbackMismatch(Box<CallbackMismatch>),
     /// The request was refused before sending.
     #[error("request refused before sending: {0}")]
     InvalidRequest(String),
@@ -482,6 +492,7 @@ impl Error {
             Error::InvalidRequest(_) => ErrorKind::InvalidRequest,
             Error::Config(_) => ErrorKind::Config,
             Error::ListingCutShort { .. } => ErrorKind::ListingCutShort,
+            Error::CallbackMismatch(_) => ErrorKind::CallbackMismatch,
         }
     }
 
@@ -531,6 +542,14 @@ impl Error {
     pub fn as_accepted_unreadable(&self) -> Option<&AcceptedUnreadable> {
         match self {
             Error::AcceptedUnreadable(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// What a callback claimed and the API contradicted, when it did.
+    pub fn as_callback_mismatch(&self) -> Option<&CallbackMismatch> {
+        match self {
+            Error::CallbackMismatch(e) => Some(e),
             _ => None,
         }
     }

@@ -1,7 +1,8 @@
 //! MilaCoins callbacks end to end against the sandbox: a small receiver
 //! (axum) takes the callbacks of two payment pages, one completed and one
 //! cancelled in the sandbox, reads each with `parse_callback` and confirms
-//! it through the signed API before believing it.
+//! it through the signed API before believing it; a forged callback (the
+//! paid invoice's id with the cancelled order's external id) is refused.
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -46,6 +47,7 @@ pub async fn tour(sandbox: &Sandbox) -> Result<(), BoxError> {
     let callback_url = CallbackUrl::for_endpoint(&endpoint)?;
     println!("callbacks: receiver at {endpoint}; callbackUrl {}", callback_url.as_str());
     let run = &uuid::Uuid::new_v4().simple().to_string()[..8];
+    let mut seen = Vec::new();
     for (external, end) in [(format!("{run}-paid"), InvoiceEnd::Complete), (format!("{run}-gone"), InvoiceEnd::Cancel)]
     {
         let page = PaymentPageRequest::new(WalletName::from("EUR"), Decimal::new(105, 1), "EUR")
@@ -70,6 +72,21 @@ pub async fn tour(sandbox: &Sandbox) -> Result<(), BoxError> {
         if callback.external_id.as_deref() != Some(external.as_str()) {
             return Err(format!("callback for {:?}, expected {external}", callback.external_id).into());
         }
+        seen.push(callback);
+    }
+    // Anyone can call a callback URL: the paid invoice's id with the
+    // cancelled order's external id must not confirm that order as paid.
+    let [paid, gone] = seen.as_slice() else { return Err("expected two callbacks".into()) };
+    let url = format!(
+        "/hooks/milacoins?event=complete&invoice={}&external={}",
+        paid.invoice_id.as_ref().map_or("", |i| i.as_str()),
+        gone.external_id.as_deref().unwrap_or("")
+    );
+    match mila.confirm(&parse_callback("GET", &url, &[], b"")?).await {
+        Err(refused) if refused.as_callback_mismatch().is_some() => {
+            println!("callbacks: forged one refused: {refused}")
+        }
+        other => return Err(format!("a forged callback was not refused: {other:?}").into()),
     }
     server.abort();
     Ok(())

@@ -1,7 +1,8 @@
 //! MilaCoins callbacks: the URL you give a payment page, and what arrives
 //! at it. The document describes no signature, so a callback is a hint,
-//! never proof: [`MilaCoinsClient::confirm`] reads the real status back
-//! through the signed API.
+//! never proof: [`MilaCoinsClient::confirm`](super::MilaCoinsClient::confirm)
+//! reads the real transaction back through the signed API and refuses a
+//! callback it contradicts.
 //!
 //! ```
 //! use walletkit::milacoins::{parse_callback, CallbackEvent, CallbackUrl};
@@ -21,11 +22,10 @@
 
 use url::Url;
 
-use super::client::MilaCoinsClient;
 use super::invoices::InvoiceId;
-use super::transactions::{Transaction, TransactionId};
 use crate::enums::wire_enum;
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
+use crate::money::{self, Decimal};
 use crate::wire::{wire_object, Text};
 
 /// The placeholder MilaCoins replaces with the event (`cancel`, `complete`).
@@ -84,7 +84,8 @@ wire_enum! {
 }
 
 /// An incoming callback, read. Only a hint: confirm it with
-/// [`MilaCoinsClient::confirm`] before acting on it.
+/// [`MilaCoinsClient::confirm`](super::MilaCoinsClient::confirm) before
+/// acting on it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Callback {
@@ -94,6 +95,12 @@ pub struct Callback {
     pub invoice_id: Option<InvoiceId>,
     /// Your `externalID` of that invoice.
     pub external_id: Option<String>,
+    /// The invoice amount, when the callback names one (`amount` or
+    /// `invoiceAmount`; the document's template carries none).
+    pub amount: Option<Decimal>,
+    /// The invoice currency, when the callback names one (`currency` or
+    /// `invoiceCurrency`).
+    pub currency: Option<String>,
 }
 
 wire_object! {
@@ -105,6 +112,10 @@ wire_object! {
         pub invoice_id: Option<String> = optional ["invoice", "invoiceId", "invoiceID", "id", "INVOICE_ID"] via Text,
         /// The external id.
         pub external_id: Option<String> = optional ["external", "externalID", "externalId", "EXTERNAL_ID"] via Text,
+        /// The invoice amount, as sent.
+        pub amount: Option<String> = optional ["amount", "invoiceAmount"] via Text,
+        /// The invoice currency.
+        pub currency: Option<String> = optional ["currency", "invoiceCurrency"] via Text,
     }
 }
 
@@ -114,7 +125,9 @@ wire_object! {
 /// body fills in what the query lacks.
 ///
 /// # Errors
-/// [`Error::InvalidRequest`] when the callback names no event.
+/// [`Error::InvalidRequest`] when the callback names no event, or names an
+/// amount that is not a decimal (a claim that cannot be read cannot be
+/// confirmed either).
 pub fn parse_callback(method: &str, url: &str, headers: &[(&str, &str)], body: &[u8]) -> Result<Callback> {
     let absolute = Url::parse(url).or_else(|_| Url::parse("http://callback.invalid").and_then(|base| base.join(url)));
     let absolute = absolute.map_err(|e| Error::InvalidRequest(format!("callback URL `{url}`: {e}")))?;
@@ -132,6 +145,8 @@ pub fn parse_callback(method: &str, url: &str, headers: &[(&str, &str)], body: &
             event: field(&["event", "EVENT"]),
             invoice_id: field(&["invoice", "invoiceId", "invoiceID", "id"]),
             external_id: field(&["external", "externalID", "externalId"]),
+            amount: field(&["amount", "invoiceAmount"]),
+            currency: field(&["currency", "invoiceCurrency"]),
             extra: Default::default(),
         })
     } else {
@@ -141,6 +156,8 @@ pub fn parse_callback(method: &str, url: &str, headers: &[(&str, &str)], body: &
         event: None,
         invoice_id: None,
         external_id: None,
+        amount: None,
+        currency: None,
         extra: Default::default(),
     });
     let event = query(&["event", "EVENT"]).or(body.event).filter(|e| !e.is_empty() && e != EVENT);
@@ -148,6 +165,13 @@ pub fn parse_callback(method: &str, url: &str, headers: &[(&str, &str)], body: &
         return Err(Error::InvalidRequest(format!("{method} callback names no event")));
     };
     let filled = |value: Option<String>, placeholder: &str| value.filter(|v| !v.is_empty() && v != placeholder);
+    let amount = match query(&["amount", "invoiceAmount"]).or(body.amount).filter(|a| !a.is_empty()) {
+        Some(text) => Some(money::parse(&text).map_err(|_| {
+            let shown: String = text.chars().take(40).flat_map(char::escape_default).collect();
+            Error::InvalidRequest(format!("{method} callback amount `{shown}` is not a decimal"))
+        })?),
+        None => None,
+    };
     Ok(Callback {
         event: CallbackEvent::from(event),
         invoice_id: filled(query(&["invoice", "invoiceId", "invoiceID", "INVOICE_ID"]).or(body.invoice_id), INVOICE_ID)
@@ -156,31 +180,9 @@ pub fn parse_callback(method: &str, url: &str, headers: &[(&str, &str)], body: &
             query(&["external", "externalID", "externalId", "EXTERNAL_ID"]).or(body.external_id),
             EXTERNAL_ID,
         ),
+        amount,
+        currency: query(&["currency", "invoiceCurrency"]).or(body.currency).filter(|c| !c.is_empty()),
     })
-}
-
-impl MilaCoinsClient {
-    /// Reads the transaction a callback is about through the signed API, so
-    /// its real status and amounts decide, never the callback's claim: by
-    /// invoice id (`GET /transactions/{id}`), else by `externalID`. `None`
-    /// when MilaCoins knows no such invoice.
-    ///
-    /// # Errors
-    /// API and transport errors (an invoice id that is not one path segment
-    /// is refused before sending).
-    pub async fn confirm(&self, callback: &Callback) -> Result<Option<Transaction>> {
-        if let Some(id) = &callback.invoice_id {
-            match self.transactions().get(&TransactionId::from(id.as_str())).await {
-                Ok(tx) => return Ok(Some(tx)),
-                Err(e) if e.kind() == ErrorKind::NotFound => {}
-                Err(e) => return Err(e),
-            }
-        }
-        match &callback.external_id {
-            Some(external) => self.transactions().find_by_external_id(external).await,
-            None => Ok(None),
-        }
-    }
 }
 
 #[cfg(test)]
@@ -218,6 +220,22 @@ mod tests {
         let c = parse_callback("POST", "/h", &form, b"event=refunded&invoice=i-3").unwrap();
         assert_eq!(c.event, CallbackEvent::Unknown("refunded".into()), "an unknown event is kept raw");
         assert_eq!(c.external_id, None);
+    }
+
+    #[test]
+    fn an_amount_and_currency_are_read_exactly_when_named_and_an_unreadable_amount_is_refused() {
+        let c = parse_callback("GET", "/h?event=complete&amount=10.50&currency=EUR", &[], b"").unwrap();
+        assert_eq!((c.amount.map(|a| a.to_string()), c.currency.as_deref()), (Some("10.50".into()), Some("EUR")));
+        let c =
+            parse_callback("POST", "/h", &[], br#"{"event":"complete","invoiceAmount":12345678901234567.89}"#).unwrap();
+        assert_eq!(c.amount.map(|a| a.to_string()).as_deref(), Some("12345678901234567.89"));
+        let form = [("content-type", "application/x-www-form-urlencoded")];
+        let c = parse_callback("POST", "/h", &form, b"event=cancel&invoiceCurrency=USD").unwrap();
+        assert_eq!((c.amount, c.currency.as_deref()), (None, Some("USD")));
+        let c = parse_callback("GET", "/h?event=complete", &[], b"").unwrap();
+        assert_eq!((c.amount, c.currency), (None, None), "the documented template names neither");
+        let err = parse_callback("GET", "/h?event=complete&amount=ten%0A", &[], b"").unwrap_err();
+        assert!(matches!(&err, Error::InvalidRequest(m) if m.contains(r"`ten\n`")), "{err}");
     }
 
     #[test]

@@ -5,7 +5,10 @@
 //! the lowercase hex HMAC-SHA256 of `X-time + METHOD + path?query + body`
 //! computed per attempt over the exact bytes sent. When the server answers
 //! `INVALID_TIME` (4303) the client learns the offset from its `Date` header,
-//! retries once, and signs every later request with the corrected time.
+//! retries once, and signs every later request with the corrected time. A
+//! `Date` more than [`MAX_CLOCK_OFFSET`] (one day) from the local clock is
+//! ignored with a warning and the error returned; the next `INVALID_TIME`
+//! learns again.
 //!
 //! ```no_run
 //! # async fn run() -> walletkit::Result<()> {
@@ -22,6 +25,7 @@
 mod amount;
 mod callbacks;
 mod client;
+mod confirm;
 mod error;
 mod invoices;
 mod listing;
@@ -31,6 +35,7 @@ mod reference;
 mod signature_tests;
 mod transactions;
 
+pub use crate::transport::auth::MAX_CLOCK_OFFSET;
 pub use callbacks::{parse_callback, Callback, CallbackEvent, CallbackUrl, EVENT, EXTERNAL_ID, INVOICE_ID};
 pub use client::{
     rate_class, Environment, MilaCoinsClient, MilaCoinsClientBuilder, PRODUCTION_BASE_URL, SANDBOX_BASE_URL,

@@ -96,7 +96,7 @@ fn without_cut_char(head: &[u8]) -> &[u8] {
 
 /// `text` with every character that could break or fake a log line escaped,
 /// cut to at most `max` characters (an escape is never split); true when cut.
-fn escaped(text: &str, max: usize) -> (String, bool) {
+pub(crate) fn escaped(text: &str, max: usize) -> (String, bool) {
     let mut out = String::with_capacity(text.len().min(4 * max));
     let mut count = 0;
     for c in text.chars() {
@@ -122,7 +122,10 @@ fn escaped(text: &str, max: usize) -> (String, bool) {
 /// overrides a terminal or log viewer may act on.
 fn must_escape(c: char) -> bool {
     c.is_control()
-        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        || matches!(
+            c,
+            '\u{200b}'..='\u{200f}' | '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}'
+        )
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 use std::fmt;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
 use futures_util::future::BoxFuture;
@@ -64,7 +64,8 @@ pub(crate) struct HmacSigner {
     /// The key as a sensitive header value, built once.
     api_key: HeaderValue,
     secret: SecretString,
-    /// Seconds to add to the local clock, learned from the server's `Date`.
+    /// Seconds to add to the local clock, learned from the server's `Date`
+    /// (never more than [`MAX_CLOCK_OFFSET`] either way).
     offset_secs: AtomicI64,
 }
 
@@ -111,15 +112,31 @@ impl HmacSigner {
         local.saturating_add(self.offset_secs.load(Ordering::Relaxed))
     }
 
-    /// Learns the offset between our clock and the server's `Date`.
-    fn learn_server_time(&self, server: SystemTime) {
-        let secs = |t: SystemTime| match t.duration_since(UNIX_EPOCH) {
-            Ok(d) => i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
-            Err(e) => -i64::try_from(e.duration().as_secs()).unwrap_or(i64::MAX),
-        };
-        let offset = secs(server).saturating_sub(secs(SystemTime::now()));
-        self.offset_secs.store(offset, Ordering::Relaxed);
-        tracing::debug!(offset_secs = offset, "learned server clock offset");
+    /// Learns the offset between our clock and the server's `Date`, when it
+    /// is within [`MAX_CLOCK_OFFSET`]; true when learned. A `Date` beyond it
+    /// is ignored with a warning: one answer must not move the signing clock
+    /// to 2100. Each accepted `Date` replaces the last, so a later
+    /// `INVALID_TIME` corrects a wrong or stale offset; successful answers'
+    /// `Date` is never read (an accepted `X-time` needs no correction, and
+    /// reading every answer would let any answer move the clock).
+    fn learn_server_time(&self, server: SystemTime) -> bool {
+        match offset_within_bound(server, SystemTime::now()) {
+            Some(offset) => {
+                self.offset_secs.store(offset, Ordering::Relaxed);
+                tracing::debug!(offset_secs = offset, "learned server clock offset");
+                true
+            }
+            None => {
+                let server_unix_secs = server.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+                tracing::warn!(
+                    server_unix_secs,
+                    max_offset_secs = MAX_CLOCK_OFFSET.as_secs(),
+                    "ignored the server's Date: more than a day from the local clock (a wrong Date, or a wrong \
+                     clock here); not re-signing"
+                );
+                false
+            }
+        }
     }
 
     fn signature(&self, time: &str, method: &str, target: &str, body: &[u8]) -> Result<String> {
@@ -291,14 +308,34 @@ impl Auth {
             },
             Auth::Hmac(signer) if rejection.kind == ErrorKind::ClockSkew => match server_date(rejection.headers) {
                 Some(date) => {
-                    signer.learn_server_time(date);
-                    true
+                    // A `Date` too far off leaves the clock as it was: re-signing would not help.
+                    signer.learn_server_time(date)
                 }
                 None => false,
             },
             _ => false,
         }
     }
+}
+
+/// The largest clock offset learned from a server's `Date`: one day. Skew
+/// beyond it is not a drifting clock but a wrong `Date` (or a wrong local
+/// clock, which only its owner can fix), and signing with it would put every
+/// later request's `X-time` wherever that one answer said.
+pub const MAX_CLOCK_OFFSET: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// `server - local` in whole seconds, or `None` when it is beyond
+/// [`MAX_CLOCK_OFFSET`] either way.
+fn offset_within_bound(server: SystemTime, local: SystemTime) -> Option<i64> {
+    let (ahead, magnitude) = match server.duration_since(local) {
+        Ok(d) => (true, d),
+        Err(behind) => (false, behind.duration()),
+    };
+    if magnitude > MAX_CLOCK_OFFSET {
+        return None;
+    }
+    let secs = i64::try_from(magnitude.as_secs()).ok()?;
+    Some(if ahead { secs } else { -secs })
 }
 
 fn server_date(headers: &HeaderMap) -> Option<SystemTime> {
@@ -311,4 +348,36 @@ fn sensitive(value: &str) -> Result<HeaderValue> {
         .map_err(|_| Error::Config("a credential contains characters not allowed in an HTTP header".into()))?;
     v.set_sensitive(true);
     Ok(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_are_learned_up_to_the_bound_either_way_and_never_beyond() {
+        let local = UNIX_EPOCH + Duration::from_secs(1_800_000_000);
+        let day = MAX_CLOCK_OFFSET;
+        assert_eq!(offset_within_bound(local + Duration::from_secs(600), local), Some(600));
+        assert_eq!(offset_within_bound(local - Duration::from_millis(600_900), local), Some(-600));
+        assert_eq!(offset_within_bound(local + day, local), Some(86_400));
+        assert_eq!(offset_within_bound(local - day, local), Some(-86_400));
+        assert_eq!(offset_within_bound(local + day + Duration::from_secs(1), local), None);
+        assert_eq!(offset_within_bound(local - day - Duration::from_secs(1), local), None);
+        assert_eq!(offset_within_bound(UNIX_EPOCH, local), None);
+        assert_eq!(offset_within_bound(UNIX_EPOCH + Duration::from_secs(4_102_444_800), local), None);
+    }
+
+    #[test]
+    fn an_ignored_date_keeps_the_offset_and_a_later_one_replaces_it() {
+        let signer = HmacSigner::new("x-api-key", "x-time", "x-sig", "k".into(), "s".into()).unwrap();
+        let now = SystemTime::now();
+        assert!(signer.learn_server_time(now + Duration::from_secs(600)));
+        let learned = signer.offset_secs.load(Ordering::Relaxed);
+        assert!((599..=601).contains(&learned), "{learned}");
+        assert!(!signer.learn_server_time(UNIX_EPOCH + Duration::from_secs(4_102_444_800)));
+        assert_eq!(signer.offset_secs.load(Ordering::Relaxed), learned, "an ignored Date changes nothing");
+        assert!(signer.learn_server_time(SystemTime::now()));
+        assert!(signer.offset_secs.load(Ordering::Relaxed).abs() <= 1, "the next INVALID_TIME re-learns");
+    }
 }
