@@ -9,8 +9,6 @@
 //! missing and mistyped fields with its own documented error.
 
 mod fields;
-#[cfg(test)]
-mod old_parse;
 mod parse;
 #[cfg(test)]
 mod tests;

@@ -16,7 +16,8 @@ use serde_json::value::RawValue;
 
 use super::{Json, Obj};
 
-/// Deepest nesting accepted in a body (as serde_json's default limit).
+/// Deepest nesting accepted in a body (serde_json's own limit, which this
+/// reading never meets, stops at 127).
 const MAX_DEPTH: usize = 128;
 
 /// Parses one JSON text exactly (numbers keep their digits); a repeated key
@@ -108,8 +109,9 @@ impl ParseError {
         let offset = (part.as_ptr() as usize).saturating_sub(whole.as_ptr() as usize);
         let before = whole.get(..offset).unwrap_or_default();
         let lines_before = before.matches('\n').count();
-        let (line, column) = match line {
-            0 => (0, 0),
+        // serde_json places all its parse errors; an unplaced one is put
+        // at the start of `part`.
+        let (line, column) = match line.max(1) {
             1 => (lines_before + 1, before.len() - before.rfind('\n').map_or(0, |i| i + 1) + column),
             _ => (lines_before + line, column),
         };
