@@ -163,15 +163,14 @@ fn add_unknown(obj: &mut Obj) {
     obj.insert("sandboxNull", Json::Null);
 }
 
-fn is_number(s: &str) -> bool {
-    matches!(Json::parse(s.as_bytes()), Ok(Json::Num(_)))
-}
-
 /// `10.50` becomes `"10.50"` and `"96.0000"` becomes `96.0000`.
 fn flip_amount(v: &mut Json) {
     *v = match std::mem::replace(v, Json::Null) {
         Json::Num(n) => Json::Str(n),
-        Json::Str(s) if is_number(&s) => Json::Num(s),
+        Json::Str(s) => match Json::parse(s.as_bytes()) {
+            Ok(number @ Json::Num(_)) => number,
+            _ => Json::Str(s),
+        },
         other => other,
     };
 }

@@ -1,22 +1,28 @@
-//! Exact JSON for request and response bodies.
+//! Exact JSON for request and response bodies, read and written by
+//! serde_json.
 //!
 //! [`Json`] keeps every number as the text it was written with, so amounts
 //! are never rounded through `f64` in either direction, without serde_json's
-//! process-wide `arbitrary_precision` feature. Objects keep their order.
+//! process-wide `arbitrary_precision` feature: numbers pass through its
+//! `RawValue` both ways. Objects keep their order.
 //! [`Fields`] reads request bodies field by field, so each API can answer
 //! missing and mistyped fields with its own documented error.
 
 mod fields;
 mod parse;
+#[cfg(test)]
+mod tests;
 
 pub(crate) use fields::{object, FieldError, Fields};
 pub(crate) use parse::ParseError;
 
-use std::fmt::{self, Write as _};
+use std::fmt;
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use rust_decimal::Decimal;
+use serde::{Serialize, Serializer};
+use serde_json::value::RawValue;
 
 /// A JSON value whose numbers are kept exactly as written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -146,64 +152,34 @@ impl Json {
     }
 }
 
-/// Compact JSON text, numbers exactly as held.
-impl fmt::Display for Json {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+/// Written by serde_json, numbers as their text: a number is handed over as
+/// a `RawValue`, so no feature is needed to keep its digits.
+impl Serialize for Json {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
-            Json::Null => f.write_str("null"),
-            Json::Bool(b) => write!(f, "{b}"),
-            Json::Num(n) => f.write_str(n),
-            Json::Str(s) => write_str(f, s),
-            Json::Arr(items) => {
-                f.write_char('[')?;
-                for (i, item) in items.iter().enumerate() {
-                    if i > 0 {
-                        f.write_char(',')?;
-                    }
-                    write!(f, "{item}")?;
+            Json::Null => s.serialize_unit(),
+            Json::Bool(b) => s.serialize_bool(*b),
+            Json::Num(n) => match serde_json::from_str::<&RawValue>(n) {
+                Ok(raw) if raw.get() == n && n.starts_with(|c: char| c == '-' || c.is_ascii_digit()) => {
+                    raw.serialize(s)
                 }
-                f.write_char(']')
-            }
-            Json::Obj(obj) => {
-                f.write_char('{')?;
-                for (i, (k, v)) in obj.0.iter().enumerate() {
-                    if i > 0 {
-                        f.write_char(',')?;
-                    }
-                    write_str(f, k)?;
-                    write!(f, ":{v}")?;
-                }
-                f.write_char('}')
-            }
+                // Not a number's text (a bug where the value was made): a
+                // string, rather than a body that is not JSON.
+                _ => s.serialize_str(n),
+            },
+            Json::Str(text) => s.serialize_str(text),
+            Json::Arr(items) => s.collect_seq(items),
+            Json::Obj(obj) => s.collect_map(obj.0.iter().map(|(k, v)| (k, v))),
         }
     }
 }
 
-fn write_str(f: &mut fmt::Formatter<'_>, s: &str) -> fmt::Result {
-    f.write_char('"')?;
-    let mut plain = 0;
-    for (i, c) in s.char_indices() {
-        let escaped = match c {
-            '"' => "\\\"",
-            '\\' => "\\\\",
-            '\n' => "\\n",
-            '\r' => "\\r",
-            '\t' => "\\t",
-            '\u{8}' => "\\b",
-            '\u{c}' => "\\f",
-            c if c < ' ' => "",
-            _ => continue,
-        };
-        f.write_str(&s[plain..i])?;
-        if escaped.is_empty() {
-            write!(f, "\\u{:04x}", u32::from(c))?;
-        } else {
-            f.write_str(escaped)?;
-        }
-        plain = i + c.len_utf8();
+/// Compact JSON text, numbers exactly as held.
+impl fmt::Display for Json {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Cannot fail: every key is a string and `serialize` has no error.
+        f.write_str(&serde_json::to_string(self).map_err(|_| fmt::Error)?)
     }
-    f.write_str(&s[plain..])?;
-    f.write_char('"')
 }
 
 /// Values that render as JSON; [`obj!`] takes its values by reference
@@ -306,33 +282,4 @@ pub(crate) fn respond(status: StatusCode, body: &Json) -> Response {
     let mut resp = (status, body.to_string()).into_response();
     resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
     resp
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn parse(text: &str) -> Json {
-        Json::parse(text.as_bytes()).unwrap()
-    }
-
-    #[test]
-    fn round_trips_text_exactly() {
-        let text = r#"{"a":[1,-0.5,1.0E+2,12345678901234567890123456789012345],"b":{"c":null,"d":true,"e":false},"s":"q\"\\\n\u0001é😀"}"#;
-        let value = parse(text);
-        assert_eq!(value.to_string(), text);
-        assert_eq!(parse(r#"  [ 1 , { "k" : "v" } ]  "#).to_string(), r#"[1,{"k":"v"}]"#);
-        assert_eq!(parse(r#""\ud83d\ude00\/""#), Json::Str("😀/".into()));
-        assert_eq!(parse(r#"{"k":1,"k":2}"#).to_string(), r#"{"k":2}"#, "the last duplicate wins");
-    }
-
-    #[test]
-    fn obj_macro_takes_values_by_reference() {
-        let id = String::from("P-1");
-        let amount = Decimal::new(1050, 2);
-        let none: Option<&str> = None;
-        let v = obj! {"id": id, "amount": amount, "list": ["a", "b"], "none": none, "n": 3u64};
-        assert_eq!(v.to_string(), r#"{"id":"P-1","amount":10.50,"list":["a","b"],"none":null,"n":3}"#);
-        assert_eq!(id, "P-1");
-    }
 }
