@@ -6,13 +6,11 @@ use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 
 use super::client::{paths, MilaCoinsClient};
 use super::listing::Listing;
-use crate::enums::wire_enum;
 use crate::error::Result;
-use crate::ids::string_id;
-use crate::money::{Decimal, Money};
 use crate::transport::paginate::Identify;
 use crate::transport::path::with_id;
-use crate::wire::{wire_object, Stamp, Text, Timestamp};
+use crate::wire::{string_id, wire_enum, wire_object, Money, Stamp, Text, Timestamp};
+use crate::Decimal;
 use crate::Request;
 
 string_id! {

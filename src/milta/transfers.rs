@@ -7,12 +7,12 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 use super::client::{paths, rate_class, MiltaClient, IDEMPOTENCY_HEADER};
 use super::envelope;
-use crate::enums::wire_enum;
 use crate::error::{Error, ErrorKind, Result};
-use crate::ids::string_id;
-use crate::money::{Decimal, Money};
 use crate::transport::request::check_idempotency_key;
-use crate::wire::{wire_object, ErrorDetail, ErrorDetailWire, Extra, RawJson, Strict, Text};
+use crate::wire::{
+    string_id, wire_enum, wire_object, ErrorDetail, ErrorDetailWire, Extra, Money, RawJson, Strict, Text,
+};
+use crate::Decimal;
 use crate::Request;
 
 string_id!(
@@ -67,7 +67,7 @@ pub struct TransferRequest {
     external_id: ExternalId,
     product_id: ProductId,
     recipient_phone: PhoneNumber,
-    #[serde(with = "crate::money::number")]
+    #[serde(with = "crate::wire::money::number")]
     amount: Decimal,
     currency: String,
     #[serde(skip_serializing_if = "Option::is_none")]
