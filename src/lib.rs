@@ -72,13 +72,10 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-mod enums;
 mod env;
 pub mod error;
-mod ids;
 pub mod milacoins;
 pub mod milta;
-pub mod money;
 mod redact;
 #[cfg(feature = "test-util")]
 pub mod test_util;
@@ -104,7 +101,7 @@ pub use transport::redis_token_cache::RedisTokenCache;
 pub use transport::request::{Request, RequestPath};
 pub use transport::response::RawResponse;
 pub use transport::retry::RetryPolicy;
-pub use wire::{Extra, RawJson, Timestamp};
+pub use wire::{money, Extra, RawJson, Timestamp};
 
 /// The README's examples, compiled as doctests so they cannot rot.
 #[cfg(doctest)]

@@ -27,7 +27,7 @@ pub(crate) fn js_text(amount: Decimal) -> String {
     let digits = all_digits.trim_end_matches('0');
     let k = digits.len();
     if k > JS_EXACT_DIGITS {
-        return crate::money::shortest(amount);
+        return crate::wire::money::shortest(amount);
     }
     // value = 0.digits × 10^n (ECMA-262 Number::toString's n).
     let trailing = all_digits.len() - k;

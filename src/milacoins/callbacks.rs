@@ -23,10 +23,9 @@
 use url::Url;
 
 use super::invoices::InvoiceId;
-use crate::enums::wire_enum;
 use crate::error::{Error, Result};
-use crate::money::{self, Decimal};
-use crate::wire::{wire_object, Text};
+use crate::wire::{money, wire_enum, wire_object, Text};
+use crate::Decimal;
 
 /// The placeholder MilaCoins replaces with the event (`cancel`, `complete`).
 pub const EVENT: &str = "{EVENT}";

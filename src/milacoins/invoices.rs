@@ -13,9 +13,8 @@ use serde::{Serialize, Serializer};
 
 use super::client::{paths, MilaCoinsClient};
 use crate::error::{Error, Result};
-use crate::ids::string_id;
-use crate::money::{Decimal, Money};
-use crate::wire::{wire_object, Strict, Text};
+use crate::wire::{string_id, wire_object, Money, Strict, Text};
+use crate::Decimal;
 use crate::Request;
 
 string_id! {

@@ -10,10 +10,9 @@ use serde::{de, Deserialize, Deserializer};
 use super::client::{paths, MilaCoinsClient};
 use super::listing::Listing;
 use crate::error::Result;
-use crate::ids::string_id;
 use crate::transport::paginate::Identify;
 use crate::transport::path::with_id;
-use crate::wire::{wire_object, RawJson, Stamp, Text, Timestamp, WireDecode};
+use crate::wire::{string_id, wire_object, RawJson, Stamp, Text, Timestamp, WireDecode};
 use crate::Request;
 
 string_id! {
@@ -142,9 +141,9 @@ mod tests {
         assert_eq!(body.get(), r#"{"amount":12345678901234567.89,"fee":0.123456789012345678}"#);
         #[derive(serde::Deserialize)]
         struct Amounts {
-            #[serde(with = "crate::money::number")]
+            #[serde(with = "crate::wire::money::number")]
             amount: crate::Decimal,
-            #[serde(with = "crate::money::number")]
+            #[serde(with = "crate::wire::money::number")]
             fee: crate::Decimal,
         }
         let amounts: Amounts = body.decode().unwrap();

@@ -9,8 +9,8 @@ use super::client::{paths, rate_class, MiltaClient};
 use super::envelope;
 use super::transfers::ProductId;
 use crate::error::{Error, Result};
-use crate::money::{Decimal, Money};
-use crate::wire::wire_object;
+use crate::wire::{wire_object, Money};
+use crate::Decimal;
 use crate::Request;
 
 wire_object! {
@@ -28,7 +28,7 @@ wire_object! {
 #[serde(rename_all = "camelCase")]
 pub struct PricingRequest {
     product_id: ProductId,
-    #[serde(with = "crate::money::number")]
+    #[serde(with = "crate::wire::money::number")]
     amount: Decimal,
     currency: String,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -7,15 +7,15 @@ use serde::de::DeserializeOwned;
 use super::client::{paths, rate_class, MiltaClient};
 use super::envelope;
 use super::transfers::ProductId;
-use crate::ids::string_id;
+use crate::wire::string_id;
 
 string_id!(
     /// A payment provider's id (`providerId`), the filter of every listing.
     ProviderId
 );
 use crate::error::{Provider, Result};
-use crate::money::{Decimal, Money};
 use crate::transport::paginate::{stream_items, Answer, Identify, PageQuery};
+use crate::wire::money::{Decimal, Money};
 use crate::wire::{wire_object, Text};
 use crate::{ItemStream, Page};
 

@@ -4,12 +4,9 @@ use serde::Serialize;
 
 use super::client::{paths, rate_class, WaasClient};
 use super::clients::ClientCode;
-use super::wire::Flag;
-use crate::enums::wire_enum;
 use crate::error::Result;
-use crate::ids::string_id;
-use crate::money::{Decimal, Money};
-use crate::wire::{wire_object, Stamp, Text, Timestamp};
+use crate::wire::{string_id, wire_enum, wire_object, Flag, Money, Stamp, Text, Timestamp};
+use crate::Decimal;
 use crate::Request;
 
 string_id!(
@@ -68,7 +65,7 @@ pub struct AccountRequest {
     account_type_code: AccountTypeCode,
     account_name: AccountName,
     currency: String,
-    #[serde(with = "crate::money::number")]
+    #[serde(with = "crate::wire::money::number")]
     minimum_balance: Decimal,
     #[serde(skip_serializing_if = "Option::is_none")]
     can_overdraw: Option<bool>,

@@ -4,10 +4,8 @@
 use serde::Serialize;
 
 use super::client::{paths, rate_class, WaasClient};
-use super::wire::{self, Flag};
 use crate::error::{Error, Result};
-use crate::ids::string_id;
-use crate::wire::{wire_object, Text};
+use crate::wire::{string_id, wire_object, Flag, Text};
 use crate::Request;
 
 string_id!(
@@ -59,7 +57,7 @@ pub struct ClientRequest {
     logo: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     description: Option<String>,
-    #[serde(serialize_with = "wire::flag::serialize")]
+    #[serde(serialize_with = "crate::wire::flag::serialize")]
     is_active: bool,
 }
 

@@ -48,7 +48,6 @@ mod login;
 mod services;
 mod transactions;
 mod transfers;
-mod wire;
 
 pub use accounts::{
     Account, AccountId, AccountName, AccountNumber, AccountRequest, AccountStatus, AccountTypeCode, Accounts,

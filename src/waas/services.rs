@@ -7,12 +7,9 @@ use serde::Serialize;
 
 use super::client::{paths, rate_class, WaasClient};
 use super::clients::ClientCode;
-use super::wire::{self, Flag};
-use crate::enums::wire_enum;
 use crate::error::{Error, Result};
-use crate::ids::string_id;
-use crate::money::{Decimal, Money};
-use crate::wire::{wire_object, Text};
+use crate::wire::{string_id, wire_enum, wire_object, Flag, Money, Text};
+use crate::Decimal;
 use crate::Request;
 
 string_id!(
@@ -53,13 +50,13 @@ pub struct ClientServiceRequest {
     has_transaction_fee: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     transaction_fee_type: Option<FeeType>,
-    #[serde(skip_serializing_if = "Option::is_none", with = "crate::money::option")]
+    #[serde(skip_serializing_if = "Option::is_none", with = "crate::wire::money::option")]
     transaction_fee: Option<Decimal>,
-    #[serde(with = "crate::money::number")]
+    #[serde(with = "crate::wire::money::number")]
     minimum_transaction_amount: Decimal,
-    #[serde(with = "crate::money::number")]
+    #[serde(with = "crate::wire::money::number")]
     maximum_transaction_amount: Decimal,
-    #[serde(serialize_with = "wire::flag::serialize")]
+    #[serde(serialize_with = "crate::wire::flag::serialize")]
     is_active: bool,
 }
 

@@ -13,13 +13,10 @@ use serde_json::{Map, Value};
 use super::accounts::AccountNumber;
 use super::client::{paths, rate_class, WaasClient};
 use super::services::ClientServiceCode;
-use super::wire;
-use crate::enums::wire_enum;
 use crate::error::{Error, Result};
-use crate::ids::string_id;
-use crate::money::{Decimal, Money};
 use crate::transport::path::with_id;
-use crate::wire::{wire_object, Stamp, Text, Timestamp};
+use crate::wire::{string_id, wire_enum, wire_object, Money, Stamp, Text, Timestamp};
+use crate::Decimal;
 use crate::Request;
 
 /// How to reconcile a WaaS money movement whose outcome is unknown.
@@ -76,14 +73,14 @@ pub struct TransactionRequest {
     account_number: AccountNumber,
     client_service_code: ClientServiceCode,
     transaction_source: TransactionSource,
-    #[serde(with = "crate::money::number")]
+    #[serde(with = "crate::wire::money::number")]
     transaction_amount: Decimal,
     source_transaction_id: SourceTransactionId,
     #[serde(skip_serializing_if = "Option::is_none")]
     source_transaction_data: Option<Map<String, Value>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     transaction_narration: Option<String>,
-    #[serde(serialize_with = "wire::iso8601::serialize")]
+    #[serde(serialize_with = "crate::wire::iso8601::serialize")]
     transaction_date: DateTime<Utc>,
 }
 

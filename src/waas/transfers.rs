@@ -8,9 +8,8 @@ use super::accounts::AccountNumber;
 use super::client::{paths, rate_class, WaasClient};
 use super::services::ClientServiceCode;
 use super::transactions::{validate, SourceTransactionId, TransactionPair, TransactionSource};
-use super::wire;
 use crate::error::{Error, Result};
-use crate::money::Decimal;
+use crate::Decimal;
 use crate::Request;
 
 /// A transfer between two accounts. Every field of the document's payload
@@ -38,7 +37,7 @@ pub struct AccountTransferRequest {
     source_account_number: AccountNumber,
     destination_account_number: AccountNumber,
     client_service_code: ClientServiceCode,
-    #[serde(with = "crate::money::number")]
+    #[serde(with = "crate::wire::money::number")]
     transaction_amount: Decimal,
     source_transaction_id: SourceTransactionId,
     transaction_source: TransactionSource,
@@ -46,7 +45,7 @@ pub struct AccountTransferRequest {
     source_transaction_data: Option<Map<String, Value>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     transaction_narration: Option<String>,
-    #[serde(serialize_with = "wire::iso8601::serialize")]
+    #[serde(serialize_with = "crate::wire::iso8601::serialize")]
     transaction_date: DateTime<Utc>,
 }
 

@@ -2,12 +2,12 @@
 //! `GET /api/v1/wallets/{id}`.
 
 use super::client::{paths, rate_class, WalletsClient};
-use crate::enums::wire_enum;
 use crate::error::{Provider, Result};
-use crate::ids::string_id;
-use crate::money::{Decimal, Money};
 use crate::transport::paginate::{stream_items, Answer, ItemKey, Keyed, PageQuery};
 use crate::transport::path::with_id;
+use crate::wire::money::{Decimal, Money};
+use crate::wire::string_id;
+use crate::wire::wire_enum;
 use crate::wire::{wire_object, Text};
 use crate::{ItemStream, Page, RawResponse, Request};
 

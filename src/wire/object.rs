@@ -223,7 +223,7 @@ pub(crate) use wire_object;
 
 #[cfg(test)]
 mod tests {
-    use crate::money::{Decimal, Money};
+    use crate::wire::money::{Decimal, Money};
     use crate::wire::Text;
 
     wire_object! {

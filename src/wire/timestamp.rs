@@ -1,14 +1,15 @@
 //! Timestamps in whatever form a provider sends them: ISO 8601 text (with
 //! `Z`, an offset or neither; with or without fractions), a bare date, or
-//! epoch seconds or milliseconds as a number or as text.
+//! epoch seconds or milliseconds as a number or as text; and [`iso8601`],
+//! the form written back.
 
 use std::borrow::Cow;
 use std::fmt;
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, SecondsFormat, Utc};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
-use serde::Deserializer;
+use serde::{Deserializer, Serializer};
 
 use super::{with_raw_text, WireDecode};
 
@@ -87,6 +88,19 @@ impl WireDecode for Strict {
     }
 }
 
+/// ISO 8601 in UTC with a `Z`: whole seconds when there is no fraction
+/// (`2024-07-29T12:34:56Z`), otherwise milliseconds (`…56.789Z`), the
+/// precision JavaScript servers keep.
+pub(crate) mod iso8601 {
+    use super::*;
+
+    /// Writes the timestamp.
+    pub(crate) fn serialize<S: Serializer>(at: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
+        let format = if at.timestamp_subsec_nanos() == 0 { SecondsFormat::Secs } else { SecondsFormat::Millis };
+        s.serialize_str(&at.to_rfc3339_opts(format, true))
+    }
+}
+
 /// A raw JSON value: a number is an epoch, a string is text.
 fn parse_raw(raw: &str) -> Result<DateTime<Utc>, String> {
     if raw.starts_with('"') {
@@ -99,7 +113,7 @@ fn parse_raw(raw: &str) -> Result<DateTime<Utc>, String> {
 
 /// Reads an epoch number in seconds or milliseconds, fractions allowed.
 fn parse_epoch(text: &str) -> Result<DateTime<Utc>, String> {
-    let value = crate::money::parse(text).map_err(|_| format!("`{text}` is not an epoch timestamp"))?;
+    let value = super::money::parse(text).map_err(|_| format!("`{text}` is not an epoch timestamp"))?;
     let per_unit = if value.abs() >= Decimal::from(MILLIS_THRESHOLD) { 1_000_000 } else { 1_000_000_000 };
     let out_of_range = || format!("epoch timestamp `{text}` is out of range");
     let nanos = value.checked_mul(Decimal::from(per_unit)).map(|n| n.round()).and_then(|n| n.to_i128());
@@ -181,6 +195,16 @@ mod tests {
         assert_eq!(read(r#"{"at":true}"#), Some(Timestamp::Unparsed("true".into())));
         assert_eq!(read(r#"{"at":1e40}"#), Some(Timestamp::Unparsed("1e40".into())));
         assert_eq!(read(r#"{"at":{"s":1}}"#), Some(Timestamp::Unparsed(r#"{"s":1}"#.into())));
+    }
+
+    #[test]
+    fn writes_iso_8601_utc() {
+        #[derive(serde::Serialize)]
+        struct At(#[serde(with = "iso8601")] DateTime<Utc>);
+        let at = DateTime::parse_from_rfc3339("2024-07-29T12:34:56Z").unwrap().with_timezone(&Utc);
+        assert_eq!(serde_json::to_string(&At(at)).unwrap(), r#""2024-07-29T12:34:56Z""#);
+        let at = DateTime::parse_from_rfc3339("2024-07-29T14:34:56.789123+02:00").unwrap().with_timezone(&Utc);
+        assert_eq!(serde_json::to_string(&At(at)).unwrap(), r#""2024-07-29T12:34:56.789Z""#);
     }
 
     #[test]

@@ -15,7 +15,7 @@ pub use rust_decimal::Decimal;
 use serde::{Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 
-use crate::wire::{ViaOption, WireDecode};
+use super::{with_raw_text, ViaOption, WireDecode};
 
 /// Parses a decimal from its textual form exactly, accepting exponent notation.
 ///
@@ -123,7 +123,7 @@ impl WireDecode for Money {
     type Value = Decimal;
 
     fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
-        crate::wire::with_raw_text(d, parse_json)
+        with_raw_text(d, parse_json)
     }
 }
 

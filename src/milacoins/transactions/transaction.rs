@@ -1,19 +1,8 @@
-//! Transactions: `GET /transactions` (filtered, paged) and `GET /transactions/{id}`.
+//! A payment as MilaCoins reports it, read in every spelling it has used.
 
-use std::fmt;
-
-use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
-
-use super::client::{paths, MilaCoinsClient};
-use super::listing::Listing;
-use crate::enums::wire_enum;
-use crate::error::Result;
-use crate::ids::string_id;
-use crate::money::{Decimal, Money};
 use crate::transport::paginate::Identify;
-use crate::transport::path::with_id;
-use crate::wire::{wire_object, Stamp, Text, Timestamp};
-use crate::Request;
+use crate::wire::{string_id, wire_enum, wire_object, Money, Stamp, Text, Timestamp};
+use crate::Decimal;
 
 string_id! {
     /// A MilaCoins transaction id.
@@ -151,121 +140,10 @@ impl Identify for Transaction {
     }
 }
 
-/// A `from`/`to` bound: a calendar date (`2020-01-01`) or an instant
-/// (`2020-01-01T12:00:00.000Z`), both ISO 8601.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DateBound {
-    /// A whole day.
-    Date(NaiveDate),
-    /// An instant in UTC.
-    Time(DateTime<Utc>),
-}
-
-impl From<NaiveDate> for DateBound {
-    fn from(d: NaiveDate) -> Self {
-        DateBound::Date(d)
-    }
-}
-
-impl From<DateTime<Utc>> for DateBound {
-    fn from(t: DateTime<Utc>) -> Self {
-        DateBound::Time(t)
-    }
-}
-
-impl fmt::Display for DateBound {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            DateBound::Date(d) => write!(f, "{}", d.format("%Y-%m-%d")),
-            DateBound::Time(t) => f.write_str(&t.to_rfc3339_opts(SecondsFormat::Millis, true)),
-        }
-    }
-}
-
-/// Transaction calls; see [`MilaCoinsClient::transactions`].
-#[derive(Debug, Clone, Copy)]
-pub struct Transactions<'a> {
-    pub(crate) client: &'a MilaCoinsClient,
-}
-
-impl Transactions<'_> {
-    /// `GET /transactions`: add filters, then get one page or stream them all.
-    pub fn list(&self) -> Listing<Transaction> {
-        Listing::new(self.client, paths::TRANSACTIONS)
-    }
-
-    /// `GET /transactions/{id}`.
-    ///
-    /// # Errors
-    /// [`crate::Error::InvalidRequest`] for an id that is not one path segment;
-    /// API errors ([`crate::ErrorKind::NotFound`]) and transport errors.
-    pub async fn get(&self, id: &TransactionId) -> Result<Transaction> {
-        let req = Request::get(with_id(paths::TRANSACTION, "transaction id", id.as_str())?);
-        self.client.send_raw(req).await?.json()
-    }
-
-    /// The transaction of the invoice created with `external_id`, or `None`
-    /// when there is none: how to reconcile an invoice whose creation ended
-    /// in [`crate::Error::OutcomeUnknown`] before creating it again.
-    /// `GET /transactions?externalID=…`, every page, keeping only exact
-    /// matches (a server that ignored the filter cannot fool it).
-    ///
-    /// # Errors
-    /// API and transport errors.
-    pub async fn find_by_external_id(&self, external_id: &str) -> Result<Option<Transaction>> {
-        let mut all = self.list().external_id(external_id).stream();
-        while let Some(tx) = futures_util::TryStreamExt::try_next(&mut all).await? {
-            if tx.external_id.as_deref() == Some(external_id) {
-                return Ok(Some(tx));
-            }
-        }
-        Ok(None)
-    }
-}
-
-impl Listing<Transaction> {
-    /// Only transactions from this date or time on (`from`).
-    pub fn from(self, bound: impl Into<DateBound>) -> Self {
-        self.filter("from", bound.into().to_string())
-    }
-
-    /// Only transactions up to this date or time (`to`).
-    pub fn to(self, bound: impl Into<DateBound>) -> Self {
-        self.filter("to", bound.into().to_string())
-    }
-
-    /// Only transactions into this wallet (e.g. `BTC`).
-    pub fn wallet(self, wallet: impl Into<String>) -> Self {
-        self.filter("wallet", wallet)
-    }
-
-    /// Only transactions with this `externalID`: how to reconcile an
-    /// invoice whose outcome is unknown.
-    pub fn external_id(self, id: impl Into<String>) -> Self {
-        self.filter("externalID", id)
-    }
-
-    /// Adds a status to the filter; several are sent comma-separated
-    /// (`status=new,completed`).
-    pub fn status(self, status: impl Into<TransactionStatus>) -> Self {
-        let status = status.into();
-        self.append("status", status.as_str())
-    }
-
-    /// Adds every status in `statuses` to the filter.
-    pub fn statuses<S: Into<TransactionStatus>>(self, statuses: impl IntoIterator<Item = S>) -> Self {
-        statuses.into_iter().fold(self, |listing, s| listing.status(s))
-    }
-
-    /// Only transactions of this type (`type`).
-    pub fn transaction_type(self, transaction_type: impl Into<String>) -> Self {
-        self.filter("type", transaction_type)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::{DateTime, Utc};
 
     #[test]
     fn statuses_keep_unknown_values() {
@@ -456,13 +334,5 @@ mod tests {
         let odd = read(r#"{"id":"t","status":"new","createdAt":"21/07/2022","updatedAt":false}"#);
         assert_eq!(odd.created_at, Some(Timestamp::Unparsed(r#""21/07/2022""#.into())));
         assert_eq!(odd.updated_at, Some(Timestamp::Unparsed("false".into())));
-    }
-
-    #[test]
-    fn date_bounds_are_iso_8601() {
-        let d = NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
-        assert_eq!(DateBound::from(d).to_string(), "2020-01-01");
-        let t = d.and_hms_opt(12, 0, 0).unwrap().and_utc();
-        assert_eq!(DateBound::from(t).to_string(), "2020-01-01T12:00:00.000Z");
     }
 }

@@ -1,29 +1,20 @@
-//! WaaS-only wire quirks: flags sent as `1`/`0`, and ISO 8601 timestamps
-//! written the way JavaScript servers keep them. Identifiers, amounts and
-//! timestamps in answers are read by [`crate::wire`] (`Text`, `Money`,
-//! `Stamp`) like every provider's.
+//! Flags as servers write them: `1`/`0`, `true`/`false`, or either as a string.
 
 use std::borrow::Cow;
 
-use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserializer, Serializer};
 
+use super::{with_raw_text, WireDecode};
 use crate::redact::excerpt;
-use crate::wire::{with_raw_text, WireDecode};
 
-/// A flag written as the number `1` or `0`, as WaaS's `is_active` expects.
-pub(crate) mod flag {
-    use super::*;
-
-    /// Writes `true` as `1` and `false` as `0`.
-    pub(crate) fn serialize<S: Serializer>(value: &bool, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_u8(u8::from(*value))
-    }
+/// Writes `true` as `1` and `false` as `0` (WaaS's `is_active` expects a number).
+pub(crate) fn serialize<S: Serializer>(value: &bool, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_u8(u8::from(*value))
 }
 
-/// Reads a flag through [`crate::wire::wire_object!`]: `1`/`0` (the
-/// document's `is_active`), `true`/`false` (its `can_overdraw`), or either
-/// as a string. Anything else is an error: it would be a guess.
+/// Reads a flag through [`crate::wire::wire_object!`]: `1`/`0` (WaaS's
+/// `is_active`), `true`/`false` (its `can_overdraw`), or either as a string.
+/// Anything else is an error: it would be a guess.
 pub(crate) struct Flag;
 
 impl WireDecode for Flag {
@@ -41,19 +32,6 @@ impl WireDecode for Flag {
                 _ => Err(format!("flag {} is neither 1 nor 0", excerpt(text.as_bytes()))),
             }
         })
-    }
-}
-
-/// ISO 8601 in UTC with a `Z`: whole seconds when there is no fraction
-/// (`2024-07-29T12:34:56Z`), otherwise milliseconds (`…56.789Z`), the
-/// precision JavaScript servers keep.
-pub(crate) mod iso8601 {
-    use super::*;
-
-    /// Writes the timestamp.
-    pub(crate) fn serialize<S: Serializer>(at: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
-        let format = if at.timestamp_subsec_nanos() == 0 { SecondsFormat::Secs } else { SecondsFormat::Millis };
-        s.serialize_str(&at.to_rfc3339_opts(format, true))
     }
 }
 
@@ -87,18 +65,8 @@ mod tests {
             assert!(serde_json::from_str::<Sample>(&format!(r#"{{"id":"x","active":{bad}}}"#)).is_err(), "{bad}");
         }
         #[derive(Serialize)]
-        struct Out(#[serde(serialize_with = "flag::serialize")] bool);
+        struct Out(#[serde(serialize_with = "serialize")] bool);
         assert_eq!(serde_json::to_string(&Out(true)).unwrap(), "1");
         assert_eq!(serde_json::to_string(&Out(false)).unwrap(), "0");
-    }
-
-    #[test]
-    fn timestamps_are_iso_8601_utc() {
-        #[derive(Serialize)]
-        struct At(#[serde(with = "iso8601")] DateTime<Utc>);
-        let at = DateTime::parse_from_rfc3339("2024-07-29T12:34:56Z").unwrap().with_timezone(&Utc);
-        assert_eq!(serde_json::to_string(&At(at)).unwrap(), r#""2024-07-29T12:34:56Z""#);
-        let at = DateTime::parse_from_rfc3339("2024-07-29T14:34:56.789123+02:00").unwrap().with_timezone(&Utc);
-        assert_eq!(serde_json::to_string(&At(at)).unwrap(), r#""2024-07-29T12:34:56.789Z""#);
     }
 }
