@@ -1,30 +1,16 @@
 //! A canary secret never shows up in Debug, Display, errors or traces, and
 //! clients, futures and streams can cross threads.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use base64::Engine as _;
 use walletkit::milta::{ExternalId, MiltaClient, PhoneNumber, ProductId, TransferRequest};
 use walletkit::{Decimal, RetryPolicy};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+use crate::Captured;
+
 const CANARY_ID: &str = "canary-key-id-7f3a";
 const CANARY_SECRET: &str = "canary-secret-c0ffee";
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 fn assert_clean(what: &str, text: &str) {
     let basic = base64::engine::general_purpose::STANDARD.encode(format!("{CANARY_ID}:{CANARY_SECRET}"));

@@ -1,14 +1,9 @@
 //! A canary API key and secret never appear in Debug, errors or traces.
 //!
-//! Alone in its own test binary: tracing caches per-callsite interest
-//! globally, so requests from concurrent tests in the same binary can race the
+//! In the `traces` binary: tracing caches per-callsite interest globally, so
+//! requests from concurrent tests without a subscriber could race the
 //! thread-local subscriber this test installs.
 
-#[path = "common/milacoins_sig.rs"]
-mod sig;
-
-use std::io::Write;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use walletkit::milacoins::{InvoiceRequest, MilaCoinsClient, WalletName};
@@ -16,21 +11,9 @@ use walletkit::Decimal;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use sig::{MilaCoinsSignature, Target};
+use walletkit::test_util::{MilaCoinsSignature, Target};
 
-/// A `Write` that appends to a shared buffer, for capturing tracing output.
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
+use crate::Captured as Capture;
 
 #[tokio::test]
 async fn no_secret_in_debug_errors_or_tracing() {

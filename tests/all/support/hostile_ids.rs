@@ -1,9 +1,5 @@
-// Included by the contract tests (as a module) and by `src/transport/path.rs`
-// (with `include!`), so the list exists once.
-
 /// Ids a caller might pass that would walk the request to another path.
 /// Every id-taking call must refuse each with `InvalidRequest`, sending nothing.
-#[allow(dead_code)]
 pub const HOSTILE_IDS: &[&str] = &[
     "",
     ".",

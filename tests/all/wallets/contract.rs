@@ -4,39 +4,25 @@
 use std::str::FromStr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
 
 use futures_util::future::BoxFuture;
 use futures_util::TryStreamExt;
 use walletkit::wallets::{CurrencyId, Wallet, WalletId, WalletType, WalletsClient};
-use walletkit::{Decimal, Error, ErrorKind, Provider, RetryPolicy, SecretString, TokenSource};
+use walletkit::{Decimal, Error, ErrorKind, Provider, SecretString, TokenSource};
 use wiremock::matchers::{any, header, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
-mod common {
-    pub mod hostile_ids;
-}
-use common::hostile_ids::HOSTILE_IDS;
+use crate::support::dec;
+use crate::support::hostile_ids::HOSTILE_IDS;
+use crate::support::wallets_client as client;
 
-const LIST: &str = include_str!("../fixtures/wallets/list.json");
-const GET: &str = include_str!("../fixtures/wallets/get.json");
-const EDGE: &str = include_str!("../fixtures/wallets/edge_amounts.json");
-
-fn fast() -> RetryPolicy {
-    RetryPolicy::default().base_delay(Duration::from_millis(1)).max_delay(Duration::from_millis(5))
-}
-
-fn client(server: &MockServer) -> WalletsClient {
-    WalletsClient::builder().base_url(server.uri()).token("tok-123").retry_policy(fast()).build().unwrap()
-}
+const LIST: &str = include_str!("../../../fixtures/wallets/list.json");
+const GET: &str = include_str!("../../../fixtures/wallets/get.json");
+const EDGE: &str = include_str!("../../../fixtures/wallets/edge_amounts.json");
 
 /// Fails the test (on drop) if any request reaches no other mock.
 async fn forbid_others(server: &MockServer) {
     Mock::given(any()).respond_with(ResponseTemplate::new(599)).with_priority(u8::MAX).expect(0).mount(server).await;
-}
-
-fn dec(s: &str) -> Decimal {
-    Decimal::from_str_exact(s).unwrap()
 }
 
 /// The query string has exactly these pairs, in any order.
@@ -151,7 +137,7 @@ async fn documented_errors_map_to_kinds() {
         (
             "/api/v1/wallets",
             400,
-            include_str!("../fixtures/wallets/error_400_list.json"),
+            include_str!("../../../fixtures/wallets/error_400_list.json"),
             ErrorKind::Validation,
             "BAD_REQUEST",
             "Invalid query parameters",
@@ -159,7 +145,7 @@ async fn documented_errors_map_to_kinds() {
         (
             "/api/v1/wallets",
             401,
-            include_str!("../fixtures/wallets/error_401.json"),
+            include_str!("../../../fixtures/wallets/error_401.json"),
             ErrorKind::Unauthorized,
             "UNAUTHORIZED",
             "Authentication required or failed.",
@@ -167,7 +153,7 @@ async fn documented_errors_map_to_kinds() {
         (
             "/api/v1/wallets",
             500,
-            include_str!("../fixtures/wallets/error_500_list.json"),
+            include_str!("../../../fixtures/wallets/error_500_list.json"),
             ErrorKind::ServerError,
             "INTERNAL_SERVER_ERROR",
             "Could not retrieve wallets",
@@ -175,7 +161,7 @@ async fn documented_errors_map_to_kinds() {
         (
             "/api/v1/wallets/101",
             400,
-            include_str!("../fixtures/wallets/error_400_get.json"),
+            include_str!("../../../fixtures/wallets/error_400_get.json"),
             ErrorKind::Validation,
             "BAD_REQUEST",
             "Invalid wallet ID",
@@ -183,7 +169,7 @@ async fn documented_errors_map_to_kinds() {
         (
             "/api/v1/wallets/101",
             401,
-            include_str!("../fixtures/wallets/error_401.json"),
+            include_str!("../../../fixtures/wallets/error_401.json"),
             ErrorKind::Unauthorized,
             "UNAUTHORIZED",
             "Authentication required or failed.",
@@ -191,7 +177,7 @@ async fn documented_errors_map_to_kinds() {
         (
             "/api/v1/wallets/101",
             404,
-            include_str!("../fixtures/wallets/error_404.json"),
+            include_str!("../../../fixtures/wallets/error_404.json"),
             ErrorKind::NotFound,
             "NOT_FOUND",
             "Wallet not found",
@@ -199,7 +185,7 @@ async fn documented_errors_map_to_kinds() {
         (
             "/api/v1/wallets/101",
             500,
-            include_str!("../fixtures/wallets/error_500_get.json"),
+            include_str!("../../../fixtures/wallets/error_500_get.json"),
             ErrorKind::ServerError,
             "INTERNAL_SERVER_ERROR",
             "Failed to retrieve wallet",
@@ -349,7 +335,7 @@ async fn stream_starts_at_the_chosen_page_and_ends_after_an_error() {
         .and(query_param("page", "3"))
         .respond_with(
             ResponseTemplate::new(404)
-                .set_body_raw(include_str!("../fixtures/wallets/error_404.json"), "application/json"),
+                .set_body_raw(include_str!("../../../fixtures/wallets/error_404.json"), "application/json"),
         )
         .expect(1)
         .mount(&server)
@@ -455,7 +441,7 @@ async fn a_custom_token_source_is_asked_again_after_a_401() {
         .and(header("authorization", "Bearer old"))
         .respond_with(
             ResponseTemplate::new(401)
-                .set_body_raw(include_str!("../fixtures/wallets/error_401.json"), "application/json"),
+                .set_body_raw(include_str!("../../../fixtures/wallets/error_401.json"), "application/json"),
         )
         .expect(1)
         .mount(&server)
@@ -478,7 +464,7 @@ async fn a_static_token_rejected_is_unauthorized_without_a_retry() {
     Mock::given(any())
         .respond_with(
             ResponseTemplate::new(401)
-                .set_body_raw(include_str!("../fixtures/wallets/error_401.json"), "application/json"),
+                .set_body_raw(include_str!("../../../fixtures/wallets/error_401.json"), "application/json"),
         )
         .expect(1)
         .mount(&server)

@@ -2,8 +2,7 @@
 //! the client really sends, retries are re-signed, and no secret leaks into
 //! `Debug`, errors or tracing output.
 
-#[path = "common/milacoins_sig.rs"]
-mod sig;
+use crate::support::milacoins_sig as sig;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -33,7 +32,7 @@ struct Vector {
 }
 
 fn vectors() -> Vectors {
-    serde_json::from_str(include_str!("../fixtures/milacoins/signatures.json")).unwrap()
+    serde_json::from_str(include_str!("../../../fixtures/milacoins/signatures.json")).unwrap()
 }
 
 fn client(server: &MockServer, key: &str, secret: &str) -> MilaCoinsClient {

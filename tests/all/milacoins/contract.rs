@@ -2,10 +2,8 @@
 //! headers and body bytes, with every request's signature recomputed from the
 //! raw bytes the mock server received.
 
-#[path = "common/hostile_ids.rs"]
-mod hostile;
-#[path = "common/milacoins_sig.rs"]
-mod sig;
+use crate::support::hostile_ids as hostile;
+use crate::support::milacoins_sig as sig;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -58,7 +56,7 @@ async fn expect_get(server: &MockServer, target: &str, body: &str) {
 #[tokio::test]
 async fn logs_list_reads_one_page() {
     let server = MockServer::start().await;
-    expect_get(&server, "/logs?limit=2&page=1", include_str!("../fixtures/milacoins/logs_page.json")).await;
+    expect_get(&server, "/logs?limit=2&page=1", include_str!("../../../fixtures/milacoins/logs_page.json")).await;
 
     let page = client(&server).logs().list().limit(2).get().await.unwrap();
     assert_eq!((page.page, page.next_page, page.total_items, page.total_pages), (1, Some(2), Some(3), Some(2)));
@@ -91,7 +89,7 @@ async fn logs_list_reads_one_page() {
 #[tokio::test]
 async fn logs_stream_walks_every_page() {
     let server = MockServer::start().await;
-    expect_get(&server, "/logs?limit=2&page=1", include_str!("../fixtures/milacoins/logs_page.json")).await;
+    expect_get(&server, "/logs?limit=2&page=1", include_str!("../../../fixtures/milacoins/logs_page.json")).await;
     let page2 =
         json!({"count": 3, "limit": 2, "skip": 2, "docs": [{"id": "third", "createdAt": "2022-07-22T00:00:00Z"}]});
     expect_get(&server, "/logs?limit=2&page=2", &page2.to_string()).await;
@@ -104,7 +102,7 @@ async fn logs_stream_walks_every_page() {
 #[tokio::test]
 async fn log_by_id() {
     let server = MockServer::start().await;
-    expect_get(&server, "/logs/62d956eda0a3bf0730f5fd18", include_str!("../fixtures/milacoins/log.json")).await;
+    expect_get(&server, "/logs/62d956eda0a3bf0730f5fd18", include_str!("../../../fixtures/milacoins/log.json")).await;
 
     let entry = client(&server).logs().get(&LogId::from("62d956eda0a3bf0730f5fd18")).await.unwrap();
     assert_eq!(entry.uri.as_deref(), Some("/currencies"));
@@ -114,8 +112,8 @@ async fn log_by_id() {
 #[tokio::test]
 async fn currencies_and_wallets() {
     let server = MockServer::start().await;
-    expect_get(&server, "/currencies", include_str!("../fixtures/milacoins/currencies.json")).await;
-    expect_get(&server, "/wallets", include_str!("../fixtures/milacoins/wallets.json")).await;
+    expect_get(&server, "/currencies", include_str!("../../../fixtures/milacoins/currencies.json")).await;
+    expect_get(&server, "/wallets", include_str!("../../../fixtures/milacoins/wallets.json")).await;
 
     let mila = client(&server);
     let currencies = mila.reference().currencies().await.unwrap();
@@ -133,7 +131,7 @@ async fn create_invoice_sends_compact_json_with_amounts_in_shortest_form() {
         .and(header("content-type", "application/json"))
         .and(body_string(body))
         .and(signed())
-        .respond_with(json_body(include_str!("../fixtures/milacoins/invoice.json")))
+        .respond_with(json_body(include_str!("../../../fixtures/milacoins/invoice.json")))
         .expect(1)
         .mount(&server)
         .await;
@@ -164,7 +162,7 @@ async fn create_payment_page_sends_placeholders_untouched() {
         .and(header("content-type", "application/json"))
         .and(body_string(body))
         .and(signed())
-        .respond_with(json_body(include_str!("../fixtures/milacoins/payment_page.json")))
+        .respond_with(json_body(include_str!("../../../fixtures/milacoins/payment_page.json")))
         .expect(1)
         .mount(&server)
         .await;
@@ -190,7 +188,7 @@ async fn transactions_list_sends_every_filter() {
         &server,
         "/transactions?from=2020-01-01&to=2022-01-01T00%3A00%3A00.000Z&wallet=BTC&externalID=ORDER-42\
          &status=new%2Ccompleted&type=deposit&limit=50&page=2",
-        include_str!("../fixtures/milacoins/transactions_page.json"),
+        include_str!("../../../fixtures/milacoins/transactions_page.json"),
     )
     .await;
 
@@ -230,7 +228,7 @@ async fn transaction_by_id() {
     expect_get(
         &server,
         "/transactions/62d95a1ba0a3bf0730f5fd2a",
-        include_str!("../fixtures/milacoins/transaction.json"),
+        include_str!("../../../fixtures/milacoins/transaction.json"),
     )
     .await;
 
@@ -478,7 +476,7 @@ async fn log_by_id_is_one_signed_get_of_exactly_its_path() {
         .and(header("x-api-key", KEY))
         .and(header("accept", "application/json"))
         .and(signed())
-        .respond_with(json_body(include_str!("../fixtures/milacoins/log.json")))
+        .respond_with(json_body(include_str!("../../../fixtures/milacoins/log.json")))
         .expect(1)
         .mount(&server)
         .await;
@@ -581,7 +579,7 @@ async fn a_huge_amount_is_signed_and_sent_exactly() {
         .and(Target("/invoices".into()))
         .and(body_string(body))
         .and(signed())
-        .respond_with(json_body(include_str!("../fixtures/milacoins/invoice_variants.json")))
+        .respond_with(json_body(include_str!("../../../fixtures/milacoins/invoice_variants.json")))
         .expect(1)
         .mount(&server)
         .await;
@@ -609,7 +607,7 @@ async fn an_invoice_answer_in_other_readings_decodes() {
     Mock::given(method("POST"))
         .and(Target("/invoices".into()))
         .and(signed())
-        .respond_with(json_body(include_str!("../fixtures/milacoins/invoice_variants.json")))
+        .respond_with(json_body(include_str!("../../../fixtures/milacoins/invoice_variants.json")))
         .expect(1)
         .mount(&server)
         .await;
@@ -633,7 +631,7 @@ async fn a_transactions_page_in_other_readings_decodes_exactly() {
     expect_get(
         &server,
         "/transactions?limit=2&page=1",
-        include_str!("../fixtures/milacoins/transactions_page_variants.json"),
+        include_str!("../../../fixtures/milacoins/transactions_page_variants.json"),
     )
     .await;
 
@@ -722,7 +720,7 @@ async fn a_log_page_in_other_readings_never_fails_on_a_payload() {
 #[tokio::test]
 async fn named_credential_setters_sign_like_credentials_in_any_order() {
     let server = MockServer::start().await;
-    expect_get(&server, "/logs?limit=2&page=1", include_str!("../fixtures/milacoins/logs_page.json")).await;
+    expect_get(&server, "/logs?limit=2&page=1", include_str!("../../../fixtures/milacoins/logs_page.json")).await;
     let mila = MilaCoinsClient::builder().secret_key(SECRET).api_key(KEY).base_url(server.uri()).build().unwrap();
     assert_eq!(mila.logs().list().limit(2).get().await.unwrap().items.len(), 2);
 

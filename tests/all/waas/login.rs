@@ -11,15 +11,9 @@ use walletkit::{Error, ErrorKind, RetryPolicy, SecretString, TokenSource};
 use wiremock::matchers::{any, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const REVERSAL: &str = include_str!("../fixtures/waas/reversal_response.json");
+use crate::support::waas_client as client;
 
-fn fast() -> RetryPolicy {
-    RetryPolicy::default().base_delay(Duration::from_millis(1)).max_delay(Duration::from_millis(5))
-}
-
-fn client(server: &MockServer) -> WaasClient {
-    WaasClient::builder().base_url(server.uri()).credentials("ops", "pw-1").retry_policy(fast()).build().unwrap()
-}
+const REVERSAL: &str = include_str!("../../../fixtures/waas/reversal_response.json");
 
 fn login_answer(token: &str, expires_in: Option<u64>) -> ResponseTemplate {
     let body = match expires_in {

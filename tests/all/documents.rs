@@ -19,7 +19,6 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
-use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use serde::de::{Deserializer, MapAccess, Visitor};
@@ -37,6 +36,8 @@ use walletkit::wallets::{CurrencyId, Wallet, WalletId, WalletType, WalletsClient
 use walletkit::{Decimal, ErrorKind, Provider, RetryPolicy, Timestamp};
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::support::fast;
 
 // ---------------------------------------------------------------------------
 // Fixtures
@@ -114,10 +115,6 @@ fn assert_opt_amount(fixture: &str, field: &str, amount: Option<Decimal>, text: 
 
 fn utc(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32, ms: i64) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(y, mo, d, h, mi, s).unwrap() + TimeDelta::milliseconds(ms)
-}
-
-fn fast() -> RetryPolicy {
-    RetryPolicy::default().base_delay(Duration::from_millis(1)).max_delay(Duration::from_millis(5))
 }
 
 // ---------------------------------------------------------------------------

@@ -4,8 +4,7 @@
 //! pagination block, errors inside 2xx envelopes, unreadable answers to
 //! money calls, and hostile ids.
 
-#[path = "common/hostile_ids.rs"]
-mod hostile_ids;
+use crate::support::hostile_ids;
 
 use std::time::Duration;
 

@@ -13,28 +13,16 @@ use walletkit::waas::{
     ClientServiceRequest, FeeType, ServiceCode, SourceTransactionId, Transaction, TransactionId, TransactionPair,
     TransactionRequest, TransactionSource, TransactionType, WaasClient,
 };
-use walletkit::{Decimal, Error, ErrorKind, Provider, RetryPolicy};
+use walletkit::{Decimal, Error, ErrorKind, Provider};
 use wiremock::matchers::{any, body_string, header, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
-mod common {
-    pub mod hostile_ids;
-}
-use common::hostile_ids::HOSTILE_IDS;
+use crate::support::dec;
+use crate::support::fast;
+use crate::support::hostile_ids::HOSTILE_IDS;
+use crate::support::waas_client as client;
 
 const TOKEN: &str = "tok-abc";
-
-fn fast() -> RetryPolicy {
-    RetryPolicy::default().base_delay(Duration::from_millis(1)).max_delay(Duration::from_millis(5))
-}
-
-fn client(server: &MockServer) -> WaasClient {
-    WaasClient::builder().base_url(server.uri()).credentials("ops", "pw-1").retry_policy(fast()).build().unwrap()
-}
-
-fn dec(s: &str) -> Decimal {
-    Decimal::from_str_exact(s).unwrap()
-}
 
 fn at(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
@@ -178,8 +166,8 @@ async fn login_posts_the_credentials_without_auth() {
 async fn create_client_sends_the_documented_payload() {
     let server = MockServer::start().await;
     setup(&server).await;
-    post_json("/api/v1/clients", None, wire_body(include_str!("../fixtures/waas/client_request.json")))
-        .respond_with(json(include_str!("../fixtures/waas/client_response.json")))
+    post_json("/api/v1/clients", None, wire_body(include_str!("../../../fixtures/waas/client_request.json")))
+        .respond_with(json(include_str!("../../../fixtures/waas/client_response.json")))
         .expect(1)
         .mount(&server)
         .await;
@@ -234,8 +222,8 @@ async fn inactive_flags_are_sent_as_zero_and_optional_fields_are_omitted() {
 async fn create_account_sends_the_documented_payload() {
     let server = MockServer::start().await;
     setup(&server).await;
-    post_json("/api/v1/accounts", None, wire_body(include_str!("../fixtures/waas/account_request.json")))
-        .respond_with(json(include_str!("../fixtures/waas/account_response.json")))
+    post_json("/api/v1/accounts", None, wire_body(include_str!("../../../fixtures/waas/account_request.json")))
+        .respond_with(json(include_str!("../../../fixtures/waas/account_response.json")))
         .expect(1)
         .mount(&server)
         .await;
@@ -290,10 +278,10 @@ fn all_seven_account_types_round_trip_and_unknown_ones_are_kept() {
 async fn create_client_service_sends_the_documented_payload() {
     let server = MockServer::start().await;
     setup(&server).await;
-    let body = wire_body(include_str!("../fixtures/waas/client_service_request.json"));
+    let body = wire_body(include_str!("../../../fixtures/waas/client_service_request.json"));
     assert!(body.contains(r#""transaction_fee":0,"minimum_transaction_amount":1,"maximum_transaction_amount":100,"#));
     post_json("/api/v1/client-services", None, body)
-        .respond_with(json(include_str!("../fixtures/waas/client_service_response.json")))
+        .respond_with(json(include_str!("../../../fixtures/waas/client_service_response.json")))
         .expect(1)
         .mount(&server)
         .await;
@@ -359,7 +347,7 @@ fn check_documented_credit(t: &Transaction) {
 async fn credit_and_debit_post_the_documented_payload_with_their_command() {
     let server = MockServer::start().await;
     setup(&server).await;
-    let body = wire_body(include_str!("../fixtures/waas/transaction_request.json"));
+    let body = wire_body(include_str!("../../../fixtures/waas/transaction_request.json"));
     assert!(
         body.contains(r#""transaction_amount":100,"#)
             && body.ends_with(r#""transaction_date":"2024-07-29T12:34:56Z"}"#)
@@ -367,7 +355,7 @@ async fn credit_and_debit_post_the_documented_payload_with_their_command() {
     for command in ["CREDIT", "DEBIT"] {
         let q: &'static str = if command == "CREDIT" { "command=CREDIT" } else { "command=DEBIT" };
         post_json("/api/v1/transactions", Some(q), body.clone())
-            .respond_with(json(include_str!("../fixtures/waas/transaction_response.json")))
+            .respond_with(json(include_str!("../../../fixtures/waas/transaction_response.json")))
             .expect(1)
             .mount(&server)
             .await;
@@ -398,10 +386,10 @@ fn check_documented_transfer(pair: &TransactionPair) {
 async fn account_transfer_posts_the_documented_payload() {
     let server = MockServer::start().await;
     setup(&server).await;
-    let body = wire_body(include_str!("../fixtures/waas/transfer_request.json"));
+    let body = wire_body(include_str!("../../../fixtures/waas/transfer_request.json"));
     assert!(body.contains(r#""transaction_amount":10,"#) && body.contains(r#""source_transaction_data":{}"#));
     post_json("/api/v1/account-transfers", None, body)
-        .respond_with(json(include_str!("../fixtures/waas/transfer_response.json")))
+        .respond_with(json(include_str!("../../../fixtures/waas/transfer_response.json")))
         .expect(1)
         .mount(&server)
         .await;
@@ -429,7 +417,7 @@ async fn reversal_posts_no_body_and_reads_the_documented_answer() {
         .and(query_is(Some("command=REVERSE")))
         .and(header("authorization", format!("Bearer {TOKEN}").as_str()))
         .and(|r: &Request| r.body.is_empty() && !r.headers.contains_key("content-type"))
-        .respond_with(json(include_str!("../fixtures/waas/reversal_response.json")))
+        .respond_with(json(include_str!("../../../fixtures/waas/reversal_response.json")))
         .expect(1)
         .mount(&server)
         .await;
@@ -455,7 +443,7 @@ async fn ledger_amounts_are_exact_in_every_form() {
     post_json(
         "/api/v1/transactions",
         Some("command=DEBIT"),
-        wire_body(include_str!("../fixtures/waas/transaction_request.json")),
+        wire_body(include_str!("../../../fixtures/waas/transaction_request.json")),
     )
     .respond_with(json(body))
     .mount(&server)
@@ -561,7 +549,7 @@ async fn server_errors_on_money_moves_are_not_retried_but_429_is() {
         .await;
     Mock::given(method("POST"))
         .and(path("/api/v1/account-transfers"))
-        .respond_with(json(include_str!("../fixtures/waas/transfer_response.json")))
+        .respond_with(json(include_str!("../../../fixtures/waas/transfer_response.json")))
         .expect(1)
         .mount(&server)
         .await;

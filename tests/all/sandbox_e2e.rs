@@ -1,7 +1,7 @@
 //! End to end: every example's flow against the shipped sandbox, clean and
 //! under faults, and the sandbox's state proving nothing was booked twice.
 
-#[path = "../examples/tours/mod.rs"]
+#[path = "../../examples/tours/mod.rs"]
 mod tours;
 
 use std::collections::HashMap;
@@ -13,13 +13,10 @@ use walletkit::waas::{
     AccountName, AccountRequest, AccountStatus, AccountTransferRequest, AccountTypeCode, ClientRequest,
     ClientServiceRequest, ServiceCode, SourceTransactionId, TransactionRequest, TransactionSource,
 };
-use walletkit::{Decimal, RetryPolicy};
+use walletkit::Decimal;
 use walletkit_sandbox::{Faults, Sandbox, SandboxConfig, Trigger};
 
-/// Retries as in production, minus the waiting.
-fn fast() -> RetryPolicy {
-    RetryPolicy::default().base_delay(Duration::from_millis(1)).max_delay(Duration::from_millis(5))
-}
+use crate::support::fast;
 
 async fn sandbox(spec: &str) -> Sandbox {
     Sandbox::start(SandboxConfig::default().with_fault_spec(spec).unwrap()).await.unwrap()

@@ -1,10 +1,8 @@
 //! Traces named after OpenTelemetry's HTTP client conventions, with the
 //! route template instead of raw ids, and a warning for unknown outcomes.
-//! (Alone in its binary: tracing caches callsite interest per process, so a
-//! test running beside others without a subscriber could hide the span.)
+//! (In the `traces` binary: tracing caches callsite interest per process, so
+//! a test running beside others without a subscriber could hide the span.)
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::json;
@@ -13,21 +11,10 @@ use walletkit::{Decimal, RetryPolicy};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+use crate::Captured;
+
 fn ok(data: serde_json::Value) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_json(json!({ "status": "success", "data": data }))
-}
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
 }
 
 #[tokio::test(flavor = "current_thread")]

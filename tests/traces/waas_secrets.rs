@@ -1,8 +1,6 @@
 //! No password, username or token (WaaS login or Wallets Bearer) appears in
 //! `Debug`, `Display`, errors or TRACE-level tracing output.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use walletkit::waas::{
@@ -14,32 +12,13 @@ use walletkit::{Decimal, RetryPolicy};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+use crate::Captured;
+
 const USERNAME: &str = "canary-user-51b2";
 const PASSWORD: &str = "canary-PW-7f3a9";
 const LOGIN_TOKEN: &str = "canary-LT-e21f";
 const WALLETS_TOKEN: &str = "canary-WT-0c8d";
 const CANARIES: [&str; 4] = [USERNAME, PASSWORD, LOGIN_TOKEN, WALLETS_TOKEN];
-
-/// Everything the subscriber writes, shared with the test.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
-    type Writer = Captured;
-    fn make_writer(&'a self) -> Captured {
-        self.clone()
-    }
-}
 
 fn assert_clean(what: &str, text: &str) {
     for canary in CANARIES {
@@ -127,14 +106,15 @@ async fn secrets_stay_out_of_debug_errors_and_traces() {
     let wallets = MockServer::start().await;
     Mock::given(path("/api/v1/wallets/101"))
         .respond_with(
-            ResponseTemplate::new(200).set_body_raw(include_str!("../fixtures/wallets/get.json"), "application/json"),
+            ResponseTemplate::new(200)
+                .set_body_raw(include_str!("../../fixtures/wallets/get.json"), "application/json"),
         )
         .mount(&wallets)
         .await;
     Mock::given(path("/api/v1/wallets/102"))
         .respond_with(
             ResponseTemplate::new(401)
-                .set_body_raw(include_str!("../fixtures/wallets/error_401.json"), "application/json"),
+                .set_body_raw(include_str!("../../fixtures/wallets/error_401.json"), "application/json"),
         )
         .mount(&wallets)
         .await;

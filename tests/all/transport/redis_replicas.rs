@@ -3,11 +3,9 @@
 //! scaled down from a minute). Skipped, saying so, when `redis-server` is not
 //! installed, unless `WALLETKIT_REQUIRE_REDIS` is set (CI sets it).
 
-#[path = "common/too_many.rs"]
-mod too_many;
+use crate::support::too_many;
 
-#[path = "common/redis_server.rs"]
-mod redis_server;
+use crate::support::redis_server;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -111,6 +109,12 @@ async fn child_replica_sends_transfers() {
     println!("CHILD-429S={}", too_many.seen());
 }
 
+/// The child test's name within this binary (its module path without the crate).
+fn child_test_name() -> String {
+    let module = module_path!().split_once("::").map_or("", |(_, rest)| rest);
+    format!("{module}::child_replica_sends_transfers")
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn four_processes_share_one_window() {
     let Some(redis) = RedisServer::start() else { return };
@@ -120,7 +124,7 @@ async fn four_processes_share_one_window() {
     let children: Vec<_> = (0..4)
         .map(|i| {
             tokio::process::Command::new(&exe)
-                .args(["child_replica_sends_transfers", "--exact", "--ignored", "--nocapture"])
+                .args([&child_test_name(), "--exact", "--ignored", "--nocapture"])
                 .env("CHILD_REDIS", redis.url())
                 .env("CHILD_BASE", api.base_url())
                 .env("CHILD_KEY_ID", api.key_id())

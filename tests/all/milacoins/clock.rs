@@ -2,8 +2,7 @@
 //! `INVALID_TIME` (4303) with its `Date`; the client learns the offset,
 //! retries once, and signs later requests with the corrected time.
 
-#[path = "common/milacoins_sig.rs"]
-mod sig;
+use crate::support::milacoins_sig as sig;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 

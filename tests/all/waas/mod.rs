@@ -1,0 +1,4 @@
+//! Wallet-as-a-Service: the document's contract and the shared login.
+
+mod contract;
+mod login;

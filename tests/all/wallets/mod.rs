@@ -1,0 +1,3 @@
+//! Wallets API: the document's contract, header paging and auth sources.
+
+mod contract;
