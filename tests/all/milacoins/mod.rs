@@ -7,4 +7,6 @@ mod clock;
 #[cfg(feature = "test-util")]
 mod contract;
 #[cfg(feature = "test-util")]
+mod edge_cases;
+#[cfg(feature = "test-util")]
 mod signing;

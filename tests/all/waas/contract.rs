@@ -3,33 +3,29 @@
 //! examples, the document's responses decoded exactly, lost answers,
 //! errors and client-side validation.
 
-use std::time::Duration;
-
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use walletkit::waas::{
     Account, AccountId, AccountName, AccountNumber, AccountRequest, AccountStatus, AccountTransferRequest,
     AccountTypeCode, Client, ClientCode, ClientId, ClientRequest, ClientService, ClientServiceCode,
     ClientServiceRequest, FeeType, ServiceCode, SourceTransactionId, Transaction, TransactionId, TransactionPair,
-    TransactionRequest, TransactionSource, TransactionType, WaasClient,
+    TransactionRequest, TransactionSource, TransactionType,
 };
-use walletkit::{Decimal, Error, ErrorKind, Provider};
+use walletkit::Decimal;
 use wiremock::matchers::{any, body_string, header, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 use crate::support::dec;
-use crate::support::fast;
-use crate::support::hostile_ids::HOSTILE_IDS;
 use crate::support::waas_client as client;
 
 const TOKEN: &str = "tok-abc";
 
-fn at(s: &str) -> DateTime<Utc> {
+pub(super) fn at(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
 }
 
 /// A credit or debit of `amount` on account `1` under service `S`.
-fn entry_request(
+pub(super) fn entry_request(
     amount: Decimal,
     reference: impl Into<SourceTransactionId>,
     date: DateTime<Utc>,
@@ -45,7 +41,7 @@ fn entry_request(
 }
 
 /// A transfer of `amount` from account `1` to account `2` under service `S`.
-fn transfer_request(amount: Decimal, reference: impl Into<SourceTransactionId>) -> AccountTransferRequest {
+pub(super) fn transfer_request(amount: Decimal, reference: impl Into<SourceTransactionId>) -> AccountTransferRequest {
     AccountTransferRequest::builder()
         .source_account_number(AccountNumber::from("1"))
         .destination_account_number(AccountNumber::from("2"))
@@ -58,7 +54,7 @@ fn transfer_request(amount: Decimal, reference: impl Into<SourceTransactionId>) 
 }
 
 /// A client profile with every required field set and nothing else.
-fn minimal_client(email: &str) -> walletkit::waas::ClientRequestBuilder {
+pub(super) fn minimal_client(email: &str) -> walletkit::waas::ClientRequestBuilder {
     ClientRequest::builder()
         .client_name("N")
         .client_email(email)
@@ -70,7 +66,7 @@ fn minimal_client(email: &str) -> walletkit::waas::ClientRequestBuilder {
         .country("Kenya")
 }
 
-fn json(body: &str) -> ResponseTemplate {
+pub(super) fn json(body: &str) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_raw(body.to_string(), "application/json")
 }
 
@@ -113,7 +109,7 @@ fn wire_body(example: &str) -> String {
 }
 
 /// Logs in once with the test credentials, and fails on any unexpected request.
-async fn setup(server: &MockServer) {
+pub(super) async fn setup(server: &MockServer) {
     Mock::given(method("POST"))
         .and(path("/api/v1/auth/login"))
         .respond_with(json(&format!(r#"{{"access_token":"{TOKEN}","token_type":"Bearer","expires_in":3600}}"#)))
@@ -309,7 +305,7 @@ async fn create_client_service_sends_the_documented_payload() {
     assert_eq!(service.is_active, Some(true));
 }
 
-fn doc_transaction() -> TransactionRequest {
+pub(super) fn doc_transaction() -> TransactionRequest {
     let data = serde_json::from_str(r#"{"data":"test"}"#).unwrap();
     TransactionRequest::new(
         AccountNumber::from("10000099"),
@@ -365,7 +361,7 @@ async fn credit_and_debit_post_the_documented_payload_with_their_command() {
     check_documented_credit(&c.transactions().debit(&doc_transaction()).await.unwrap());
 }
 
-fn check_documented_transfer(pair: &TransactionPair) {
+pub(super) fn check_documented_transfer(pair: &TransactionPair) {
     let (s, d) = (&pair.source_transaction, &pair.destination_transaction);
     assert_eq!((s.transaction_id.as_str(), d.transaction_id.as_str()), ("7611", "7612"));
     assert_eq!(
@@ -472,478 +468,4 @@ fn request_amounts_are_written_in_shortest_exact_form() {
     }
     let req = entry_request(Decimal::ONE, "r", at("2024-01-01T00:00:00.25Z"));
     assert!(serde_json::to_string(&req).unwrap().contains(r#""transaction_date":"2024-01-01T00:00:00.250Z""#));
-}
-
-/// A client whose attempts give up after 100 ms, against a server that
-/// answers after 2 s: every POST loses its answer.
-async fn lost_answer_client(server: &MockServer) -> WaasClient {
-    let c = WaasClient::builder()
-        .base_url(server.uri())
-        .credentials("ops", "pw-1")
-        .retry_policy(fast())
-        .attempt_timeout(Some(Duration::from_millis(100)))
-        .build()
-        .unwrap();
-    c.login().await.unwrap();
-    c
-}
-
-#[tokio::test]
-async fn lost_answers_are_outcome_unknown_with_the_reference_and_never_resent() {
-    let server = MockServer::start().await;
-    setup(&server).await;
-    let slow = ResponseTemplate::new(200).set_delay(Duration::from_secs(2));
-    for p in ["/api/v1/transactions", "/api/v1/account-transfers", "/api/v1/transactions/7607"] {
-        let n = if p == "/api/v1/transactions" { 2 } else { 1 }; // credit and debit
-        Mock::given(method("POST")).and(path(p)).respond_with(slow.clone()).expect(n).mount(&server).await;
-    }
-    let c = lost_answer_client(&server).await;
-    let reference = SourceTransactionId::generate();
-    let credit = entry_request(Decimal::ONE, reference.clone(), Utc::now());
-    let transfer = transfer_request(Decimal::ONE, reference.clone());
-
-    let results = [
-        (c.transactions().credit(&credit).await.unwrap_err(), "source_transaction_id", reference.as_str()),
-        (c.transactions().debit(&credit).await.unwrap_err(), "source_transaction_id", reference.as_str()),
-        (c.account_transfers().create(&transfer).await.unwrap_err(), "source_transaction_id", reference.as_str()),
-        (c.transactions().reverse(&TransactionId::from("7607")).await.unwrap_err(), "transaction_id", "7607"),
-    ];
-    for (err, field, value) in results {
-        let unknown = err.as_outcome_unknown().unwrap_or_else(|| panic!("{err:?}"));
-        assert_eq!(unknown.provider, Provider::Waas);
-        assert_eq!(unknown.method, "POST");
-        assert_eq!(unknown.reference, Some((field.to_string(), value.to_string())));
-        assert!(!err.is_retryable());
-        assert!(err.to_string().contains(value), "{err}");
-    }
-}
-
-#[test]
-fn generated_references_are_unique_uuids() {
-    let a = SourceTransactionId::generate();
-    let b = SourceTransactionId::generate();
-    assert_ne!(a, b);
-    assert_eq!(a.as_str().len(), 36);
-    assert!(uuid_like(a.as_str()), "{a}");
-    fn uuid_like(s: &str) -> bool {
-        s.split('-').map(str::len).eq([8, 4, 4, 4, 12]) && s.chars().all(|c| c == '-' || c.is_ascii_hexdigit())
-    }
-}
-
-#[tokio::test]
-async fn server_errors_on_money_moves_are_not_retried_but_429_is() {
-    let server = MockServer::start().await;
-    setup(&server).await;
-    Mock::given(method("POST"))
-        .and(path("/api/v1/transactions"))
-        .respond_with(ResponseTemplate::new(503).set_body_raw("upstream down", "text/plain"))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path("/api/v1/account-transfers"))
-        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "0"))
-        .up_to_n_times(1)
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path("/api/v1/account-transfers"))
-        .respond_with(json(include_str!("../../../fixtures/waas/transfer_response.json")))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let c = client(&server);
-    // A 503 without Retry-After does not prove nothing was booked: reconcile.
-    let err = c.transactions().credit(&doc_transaction()).await.unwrap_err();
-    let unknown = err.as_outcome_unknown().unwrap_or_else(|| panic!("{err:?}"));
-    assert!(unknown.cause.contains("503") && unknown.cause.contains("upstream down"), "{}", unknown.cause);
-    assert_eq!(unknown.reference.as_ref().map(|(field, _)| field.as_str()), Some("source_transaction_id"));
-    assert!(!err.is_retryable());
-    let transfer = transfer_request(Decimal::ONE, "r-429");
-    check_documented_transfer(&c.account_transfers().create(&transfer).await.unwrap());
-}
-
-#[tokio::test]
-async fn undocumented_error_bodies_become_api_errors() {
-    let cases: [(u16, &str, ErrorKind, Option<&str>, &str); 4] = [
-        (
-            400,
-            r#"{"message":"Insufficient balance","code":"INSUFFICIENT_FUNDS"}"#,
-            ErrorKind::InsufficientFunds,
-            Some("INSUFFICIENT_FUNDS"),
-            "Insufficient balance",
-        ),
-        (
-            404,
-            r#"{"error":{"message":"Account 10000099 not found"}}"#,
-            ErrorKind::NotFound,
-            None,
-            "Account 10000099 not found",
-        ),
-        (422, "amount: must be positive", ErrorKind::Validation, None, "amount: must be positive"),
-        (409, "", ErrorKind::Duplicate, None, "HTTP 409 with an empty body"),
-    ];
-    for (status, body, kind, code, message) in cases {
-        let server = MockServer::start().await;
-        setup(&server).await;
-        Mock::given(method("POST"))
-            .and(path("/api/v1/transactions"))
-            .respond_with(ResponseTemplate::new(status).set_body_raw(body, "application/json"))
-            .expect(1)
-            .mount(&server)
-            .await;
-        let err = client(&server).transactions().debit(&doc_transaction()).await.unwrap_err();
-        let api = err.as_api().unwrap_or_else(|| panic!("{err:?}"));
-        assert_eq!(
-            (api.provider, api.status, api.kind, api.code.as_deref(), api.message.as_str()),
-            (Provider::Waas, status, kind, code, message)
-        );
-    }
-}
-
-#[tokio::test]
-async fn invalid_requests_are_refused_before_sending() {
-    let server = MockServer::start().await;
-    Mock::given(any()).respond_with(ResponseTemplate::new(599)).expect(0).mount(&server).await;
-    let c = client(&server);
-    let t = |amount: Decimal, reference: &str| entry_request(amount, reference, Utc::now());
-    let service =
-        |amounts| ClientServiceRequest::new(ClientCode::from("C"), "n", ServiceCode::from("CUSTOM_SERVICE"), amounts);
-    let errors = [
-        c.transactions().credit(&t(Decimal::ZERO, "r")).await.unwrap_err(),
-        c.transactions().debit(&t(dec("-1"), "r")).await.unwrap_err(),
-        c.transactions().credit(&t(Decimal::ONE, " ")).await.unwrap_err(),
-        c.account_transfers().create(&transfer_request(dec("-0.01"), "r")).await.unwrap_err(),
-        c.transactions().reverse(&TransactionId::from("../accounts")).await.unwrap_err(),
-        c.transactions().reverse(&TransactionId::from("7607?command=CREDIT")).await.unwrap_err(),
-        c.transactions().reverse(&TransactionId::from("")).await.unwrap_err(),
-        c.client_services().create(&service(dec("10")..=dec("1"))).await.unwrap_err(),
-        c.client_services().create(&service(dec("-1")..=dec("1"))).await.unwrap_err(),
-        c.client_services()
-            .create(&service(dec("1")..=dec("10")).transaction_fee(FeeType::Fixed, dec("-1")))
-            .await
-            .unwrap_err(),
-        c.client_services()
-            .create(&service(dec("1")..=dec("10")).transaction_fee(FeeType::Fixed, dec("1")).has_transaction_fee(false))
-            .await
-            .unwrap_err(),
-    ];
-    for err in errors {
-        assert!(matches!(err, Error::InvalidRequest(_)), "{err:?}");
-    }
-}
-
-#[test]
-fn builders_name_every_missing_required_field() {
-    let err = ClientRequest::builder().client_name("N").client_email(" ").country("Kenya").build().unwrap_err();
-    let Error::InvalidRequest(message) = &err else { panic!("{err:?}") };
-    for field in [
-        "client_email",
-        "client_phone_number",
-        "contact_person_name",
-        "contact_person_email",
-        "contact_person_msisdn",
-        "business_pin",
-    ] {
-        assert!(message.contains(field), "{field}: {message}");
-    }
-    assert!(!message.contains("client_name") && !message.contains("country"), "{message}");
-
-    let err = AccountTransferRequest::builder()
-        .source_account_number(AccountNumber::from("1"))
-        .transaction_amount(Decimal::ONE)
-        .build()
-        .unwrap_err();
-    let Error::InvalidRequest(message) = &err else { panic!("{err:?}") };
-    assert!(message.contains("destination_account_number"), "{message}");
-    assert!(message.contains("client_service_code") && message.contains("source_transaction_id"), "{message}");
-    assert!(!message.contains("source_account_number") && !message.contains("transaction_amount"), "{message}");
-
-    // The document's required source and date, when not set: INTERNAL, and now.
-    let before = Utc::now();
-    let transfer = AccountTransferRequest::builder()
-        .source_account_number(AccountNumber::from("1"))
-        .destination_account_number(AccountNumber::from("2"))
-        .client_service_code(ClientServiceCode::from("S"))
-        .transaction_amount(Decimal::ONE)
-        .source_transaction_id(SourceTransactionId::from("r"))
-        .build()
-        .unwrap();
-    let body = serde_json::to_value(&transfer).unwrap();
-    assert_eq!(body["transaction_source"], "INTERNAL");
-    let date = at(body["transaction_date"].as_str().unwrap());
-    assert!(date >= before - chrono::TimeDelta::seconds(1) && date <= Utc::now(), "{date}");
-}
-
-#[test]
-fn build_and_from_env_need_a_base_url_and_credentials() {
-    let err = WaasClient::builder().credentials("u", "p").build().unwrap_err();
-    assert!(matches!(&err, Error::Config(m) if m.contains("base URL is required")), "{err}");
-    let err = WaasClient::builder().base_url("https://waas.example.com").build().unwrap_err();
-    assert!(matches!(&err, Error::Config(m) if m.contains("credentials")), "{err}");
-    let err = WaasClient::builder().base_url("http://waas.example.com").credentials("u", "p").build().unwrap_err();
-    assert!(matches!(&err, Error::Config(m) if m.contains("plain HTTP")), "{err}");
-
-    // The only test in this binary touching these variables.
-    for v in ["WAAS_USERNAME", "WAAS_PASSWORD", "WAAS_BASE_URL"] {
-        std::env::remove_var(v);
-    }
-    let err = WaasClient::from_env().unwrap_err();
-    assert!(matches!(&err, Error::Config(m) if m.contains("WAAS_USERNAME")), "{err}");
-    std::env::set_var("WAAS_USERNAME", "u");
-    let err = WaasClient::from_env().unwrap_err();
-    assert!(matches!(&err, Error::Config(m) if m.contains("WAAS_PASSWORD")), "{err}");
-    std::env::set_var("WAAS_PASSWORD", "p");
-    let err = WaasClient::from_env().unwrap_err();
-    assert!(matches!(&err, Error::Config(m) if m.contains("WAAS_BASE_URL") && m.contains("required")), "{err}");
-    let err = walletkit::waas::WaasLogin::from_env().unwrap_err();
-    assert!(matches!(&err, Error::Config(m) if m.contains("WAAS_BASE_URL")), "{err}");
-    std::env::set_var("WAAS_BASE_URL", "https://waas.example.com");
-    WaasClient::from_env().unwrap();
-    walletkit::waas::WaasLogin::from_env().unwrap();
-    for v in ["WAAS_USERNAME", "WAAS_PASSWORD", "WAAS_BASE_URL"] {
-        std::env::remove_var(v);
-    }
-}
-
-#[test]
-fn clients_and_futures_are_send_and_sync() {
-    fn check<T: Send + Sync>(_: &T) {}
-    let c = WaasClient::builder().base_url("https://waas.example.com").credentials("u", "p").build().unwrap();
-    check(&c);
-    check(&c.token_source());
-    let req = entry_request(Decimal::ONE, "r", Utc::now());
-    check(&c.transactions().credit(&req));
-    check(&c.login());
-}
-
-#[tokio::test]
-async fn reverse_refuses_every_hostile_id_before_sending() {
-    let server = MockServer::start().await;
-    let c = client(&server);
-    for id in HOSTILE_IDS {
-        let err = c.transactions().reverse(&TransactionId::from(*id)).await.unwrap_err();
-        assert!(matches!(err, Error::InvalidRequest(_)), "{id:?}: {err:?}");
-    }
-    assert!(server.received_requests().await.unwrap().is_empty(), "not even a login");
-}
-
-#[tokio::test]
-async fn an_unreadable_success_answer_is_accepted_unreadable_with_the_reference() {
-    let server = MockServer::start().await;
-    setup(&server).await;
-    // Each a 2xx the server sends after acting: truncated, HTML, a field gone.
-    let bodies = [
-        ("/api/v1/transactions", r#"{"transaction_id":"7607","account":"1000"#),
-        ("/api/v1/account-transfers", "<html>OK</html>"),
-        ("/api/v1/transactions/7607", r#"{"source_transaction":{"transaction_id":"1"}}"#),
-        ("/api/v1/clients", r#"{"client_code":"C1"}"#),
-        ("/api/v1/accounts", "[]"),
-        ("/api/v1/client-services", ""),
-    ];
-    for (p, body) in bodies {
-        let n = if p == "/api/v1/transactions" { 2 } else { 1 }; // credit and debit
-        Mock::given(method("POST"))
-            .and(path(p))
-            .respond_with(ResponseTemplate::new(201).set_body_raw(body, "application/json"))
-            .expect(n)
-            .mount(&server)
-            .await;
-    }
-    let c = client(&server);
-    let reference = SourceTransactionId::generate();
-    let credit = entry_request(Decimal::ONE, reference.clone(), Utc::now());
-    let transfer = transfer_request(Decimal::ONE, reference.clone());
-    let client_req = minimal_client("n@example.com").build().unwrap();
-    let account_req = AccountRequest::new(
-        ClientCode::from("C1"),
-        AccountTypeCode::FloatAccount,
-        AccountName::from("Main"),
-        "KES",
-        Decimal::ZERO,
-        AccountStatus::Active,
-    );
-    let service_req = ClientServiceRequest::new(
-        ClientCode::from("C1"),
-        "Payouts",
-        ServiceCode::from("CUSTOM_SERVICE"),
-        dec("1")..=dec("10"),
-    );
-    let r = reference.as_str();
-    let results = [
-        (c.transactions().credit(&credit).await.unwrap_err(), "source_transaction_id", r),
-        (c.transactions().debit(&credit).await.unwrap_err(), "source_transaction_id", r),
-        (c.account_transfers().create(&transfer).await.unwrap_err(), "source_transaction_id", r),
-        (c.transactions().reverse(&TransactionId::from("7607")).await.unwrap_err(), "transaction_id", "7607"),
-        (c.clients().create(&client_req).await.unwrap_err(), "client_email", "n@example.com"),
-        (c.accounts().create(&account_req).await.unwrap_err(), "account_name", "Main"),
-        (c.client_services().create(&service_req).await.unwrap_err(), "client_service_name", "Payouts"),
-    ];
-    for (err, field, value) in results {
-        let accepted = err.as_accepted_unreadable().unwrap_or_else(|| panic!("{field}: {err:?}"));
-        assert_eq!((accepted.provider, accepted.method.as_str(), accepted.status), (Provider::Waas, "POST", 201));
-        assert_eq!(accepted.reference, Some((field.to_string(), value.to_string())));
-        assert_eq!(err.kind(), ErrorKind::AcceptedUnreadable);
-        assert!(!err.is_retryable(), "{err}");
-        assert!(err.to_string().contains(value), "{err}");
-    }
-}
-
-fn entry(json: &str) -> Transaction {
-    serde_json::from_str(json).unwrap_or_else(|e| panic!("{json}: {e}"))
-}
-
-const ENTRY_MINIMUM: &str = r#""transaction_type":"CREDIT","transaction_amount":"1.0000","previous_balance":"0.0000","current_balance":"1.0000""#;
-
-#[test]
-fn ledger_entries_accept_both_spellings_at_once() {
-    let t = entry(
-        r#"{"id":9,"transactionId":8,"transaction_id":"7607","accountNumber":"2","account_number":"3","account":"10000110",
-            "clientServiceCode":"Z","client_service_code":"Y","client_service":"PAY1CNAELX","transactionType":"DEBIT",
-            "transaction_type":"CREDIT","amount":"5.0000","transaction_amount":"96.0000","previous_balance":"0.0000",
-            "current_balance":"96.0000","sourceTransactionId":"s2","source_transaction_id":"s1",
-            "transactionDate":"2020-01-01T00:00:00Z","transaction_date":"2024-09-05T17:47:00.000Z"}"#,
-    );
-    assert_eq!((t.transaction_id.as_str(), t.account.as_str()), ("7607", "10000110"));
-    assert_eq!(t.client_service, Some(ClientServiceCode::from("PAY1CNAELX")));
-    assert_eq!((t.transaction_type.clone(), t.transaction_amount), (TransactionType::Credit, dec("96.0000")));
-    assert_eq!(t.source_transaction_id, Some(SourceTransactionId::from("s1")));
-    assert_eq!(t.transaction_date, Some(at("2024-09-05T17:47:00Z").into()));
-    assert!(t.extra.is_empty(), "{:?}", t.extra);
-    // Each alternative alone.
-    let t = entry(&format!(r#"{{"transactionId":8,"accountNumber":2,"clientServiceCode":"Z",{ENTRY_MINIMUM}}}"#));
-    assert_eq!((t.transaction_id.as_str(), t.account.as_str()), ("8", "2"));
-    let t = entry(
-        r#"{"id":9,"account_number":3,"transactionType":"DEBIT","amount":5,"previous_balance":5,"current_balance":0}"#,
-    );
-    assert_eq!((t.transaction_id.as_str(), t.account.as_str(), t.transaction_amount), ("9", "3", dec("5")));
-
-    let pair: TransactionPair = serde_json::from_str(&format!(
-        r#"{{"sourceTransaction":{{"transaction_id":1,"account":1,{ENTRY_MINIMUM}}},
-            "source_transaction":{{"transaction_id":2,"account":2,{ENTRY_MINIMUM}}},
-            "destinationTransaction":{{"transaction_id":3,"account":3,{ENTRY_MINIMUM}}}}}"#
-    ))
-    .unwrap();
-    assert_eq!(
-        (pair.source_transaction.transaction_id.as_str(), pair.destination_transaction.transaction_id.as_str()),
-        ("2", "3")
-    );
-}
-
-#[test]
-fn ledger_amounts_are_exact_as_strings_and_as_numbers() {
-    for (raw, want) in [
-        ("12345678901234567.89", "12345678901234567.89"),
-        (r#""12345678901234567.89""#, "12345678901234567.89"),
-        ("0.123456789012345678", "0.123456789012345678"),
-        (r#""0.123456789012345678""#, "0.123456789012345678"),
-        (r#""96.0000""#, "96.0000"),
-        ("96.0000", "96.0000"),
-    ] {
-        let t = entry(&format!(
-            r#"{{"transaction_id":1,"account":1,"transaction_type":"CREDIT","transaction_amount":{raw},
-                "previous_balance":{raw},"current_balance":{raw}}}"#
-        ));
-        for amount in [t.transaction_amount, t.previous_balance, t.current_balance] {
-            assert_eq!(amount.to_string(), want, "{raw}");
-        }
-    }
-}
-
-#[test]
-fn ledger_entries_take_null_for_every_optional_field_and_keep_unknown_ones() {
-    let t = entry(&format!(
-        r#"{{"transaction_id":7607,"account":10000110,{ENTRY_MINIMUM},"client_service":null,"currency":null,
-            "other_party_account":null,"other_party_transaction_hash":null,"transaction_source":null,
-            "source_transaction_id":null,"source_transaction_data":null,"transaction_narration":null,
-            "transaction_date":null,"fee":12345678901234567.89,"meta":{{"a":[1,{{"b":0.1000}}]}},"tiny":1e-400}}"#
-    ));
-    assert_eq!((t.transaction_id.as_str(), t.account.as_str()), ("7607", "10000110"), "ids from numbers");
-    assert_eq!(
-        (&t.client_service, &t.currency, &t.other_party_account, &t.other_party_transaction_hash),
-        (&None, &None, &None, &None)
-    );
-    assert_eq!((&t.transaction_source, &t.source_transaction_id, &t.source_transaction_data), (&None, &None, &None));
-    assert_eq!((&t.transaction_narration, &t.transaction_date), (&None, &None));
-    assert_eq!(t.extra["fee"].get(), "12345678901234567.89");
-    assert_eq!(t.extra["meta"].get(), r#"{"a":[1,{"b":0.1000}]}"#);
-    assert_eq!(t.extra["tiny"].get(), "1e-400");
-    assert_eq!(t.extra.len(), 3);
-    // A date in no known format is kept, not a reason to lose the answer.
-    let t = entry(&format!(r#"{{"transaction_id":"1","account":"1",{ENTRY_MINIMUM},"transaction_date":"yesterday"}}"#));
-    assert_eq!(t.transaction_date, Some(walletkit::Timestamp::Unparsed(r#""yesterday""#.into())));
-}
-
-#[test]
-fn setup_answers_accept_alternatives_nulls_numbers_and_unknown_fields() {
-    let c: Client = serde_json::from_str(
-        r#"{"id":1,"clientId":2,"client_id":"123","clientCode":"X","client_code":"EML67BG6W1","client_name":null,
-            "client_email":null,"client_phone_number":254712345678901234567890,"contact_person_name":null,
-            "contact_person_email":null,"contact_person_msisdn":null,"business_pin":102035,"physical_address":null,
-            "country":null,"description":null,"isActive":0,"is_active":"1","logo":null,
-            "created_at":"2024-09-05T17:14:04.734Z","limits":{"daily":12345678901234567.89}}"#,
-    )
-    .unwrap();
-    assert_eq!((c.client_id.as_str(), c.client_code.as_str()), ("123", "EML67BG6W1"));
-    assert_eq!(c.client_phone_number.as_deref(), Some("254712345678901234567890"), "digit for digit");
-    assert_eq!((c.business_pin.as_deref(), c.is_active), (Some("102035"), Some(true)));
-    assert_eq!((&c.client_name, &c.country, &c.logo, &c.contact_person_msisdn), (&None, &None, &None, &None));
-    assert_eq!(c.extra["limits"].get(), r#"{"daily":12345678901234567.89}"#);
-    assert_eq!(c.extra.len(), 2, "{:?}", c.extra);
-    assert!(serde_json::from_str::<Client>(r#"{"clientId":5,"clientCode":"K"}"#).is_ok(), "alternatives alone");
-
-    let a: Account = serde_json::from_str(
-        r#"{"accountId":9,"account_id":1,"accountNumber":"1","account_number":10000110,"account_name":null,
-            "client_code":null,"account_type_code":null,"currency":null,"minimum_balance":12345678901234567.89,
-            "can_overdraw":1,"status":null,"status_description":null,"created_at":null,"updated_at":1725556444734,
-            "balance":"96.0000"}"#,
-    )
-    .unwrap();
-    assert_eq!((a.account_id.as_str(), a.account_number.as_str()), ("1", "10000110"));
-    assert_eq!(a.minimum_balance.map(|d| d.to_string()).as_deref(), Some("12345678901234567.89"));
-    assert_eq!((a.can_overdraw, &a.status, &a.created_at), (Some(true), &None, &None));
-    assert_eq!(a.updated_at, Some(at("2024-09-05T17:14:04.734Z").into()), "epoch milliseconds read too");
-    assert_eq!(a.extra["balance"].get(), r#""96.0000""#);
-    let a: Account =
-        serde_json::from_str(r#"{"id":"7","accountNumber":"8","minimum_balance":"0.123456789012345678"}"#).unwrap();
-    assert_eq!((a.account_id.as_str(), a.minimum_balance), (("7"), Some(dec("0.123456789012345678"))));
-
-    let s: ClientService = serde_json::from_str(
-        r#"{"clientServiceId":3,"client_service_id":1,"clientServiceCode":"Q","client_service_code":"PAY1CNAELX",
-            "client_code":null,"client_service_name":null,"service_code":null,"has_transaction_fee":0,
-            "transaction_fee_type":null,"transaction_fee":"0.1000","minimum_transaction_amount":"0.123456789012345678",
-            "maximum_transaction_amount":12345678901234567.89,"is_active":null,"currency":"KES"}"#,
-    )
-    .unwrap();
-    assert_eq!((s.client_service_id.as_str(), s.client_service_code.as_str()), ("1", "PAY1CNAELX"));
-    assert_eq!((s.has_transaction_fee, s.transaction_fee), (Some(false), Some(dec("0.1000"))));
-    assert_eq!(s.minimum_transaction_amount, Some(dec("0.123456789012345678")));
-    assert_eq!(s.maximum_transaction_amount.unwrap().to_string(), "12345678901234567.89");
-    assert_eq!((&s.client_code, &s.transaction_fee_type, s.is_active), (&None, &None, None));
-    assert_eq!(s.extra["currency"].get(), r#""KES""#);
-    assert!(serde_json::from_str::<ClientService>(r#"{"id":5,"clientServiceCode":"K"}"#).is_ok());
-}
-
-#[tokio::test]
-async fn named_credential_setters_log_in_like_credentials_in_any_order() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/api/v1/auth/login"))
-        .and(body_string(r#"{"username":"ops","password":"pw-1"}"#))
-        .respond_with(json(r#"{"access_token":"tok-abc"}"#))
-        .expect(2)
-        .mount(&server)
-        .await;
-    let client = WaasClient::builder().base_url(server.uri()).password("pw-1").username("ops").build().unwrap();
-    client.login().await.unwrap();
-    let login = walletkit::waas::WaasLogin::builder().base_url(server.uri()).password("pw-1").username("ops").build();
-    login.unwrap().ensure_logged_in().await.unwrap();
-
-    let err = WaasClient::builder().base_url(server.uri()).username("ops").build().unwrap_err();
-    let Error::Config(message) = &err else { panic!("a config error: {err}") };
-    assert!(message.contains("`.password(..)`") && !message.contains("`.username(..)`"), "{message}");
-    assert!(message.contains("shared_login"), "{message}");
-    let err = walletkit::waas::WaasLogin::builder().base_url(server.uri()).password("pw-1").build().unwrap_err();
-    assert!(err.to_string().contains("`.username(..)`") && !err.to_string().contains("pw-1"), "{err}");
 }
