@@ -1,6 +1,5 @@
 //! Helpers shared by the sandbox's tests: plain HTTP, MilaCoins signing,
 //! exact reading of numbers from a body's raw text.
-#![allow(dead_code)]
 
 use std::collections::HashMap;
 use std::fmt::Display;

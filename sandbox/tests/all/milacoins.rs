@@ -1,7 +1,7 @@
 //! The MilaCoins fake over plain HTTP: signatures, the time window, paging,
 //! filters, invoices and payment pages, logs and documented error codes.
 
-mod common;
+use crate::common;
 
 use common::{http, milacoins, milacoins_at, milacoins_sig, send, start, start_with};
 use reqwest::Method;

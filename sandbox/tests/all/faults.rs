@@ -1,7 +1,7 @@
 //! Fault switches over plain HTTP and raw TCP: 429s with `Retry-After`,
 //! 5xx on a counter, latency, and connections dropped after a POST acted.
 
-mod common;
+use crate::common;
 
 use std::io::{Read, Write};
 use std::time::{Duration, Instant};

@@ -1,7 +1,7 @@
 //! The WaaS fake over plain HTTP: login tokens, entities, a ledger that
 //! refuses overdraws, rejects duplicate references and reverses exactly once.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -1,7 +1,7 @@
 //! The Milta fake over plain HTTP: auth, reference data, transfers, idempotency,
 //! batches, deferred cancellation, balance, pricing and documented limits.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -4,7 +4,7 @@
 //! lists without `pagination`) with values equal to the plain answers, and
 //! with the same state and validation.
 
-mod common;
+use crate::common;
 
 use chrono::{DateTime, Utc};
 use common::{dec, http, milacoins, milta, raw_at, send, start, start_with, waas, waas_token, Answer};

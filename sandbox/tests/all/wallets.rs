@@ -1,7 +1,7 @@
 //! The Wallets fake over plain HTTP: Bearer auth, header paging, ordering,
 //! zero-decimal amounts and the documented error body.
 
-mod common;
+use crate::common;
 
 use common::{http, send, start, start_with};
 use serde_json::Value;

@@ -3,7 +3,7 @@
 //! transactions; the Wallets list. Each is checked against the plain answer
 //! for its items and for the exact echoes and totals it claims.
 
-mod common;
+use crate::common;
 
 use common::{http, milacoins, milta, send, start_with, Answer};
 use reqwest::Method;
