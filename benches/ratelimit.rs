@@ -6,7 +6,7 @@
 //!
 //! `cargo bench --bench ratelimit`. Nothing is asserted.
 
-#[path = "../tests/common/too_many.rs"]
+#[path = "../tests/all/support/too_many.rs"]
 mod too_many;
 
 use std::sync::Arc;

@@ -7,10 +7,10 @@
 //! `cargo bench --bench replicas --features redis` (needs `redis-server`).
 //! Nothing is asserted.
 
-#[path = "../tests/common/too_many.rs"]
+#[path = "../tests/all/support/too_many.rs"]
 mod too_many;
 
-#[path = "../tests/common/redis_server.rs"]
+#[path = "../tests/all/support/redis_server.rs"]
 mod redis_server;
 
 use std::sync::Arc;

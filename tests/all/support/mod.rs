@@ -1,0 +1,39 @@
+//! What the integration tests share: the fast retry policy, client builders
+//! on a wiremock server, exact decimals, the hostile ids every id-taking call
+//! must refuse, the independent MilaCoins signature checker, and a real
+//! `redis-server` with a 429 counter for the replica tests.
+
+pub mod hostile_ids;
+#[cfg(feature = "test-util")]
+pub mod milacoins_sig;
+#[cfg(feature = "redis")]
+pub mod redis_server;
+#[cfg(feature = "redis")]
+pub mod too_many;
+
+use std::time::Duration;
+
+use walletkit::waas::WaasClient;
+use walletkit::wallets::WalletsClient;
+use walletkit::{Decimal, RetryPolicy};
+use wiremock::MockServer;
+
+/// Retries as in production, minus the waiting: 1 ms, then at most 5 ms.
+pub fn fast() -> RetryPolicy {
+    RetryPolicy::default().base_delay(Duration::from_millis(1)).max_delay(Duration::from_millis(5))
+}
+
+/// An exact decimal; a literal that does not fit exactly fails the test.
+pub fn dec(s: &str) -> Decimal {
+    Decimal::from_str_exact(s).unwrap()
+}
+
+/// A WaaS client logging in as `ops` on `server`, retrying [`fast`].
+pub fn waas_client(server: &MockServer) -> WaasClient {
+    WaasClient::builder().base_url(server.uri()).credentials("ops", "pw-1").retry_policy(fast()).build().unwrap()
+}
+
+/// A Wallets client with the static token `tok-123` on `server`, retrying [`fast`].
+pub fn wallets_client(server: &MockServer) -> WalletsClient {
+    WalletsClient::builder().base_url(server.uri()).token("tok-123").retry_policy(fast()).build().unwrap()
+}

@@ -1,0 +1,11 @@
+//! What every provider's calls share: paging, reconciling unknown outcomes,
+//! hostile servers and their text, embedding in a service, and rate limits
+//! shared by replicas through Redis.
+
+mod hostile_server;
+mod hostile_text;
+mod paging;
+mod reconcile;
+#[cfg(feature = "redis")]
+mod redis_replicas;
+mod service;

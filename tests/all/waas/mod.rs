@@ -1,0 +1,6 @@
+//! Wallet-as-a-Service: the document's contract and the shared login.
+
+mod contract;
+mod failures;
+mod login;
+mod readings;
