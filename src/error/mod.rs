@@ -14,6 +14,7 @@ mod decode;
 mod kind;
 mod provider;
 mod reconcile;
+mod sent;
 
 pub use api::ApiError;
 pub use callback_mismatch::CallbackMismatch;
@@ -21,6 +22,7 @@ pub use decode::DecodeError;
 pub use kind::ErrorKind;
 pub use provider::Provider;
 pub use reconcile::{AcceptedUnreadable, OutcomeUnknown};
+pub use sent::Sent;
 
 /// The source of a transport failure, kept for `Error::source()`.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;

@@ -1,76 +1,32 @@
 //! The two errors that say "the server may have acted: reconcile before
-//! sending again".
+//! sending again", each carrying what was [`Sent`].
 
 use std::fmt;
 
-use super::Provider;
+use super::{Provider, Sent};
 
 /// What a caller needs to find out whether a lost request took effect.
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OutcomeUnknown {
     /// Which API the request went to.
     pub provider: Provider,
-    /// HTTP method.
-    pub method: String,
-    /// Path the request was sent to.
-    pub path: String,
-    /// The idempotency key sent with the request, if any.
-    pub idempotency_key: Option<String>,
-    /// The caller's reference to reconcile by, as `(field name, value)`,
-    /// for example `("externalID", "INV-1")`.
-    pub reference: Option<(String, String)>,
+    /// What was sent: method, path, references, body and when the key was first sent.
+    pub sent: Sent,
     /// Why the outcome is unknown: the lost answer, or the server's failure.
     pub cause: String,
-    /// When the idempotency key was first sent. It belongs to the key, not to
-    /// this attempt: a resend under the same key keeps it, so the key's age
-    /// (Milta keeps a key for 24 hours) never restarts.
-    pub first_sent_at: std::time::SystemTime,
-    /// How to find out whether the request took effect, for this API.
-    pub recovery: Option<&'static str>,
-    /// The body exactly as sent, so a resend under the same key can be
-    /// checked byte for byte against it. Kept out of `Debug` and `Display`:
-    /// it holds the caller's business data.
-    pub sent_body: Option<bytes::Bytes>,
-}
-
-/// Every field but the body, of which only the length is shown.
-impl fmt::Debug for OutcomeUnknown {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("OutcomeUnknown")
-            .field("provider", &self.provider)
-            .field("method", &self.method)
-            .field("path", &self.path)
-            .field("idempotency_key", &self.idempotency_key)
-            .field("reference", &self.reference)
-            .field("cause", &self.cause)
-            .field("first_sent_at", &self.first_sent_at)
-            .field("recovery", &self.recovery)
-            .field("sent_body_bytes", &self.sent_body.as_ref().map(bytes::Bytes::len))
-            .finish()
-    }
 }
 
 impl OutcomeUnknown {
     /// The details of a `method` `path` call to `provider` whose outcome is
-    /// unknown because of `cause`; set the references with the fields.
+    /// unknown because of `cause`; set the references with the fields of `sent`.
     pub fn new(
         provider: Provider,
         method: impl Into<String>,
         path: impl Into<String>,
         cause: impl Into<String>,
     ) -> Self {
-        OutcomeUnknown {
-            provider,
-            method: method.into(),
-            path: path.into(),
-            idempotency_key: None,
-            reference: None,
-            cause: cause.into(),
-            first_sent_at: std::time::SystemTime::now(),
-            recovery: None,
-            sent_body: None,
-        }
+        OutcomeUnknown { provider, sent: Sent::new(method, path), cause: cause.into() }
     }
 }
 
@@ -79,30 +35,10 @@ impl fmt::Display for OutcomeUnknown {
         write!(
             f,
             "{} {} {}: sent, but the outcome is unknown ({}); reconcile before retrying",
-            self.provider, self.method, self.path, self.cause
+            self.provider, self.sent.method, self.sent.path, self.cause
         )?;
-        write_reconcile_by(f, self.reference.as_ref(), self.idempotency_key.as_deref(), self.recovery)
+        self.sent.write_reconcile_by(f)
     }
-}
-
-/// The end of a "reconcile" message: by which reference, under which
-/// idempotency key, and how to recover, each when known.
-fn write_reconcile_by(
-    f: &mut fmt::Formatter<'_>,
-    reference: Option<&(String, String)>,
-    idempotency_key: Option<&str>,
-    recovery: Option<&str>,
-) -> fmt::Result {
-    if let Some((field, value)) = reference {
-        write!(f, " by {field}={value}")?;
-    }
-    if let Some(key) = idempotency_key {
-        write!(f, " [idempotency key {key}]")?;
-    }
-    if let Some(how) = recovery {
-        write!(f, "; {how}")?;
-    }
-    Ok(())
 }
 
 /// A call with side effects that the server accepted (a 2xx) but whose
@@ -113,18 +49,10 @@ fn write_reconcile_by(
 pub struct AcceptedUnreadable {
     /// Which API answered.
     pub provider: Provider,
-    /// HTTP method.
-    pub method: String,
-    /// Path the request was sent to.
-    pub path: String,
+    /// What was sent: method, path, references, body and when the key was first sent.
+    pub sent: Sent,
     /// HTTP status of the accepted answer.
     pub status: u16,
-    /// The idempotency key sent with the request, if any.
-    pub idempotency_key: Option<String>,
-    /// The caller's reference to reconcile by, as `(field name, value)`.
-    pub reference: Option<(String, String)>,
-    /// How to find out whether the request took effect, for this API.
-    pub recovery: Option<&'static str>,
     /// The JSON path that failed (`data.transferId`), when known.
     pub json_path: Option<String>,
     /// What could not be read.
@@ -137,7 +65,7 @@ pub struct AcceptedUnreadable {
 impl AcceptedUnreadable {
     /// The details of a `method` `path` call to `provider` accepted with
     /// `status` whose answer could not be read (`message`); set the
-    /// references with the fields.
+    /// references with the fields of `sent`.
     pub fn new(
         provider: Provider,
         method: impl Into<String>,
@@ -147,12 +75,8 @@ impl AcceptedUnreadable {
     ) -> Self {
         AcceptedUnreadable {
             provider,
-            method: method.into(),
-            path: path.into(),
+            sent: Sent::new(method, path),
             status,
-            idempotency_key: None,
-            reference: None,
-            recovery: None,
             json_path: None,
             message: message.into(),
             excerpt: String::new(),
@@ -165,13 +89,13 @@ impl fmt::Display for AcceptedUnreadable {
         write!(
             f,
             "{} {} {} was accepted (status {}) but its answer could not be read",
-            self.provider, self.method, self.path, self.status
+            self.provider, self.sent.method, self.sent.path, self.status
         )?;
         if let Some(path) = &self.json_path {
             write!(f, " at `{path}`")?;
         }
         write!(f, ": {}; the server may have acted, do not resend: reconcile", self.message)?;
-        write_reconcile_by(f, self.reference.as_ref(), self.idempotency_key.as_deref(), self.recovery)?;
+        self.sent.write_reconcile_by(f)?;
         write!(f, "; body starts {:?}", self.excerpt)
     }
 }
@@ -183,18 +107,13 @@ mod tests {
 
     #[test]
     fn accepted_unreadable_says_not_to_resend_and_is_not_retryable() {
-        let e = Error::AcceptedUnreadable(Box::new(AcceptedUnreadable {
-            provider: Provider::Milta,
-            method: "POST".into(),
-            path: "/transfers".into(),
-            status: 201,
-            idempotency_key: Some("k".into()),
-            reference: Some(("externalId".into(), "TXN-1".into())),
-            recovery: None,
-            json_path: Some("data.transferId".into()),
-            message: "bad".into(),
-            excerpt: "{}".into(),
-        }));
+        let mut accepted = AcceptedUnreadable::new(Provider::Milta, "POST", "/transfers", 201, "bad");
+        accepted.sent.idempotency_key = Some("k".into());
+        accepted.sent.reference = Some(("externalId".into(), "TXN-1".into()));
+        accepted.sent.body = Some(bytes::Bytes::from_static(br#"{"pin":"1234"}"#));
+        accepted.json_path = Some("data.transferId".into());
+        accepted.excerpt = "{}".into();
+        let e = Error::AcceptedUnreadable(Box::new(accepted));
         assert!(!e.is_retryable());
         assert_eq!((e.kind(), e.status()), (ErrorKind::AcceptedUnreadable, Some(201)));
         let text = e.to_string();
@@ -202,6 +121,9 @@ mod tests {
             ["accepted (status 201)", "do not resend", "externalId=TXN-1", "idempotency key k", "data.transferId"]
         {
             assert!(text.contains(part), "{part}: {text}");
+        }
+        for shown in [text, format!("{e:?}"), format!("{e:#?}")] {
+            assert!(!shown.contains("1234"), "the body sent is never shown: {shown}");
         }
     }
 }

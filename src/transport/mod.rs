@@ -39,7 +39,7 @@ use hook::{AttemptInfo, AttemptOutcome, AttemptReport};
 use options::{CallOptions, TransportOptions};
 use ratelimit::{LocalRateLimiter, RateLimiter, RateLimits, Refusal};
 use request::Request;
-use response::{RawResponse, Sent};
+use response::RawResponse;
 use retry::RetryBudget;
 
 /// Turns a provider's error response (status, headers, body) into an [`ApiError`].
@@ -246,7 +246,8 @@ impl Transport {
         let url = self.url_for(&req);
         req.check_idempotency_key()?;
         let started = Instant::now();
-        let first_sent_at = req.first_sent_at.unwrap_or_else(SystemTime::now);
+        // The key's first use, unless this is a resend that carries it.
+        let call_sent_at = SystemTime::now();
         // A deadline past what the clock holds (`Duration::MAX`) is none.
         let deadline_at = policy.deadline.and_then(|d| started.checked_add(d));
         let method = req.method.as_str();
@@ -287,7 +288,7 @@ impl Transport {
                     span.record("walletkit.outcome", "success");
                     inner.budget.deposit();
                     let accepted = match decide::ending(Attempt::Status { status, retry_after: None }, side_effects) {
-                        Ending::Success { side_effects: true } => Some(Box::new(Sent::from(req))),
+                        Ending::Success { side_effects: true } => Some(Box::new(req.into_sent(call_sent_at))),
                         _ => None,
                     };
                     let secrets = inner.secrets.with_token(token_used);
@@ -335,7 +336,8 @@ impl Transport {
                         headers: HeaderMap::new(),
                         body: Vec::new(),
                         // Only a 2xx was accepted; an oversized error answer is a plain decode error.
-                        accepted: (side_effects && (200..300).contains(&status)).then(|| Box::new(Sent::from(req))),
+                        accepted: (side_effects && (200..300).contains(&status))
+                            .then(|| Box::new(req.into_sent(call_sent_at))),
                         secrets: inner.secrets.clone(),
                     };
                     return Err(resp.unreadable(None, format!("response body exceeds the {limit}-byte cap")));
@@ -366,7 +368,7 @@ impl Transport {
                     span.record("http.request.resend_count", attempts - 1);
                     span.record("walletkit.outcome", ending_name(ending));
                     tracing::debug!(attempt = attempts, ?step, "stopping");
-                    return Err(self.ending_error(&req, ending, last, first_sent_at));
+                    return Err(self.ending_error(req, ending, last, call_sent_at));
                 }
             }
         }
@@ -400,7 +402,7 @@ impl Transport {
     }
 
     /// The error a call ends with, as [`decide::ending`] classified it.
-    fn ending_error(&self, req: &Request, ending: Ending, last: Last, first_sent_at: SystemTime) -> Error {
+    fn ending_error(&self, req: Request, ending: Ending, last: Last, call_sent_at: SystemTime) -> Error {
         let provider = self.inner.provider;
         match (ending, last) {
             (Ending::OutcomeUnknown, last) => {
@@ -409,7 +411,7 @@ impl Transport {
                     Last::Connect(e) => error_chain(&e),
                     Last::NoAnswer { message, .. } => message,
                 };
-                let sent = Sent::from(req.clone());
+                let sent = req.into_sent(call_sent_at);
                 tracing::warn!(
                     %provider,
                     method = %sent.method,
@@ -419,17 +421,7 @@ impl Transport {
                     %cause,
                     "outcome unknown; reconcile before resending"
                 );
-                Error::OutcomeUnknown(Box::new(OutcomeUnknown {
-                    provider,
-                    method: sent.method,
-                    path: sent.path,
-                    idempotency_key: sent.idempotency_key,
-                    reference: sent.reference,
-                    recovery: sent.recovery,
-                    cause,
-                    first_sent_at,
-                    sent_body: req.body.clone(),
-                }))
+                Error::OutcomeUnknown(Box::new(OutcomeUnknown { provider, sent, cause }))
             }
             (_, Last::Answer { api }) => Error::from(api),
             (_, Last::Connect(e)) => Error::Connect { provider, message: error_chain(&e), source: Some(Box::new(e)) },
