@@ -426,7 +426,7 @@ impl Transfers<'_> {
     ///
     /// The key's age keeps counting from its first use: an unknown outcome
     /// of the resend carries the same
-    /// [`first_sent_at`](crate::OutcomeUnknown::first_sent_at).
+    /// [`first_sent_at`](crate::Sent::first_sent_at).
     ///
     /// # Errors
     /// [`Error::InvalidRequest`] when `unknown` carries no idempotency key or
