@@ -50,8 +50,8 @@
 //!     match milta.transfers().create(&transfer).await {
 //!         Ok(created) => println!("{} is {}", created.transfer_id, created.status),
 //!         // The server may have acted: find out before sending again.
-//!         Err(Error::OutcomeUnknown(unknown)) => eprintln!("reconcile by {:?}", unknown.reference),
-//!         Err(Error::AcceptedUnreadable(accepted)) => eprintln!("accepted, reconcile by {:?}", accepted.reference),
+//!         Err(Error::OutcomeUnknown(unknown)) => eprintln!("reconcile by {:?}", unknown.sent.reference),
+//!         Err(Error::AcceptedUnreadable(accepted)) => eprintln!("accepted, reconcile by {:?}", accepted.sent.reference),
 //!         Err(e) if e.kind() == ErrorKind::InsufficientFunds => eprintln!("top up first: {e}"),
 //!         Err(e) if e.is_retryable() => eprintln!("try again after {:?}: {e}", e.retry_after()),
 //!         Err(e) => return Err(e.into()),
@@ -84,7 +84,7 @@ pub mod waas;
 pub mod wallets;
 mod wire;
 
-pub use error::{ApiError, DecodeError, Error, ErrorKind, OutcomeUnknown, Provider, Result};
+pub use error::{ApiError, DecodeError, Error, ErrorKind, OutcomeUnknown, Provider, Result, Sent};
 pub use rust_decimal::Decimal;
 pub use secrecy::SecretString;
 pub use transport::auth::{StaticToken, TokenSource};

@@ -13,7 +13,7 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, DATE};
 use secrecy::{ExposeSecret, SecretString};
 use sha2::Sha256;
 
-use super::header_value;
+use super::attempt::header_value;
 use crate::error::{Error, ErrorKind, Result};
 
 /// Something that hands out Bearer tokens: a fixed token, a login flow, your

@@ -7,7 +7,7 @@ use reqwest::Method;
 use serde::Serialize;
 
 use super::retry::RetryPolicy;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Sent};
 
 /// One API call described as data, handed to the transport to send.
 ///
@@ -192,7 +192,7 @@ impl Request {
 
     /// When this request's idempotency key was first sent, for a resend of a
     /// request whose outcome is unknown (pass its
-    /// [`first_sent_at`](crate::OutcomeUnknown::first_sent_at)): an unknown
+    /// [`first_sent_at`](crate::Sent::first_sent_at)): an unknown
     /// outcome of this call then reports that time too, so the key's age
     /// keeps counting from its first use instead of restarting on every resend.
     pub fn first_sent_at(mut self, at: SystemTime) -> Self {
@@ -229,6 +229,20 @@ impl Request {
     /// The request body exactly as it will be sent.
     pub fn body(&self) -> Option<&[u8]> {
         self.body.as_deref()
+    }
+
+    /// What this request was, once sent: the references move out, nothing
+    /// is copied. `first_sent_at` is the key's first use, when this is no resend.
+    pub(crate) fn into_sent(self, first_sent_at: SystemTime) -> Sent {
+        Sent {
+            method: self.method.as_str().to_string(),
+            path: self.path,
+            idempotency_key: self.idempotency_key.map(|(_, key)| key),
+            reference: self.reference,
+            recovery: self.recovery,
+            body: self.body,
+            first_sent_at: self.first_sent_at.unwrap_or(first_sent_at),
+        }
     }
 
     /// Refuses an idempotency key the server could not be trusted to tell

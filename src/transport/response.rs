@@ -7,8 +7,7 @@ use reqwest::header::HeaderMap;
 use serde::de::{DeserializeOwned, DeserializeSeed, SeqAccess, Visitor};
 use serde::Deserializer;
 
-use super::request::Request;
-use crate::error::{AcceptedUnreadable, ApiError, DecodeError, Error, Provider, Result};
+use crate::error::{AcceptedUnreadable, ApiError, DecodeError, Error, Provider, Result, Sent};
 use crate::redact::{body_text, server_text, Secrets};
 
 /// A 2xx response: status, headers and the whole body.
@@ -27,29 +26,6 @@ pub struct RawResponse {
     /// The client's credentials and the attempt's token, blanked from any
     /// error built from this answer.
     pub(crate) secrets: Secrets,
-}
-
-/// What was sent, for a request the server may have acted on.
-#[derive(Debug, Clone)]
-pub(crate) struct Sent {
-    pub method: String,
-    pub path: String,
-    pub idempotency_key: Option<String>,
-    pub reference: Option<(String, String)>,
-    pub recovery: Option<&'static str>,
-}
-
-impl From<Request> for Sent {
-    /// Moves the references out of the finished request: nothing is copied.
-    fn from(req: Request) -> Self {
-        Sent {
-            method: req.method.as_str().to_string(),
-            path: req.path,
-            idempotency_key: req.idempotency_key.map(|(_, key)| key),
-            reference: req.reference,
-            recovery: req.recovery,
-        }
-    }
 }
 
 impl RawResponse {
@@ -111,7 +87,6 @@ impl RawResponse {
         let excerpt = body_text(&self.body, &self.secrets);
         match &self.accepted {
             Some(sent) => {
-                let sent = sent.as_ref().clone();
                 tracing::warn!(
                     provider = %self.provider,
                     method = %sent.method,
@@ -123,12 +98,8 @@ impl RawResponse {
                 );
                 Error::AcceptedUnreadable(Box::new(AcceptedUnreadable {
                     provider: self.provider,
-                    method: sent.method,
-                    path: sent.path,
+                    sent: sent.as_ref().clone(),
                     status: self.status,
-                    idempotency_key: sent.idempotency_key,
-                    reference: sent.reference,
-                    recovery: sent.recovery,
                     json_path,
                     message,
                     excerpt,

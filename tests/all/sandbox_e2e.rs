@@ -181,7 +181,7 @@ async fn a_milacoins_invoice_whose_answer_is_lost_is_outcome_unknown_and_booked_
     let invoice = InvoiceRequest::new(WalletName::from("EUR"), Decimal::new(1050, 2), "EUR").external_id("ORDER-1");
     let err = mila.invoices().create(&invoice).await.unwrap_err();
     let unknown = err.as_outcome_unknown().unwrap_or_else(|| panic!("expected outcome unknown, got {err}"));
-    assert_eq!(unknown.reference, Some(("externalID".into(), "ORDER-1".into())));
+    assert_eq!(unknown.sent.reference, Some(("externalID".into(), "ORDER-1".into())));
     assert_eq!(sb.milacoins().invoices_with_external_id("ORDER-1"), 1, "the server acted once and was not asked again");
 }
 
@@ -253,7 +253,7 @@ async fn waas_money_movements_whose_answer_is_lost_are_outcome_unknown_and_booke
     );
     let err = waas.transactions().credit(&credit).await.unwrap_err();
     let unknown = err.as_outcome_unknown().unwrap_or_else(|| panic!("expected outcome unknown, got {err}"));
-    assert_eq!(unknown.reference, Some(("source_transaction_id".into(), credit_id.as_str().to_string())));
+    assert_eq!(unknown.sent.reference, Some(("source_transaction_id".into(), credit_id.as_str().to_string())));
     assert_eq!(sb.waas().transactions_with_source_id(credit_id.as_str()), 1);
 
     let transfer_id = SourceTransactionId::generate();
@@ -267,7 +267,7 @@ async fn waas_money_movements_whose_answer_is_lost_are_outcome_unknown_and_booke
         .unwrap();
     let err = waas.account_transfers().create(&transfer).await.unwrap_err();
     assert_eq!(
-        err.as_outcome_unknown().and_then(|u| u.reference.clone()),
+        err.as_outcome_unknown().and_then(|u| u.sent.reference.clone()),
         Some(("source_transaction_id".into(), transfer_id.as_str().to_string()))
     );
     assert_eq!(sb.waas().transactions_with_source_id(transfer_id.as_str()), 1);

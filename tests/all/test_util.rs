@@ -116,7 +116,7 @@ fn result_types_can_be_built_without_json() {
     assert!(page.has_more());
 
     let mut unknown = OutcomeUnknown::new(Provider::Milta, "POST", "/transfers", "connection reset");
-    unknown.reference = Some(("externalId".into(), "TXN-1".into()));
+    unknown.sent.reference = Some(("externalId".into(), "TXN-1".into()));
     let err = Error::OutcomeUnknown(Box::new(unknown));
     assert!(!err.is_retryable());
     let api: Error = ApiError::new(Provider::Milta, 402, ErrorKind::InsufficientFunds, "top up").with_code("X").into();

@@ -18,7 +18,7 @@ impl Transfers<'_> {
     ///
     /// The key's age keeps counting from its first use: an unknown outcome
     /// of the resend carries the same
-    /// [`first_sent_at`](crate::OutcomeUnknown::first_sent_at).
+    /// [`first_sent_at`](crate::Sent::first_sent_at).
     ///
     /// # Errors
     /// [`Error::InvalidRequest`] when `unknown` carries no idempotency key or
@@ -52,17 +52,17 @@ impl Transfers<'_> {
 /// first use into it so its 24 hours keep counting from there.
 fn same_as_first_sent(req: Request, unknown: &crate::OutcomeUnknown) -> Result<Request> {
     let key = req.idempotency_key_value().unwrap_or_default();
-    let reconcile = match &unknown.reference {
+    let reconcile = match &unknown.sent.reference {
         Some((field, value)) => format!("reconcile by {field} {value} instead"),
         None => "reconcile instead".to_string(),
     };
-    if unknown.method != req.method.as_str() || unknown.path != req.path {
+    if unknown.sent.method != req.method.as_str() || unknown.sent.path != req.path {
         return Err(Error::InvalidRequest(format!(
             "idempotency key {key} was first sent with {} {}, not {} {}: the request differs; {reconcile}",
-            unknown.method, unknown.path, req.method, req.path
+            unknown.sent.method, unknown.sent.path, req.method, req.path
         )));
     }
-    let Some(first) = &unknown.sent_body else {
+    let Some(first) = &unknown.sent.body else {
         return Err(Error::InvalidRequest(format!(
             "the unknown outcome does not record the body first sent under idempotency key {key}, so a resend \
              cannot be shown to be the same request; {reconcile}"
@@ -74,7 +74,7 @@ fn same_as_first_sent(req: Request, unknown: &crate::OutcomeUnknown) -> Result<R
              (same transfers, same order, same amounts) or {reconcile}"
         )));
     }
-    Ok(req.first_sent_at(unknown.first_sent_at))
+    Ok(req.first_sent_at(unknown.sent.first_sent_at))
 }
 
 /// How to reconcile a Milta transfer or batch whose outcome is unknown.
@@ -86,12 +86,12 @@ pub const IDEMPOTENCY_KEY_LIFETIME: std::time::Duration = std::time::Duration::f
 
 /// The key of an unknown outcome, while resending with it is still safe.
 fn resendable_key(unknown: &crate::OutcomeUnknown, now: std::time::SystemTime) -> Result<String> {
-    let Some(key) = unknown.idempotency_key.clone() else {
+    let Some(key) = unknown.sent.idempotency_key.clone() else {
         return Err(Error::InvalidRequest("the unknown outcome carries no idempotency key to resend with".into()));
     };
     // A hand-built unknown may hold any text; it is checked before it is echoed.
     check_idempotency_key(&key)?;
-    let age = now.duration_since(unknown.first_sent_at).unwrap_or_default();
+    let age = now.duration_since(unknown.sent.first_sent_at).unwrap_or_default();
     if age >= IDEMPOTENCY_KEY_LIFETIME {
         return Err(Error::InvalidRequest(format!(
             "idempotency key {key} was first sent {} h ago; Milta keeps keys 24 h, so resending could transfer twice: \
@@ -111,9 +111,12 @@ mod tests {
     #[test]
     fn a_key_older_than_24_hours_is_not_resent() {
         let mut unknown = crate::OutcomeUnknown::new(crate::Provider::Milta, "POST", "/transfers", "reset");
-        assert!(matches!(resendable_key(&unknown, unknown.first_sent_at), Err(Error::InvalidRequest(_))), "no key");
-        unknown.idempotency_key = Some("k".into());
-        let sent = unknown.first_sent_at;
+        assert!(
+            matches!(resendable_key(&unknown, unknown.sent.first_sent_at), Err(Error::InvalidRequest(_))),
+            "no key"
+        );
+        unknown.sent.idempotency_key = Some("k".into());
+        let sent = unknown.sent.first_sent_at;
         let hour = std::time::Duration::from_secs(3600);
         assert_eq!(resendable_key(&unknown, sent + 23 * hour).unwrap(), "k");
         let err = resendable_key(&unknown, sent + 24 * hour).unwrap_err();
@@ -131,14 +134,18 @@ mod tests {
         );
         let first = create_request(&t, "k".into()).unwrap();
         let mut unknown = crate::OutcomeUnknown::new(crate::Provider::Milta, "POST", "/transfers", "reset");
-        unknown.idempotency_key = Some("k".into());
-        unknown.first_sent_at = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000);
+        unknown.sent.idempotency_key = Some("k".into());
+        unknown.sent.first_sent_at = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000);
         let err = same_as_first_sent(create_request(&t, "k".into()).unwrap(), &unknown).unwrap_err();
         assert!(matches!(err, Error::InvalidRequest(ref m) if m.contains("does not record")), "{err}");
 
-        unknown.sent_body = first.body().map(bytes::Bytes::copy_from_slice);
+        unknown.sent.body = first.body().map(bytes::Bytes::copy_from_slice);
         let again = same_as_first_sent(create_request(&t, "k".into()).unwrap(), &unknown).unwrap();
-        assert_eq!(again.first_sent_at, Some(unknown.first_sent_at), "the key's first use travels with the resend");
+        assert_eq!(
+            again.first_sent_at,
+            Some(unknown.sent.first_sent_at),
+            "the key's first use travels with the resend"
+        );
         let err = same_as_first_sent(batch_request(std::slice::from_ref(&t), "k".into()).unwrap(), &unknown);
         assert!(matches!(err, Err(Error::InvalidRequest(ref m)) if m.contains("/transfers/batch")), "{err:?}");
     }

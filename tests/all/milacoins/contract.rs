@@ -325,9 +325,9 @@ async fn a_lost_invoice_answer_is_outcome_unknown_with_the_external_id() {
     let request = InvoiceRequest::new(WalletName::from("BTC"), Decimal::from(1), "EUR").external_id("ORDER-42");
     let err = impatient(&server).invoices().create(&request).await.unwrap_err();
     let Error::OutcomeUnknown(outcome) = &err else { panic!("expected OutcomeUnknown, got {err:?}") };
-    assert_eq!(outcome.reference, Some(("externalID".to_string(), "ORDER-42".to_string())));
-    assert_eq!((outcome.method.as_str(), outcome.path.as_str()), ("POST", "/invoices"));
-    assert_eq!(outcome.idempotency_key, None);
+    assert_eq!(outcome.sent.reference, Some(("externalID".to_string(), "ORDER-42".to_string())));
+    assert_eq!((outcome.sent.method.as_str(), outcome.sent.path.as_str()), ("POST", "/invoices"));
+    assert_eq!(outcome.sent.idempotency_key, None);
     assert!(!err.is_retryable());
     assert_eq!(server.received_requests().await.unwrap().len(), 1, "never re-sent");
 }
@@ -343,7 +343,7 @@ async fn a_lost_payment_page_answer_is_outcome_unknown_with_the_external_id() {
         .external_id("P-7");
     let err = impatient(&server).invoices().create_payment_page(&request).await.unwrap_err();
     let outcome = err.as_outcome_unknown().expect("outcome unknown");
-    assert_eq!(outcome.reference, Some(("externalID".to_string(), "P-7".to_string())));
+    assert_eq!(outcome.sent.reference, Some(("externalID".to_string(), "P-7".to_string())));
     assert_eq!(server.received_requests().await.unwrap().len(), 1, "never re-sent");
 }
 

@@ -161,11 +161,11 @@ async fn an_unreadable_invoice_answer_is_accepted_unreadable_with_the_external_i
         let request = InvoiceRequest::new(WalletName::from("BTC"), Decimal::from(1), "EUR").external_id("ORDER-42");
         let err = client(&server).invoices().create(&request).await.unwrap_err();
         let accepted = err.as_accepted_unreadable().unwrap_or_else(|| panic!("{body:?}: {err:?}"));
-        assert_eq!(accepted.reference, Some(("externalID".to_string(), "ORDER-42".to_string())), "{body:?}");
-        assert_eq!((accepted.method.as_str(), accepted.path.as_str()), ("POST", "/invoices"));
+        assert_eq!(accepted.sent.reference, Some(("externalID".to_string(), "ORDER-42".to_string())), "{body:?}");
+        assert_eq!((accepted.sent.method.as_str(), accepted.sent.path.as_str()), ("POST", "/invoices"));
         assert_eq!((accepted.status, accepted.provider), (201, Provider::MilaCoins));
         assert_eq!(accepted.json_path.as_deref(), json_path, "{body:?}");
-        assert_eq!(accepted.idempotency_key, None);
+        assert_eq!(accepted.sent.idempotency_key, None);
         assert_eq!(err.kind(), ErrorKind::AcceptedUnreadable);
         assert!(!err.is_retryable(), "the server acted: never resend");
         assert!(err.to_string().contains("externalID=ORDER-42"), "{err}");
@@ -184,8 +184,8 @@ async fn an_unreadable_payment_page_answer_is_accepted_unreadable_with_the_exter
         .external_id("P-7");
     let err = client(&server).invoices().create_payment_page(&request).await.unwrap_err();
     let Error::AcceptedUnreadable(accepted) = &err else { panic!("expected AcceptedUnreadable, got {err:?}") };
-    assert_eq!(accepted.reference, Some(("externalID".to_string(), "P-7".to_string())));
-    assert_eq!((accepted.path.as_str(), accepted.status), ("/invoices/payment-page", 201));
+    assert_eq!(accepted.sent.reference, Some(("externalID".to_string(), "P-7".to_string())));
+    assert_eq!((accepted.sent.path.as_str(), accepted.status), ("/invoices/payment-page", 201));
     assert_eq!(accepted.json_path.as_deref(), Some("id"));
     assert!(!err.is_retryable());
     assert_eq!(server.received_requests().await.unwrap().len(), 1, "never re-sent");

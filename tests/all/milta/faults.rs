@@ -106,7 +106,7 @@ async fn a_500_on_a_post_without_idempotency_key_is_not_retried_and_is_outcome_u
     let raw = walletkit::Request::post("/anything").json(&json!({"a": 1})).unwrap().reference("externalId", "E-5");
     let err = fast_client(&server.uri()).send_raw(raw).await.unwrap_err();
     let unknown = err.as_outcome_unknown().unwrap_or_else(|| panic!("{err:?}"));
-    assert_eq!(unknown.reference, Some(("externalId".into(), "E-5".into())));
+    assert_eq!(unknown.sent.reference, Some(("externalId".into(), "E-5".into())));
     assert!(unknown.cause.contains("500") && unknown.cause.contains("boom"), "{}", unknown.cause);
     assert!(!err.is_retryable());
     assert_eq!(hits(&server).await, 1);
@@ -137,8 +137,8 @@ async fn a_keyed_transfer_failing_with_5xx_on_every_attempt_is_outcome_unknown_w
     );
     let err = fast_client(&server.uri()).transfers().create_with_key(&req, "key-7").await.unwrap_err();
     let unknown = err.as_outcome_unknown().unwrap_or_else(|| panic!("{err:?}"));
-    assert_eq!(unknown.idempotency_key.as_deref(), Some("key-7"), "retry with the same key to reconcile");
-    assert_eq!(unknown.reference, Some(("externalId".into(), "E-7".into())));
+    assert_eq!(unknown.sent.idempotency_key.as_deref(), Some("key-7"), "retry with the same key to reconcile");
+    assert_eq!(unknown.sent.reference, Some(("externalId".into(), "E-7".into())));
     assert_eq!(hits(&server).await, 4, "retried three times with the key first");
 }
 
@@ -264,7 +264,7 @@ async fn a_lost_answer_on_a_post_without_key_is_outcome_unknown_and_not_resent()
         .reference("externalId", "E-9");
     let err = fast_client(&uri).send_raw(raw).await.unwrap_err();
     let unknown = err.as_outcome_unknown().expect("outcome unknown");
-    assert_eq!(unknown.reference, Some(("externalId".into(), "E-9".into())));
+    assert_eq!(unknown.sent.reference, Some(("externalId".into(), "E-9".into())));
     assert!(!err.is_retryable());
     assert!(err.to_string().contains("reconcile"), "{err}");
     assert_eq!(ledger.lock().unwrap().requests.len(), 1);

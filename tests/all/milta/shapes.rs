@@ -258,8 +258,8 @@ async fn an_accepted_transfer_whose_answer_is_unreadable_carries_its_references(
     Mock::given(method("POST")).and(path(p("/transfers"))).respond_with(raw(201, body)).expect(1).mount(&server).await;
     let err = milta.transfers().create_with_key(&transfer("TXN-1"), "key-1").await.unwrap_err();
     let Error::AcceptedUnreadable(e) = &err else { panic!("{err:?}") };
-    assert_eq!((e.status, e.idempotency_key.as_deref()), (201, Some("key-1")));
-    assert_eq!(e.reference, Some(("externalId".to_string(), "TXN-1".to_string())));
+    assert_eq!((e.status, e.sent.idempotency_key.as_deref()), (201, Some("key-1")));
+    assert_eq!(e.sent.reference, Some(("externalId".to_string(), "TXN-1".to_string())));
     assert!(e.json_path.as_deref().is_some_and(|p| p.starts_with("data")), "{e:?}");
     assert!(!err.is_retryable());
     assert!(err.to_string().contains("do not resend"), "{err}");
@@ -273,7 +273,7 @@ async fn an_accepted_transfer_whose_answer_is_unreadable_carries_its_references(
         .await;
     let err = milta.transfers().batch(&[transfer("T-1")]).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::AcceptedUnreadable, "{err}");
-    assert!(err.as_accepted_unreadable().unwrap().idempotency_key.is_some());
+    assert!(err.as_accepted_unreadable().unwrap().sent.idempotency_key.is_some());
 
     // A read that cannot be decoded is a plain decode error.
     let (server, milta) = setup().await;

@@ -161,7 +161,7 @@ async fn a_redirect_answering_a_transfer_is_an_unknown_outcome_with_its_key() {
     );
     let err = milta.transfers().create_with_key(&request, "key-303").await.unwrap_err();
     let Error::OutcomeUnknown(unknown) = &err else { panic!("not an unknown outcome: {err:?}") };
-    assert_eq!(unknown.idempotency_key.as_deref(), Some("key-303"));
+    assert_eq!(unknown.sent.idempotency_key.as_deref(), Some("key-303"));
     assert_eq!(server.received_requests().await.unwrap().len(), 1, "never followed, never resent");
 }
 

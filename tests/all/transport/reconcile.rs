@@ -130,13 +130,13 @@ async fn a_lost_resend_keeps_the_keys_first_use() {
 
     let err = m.transfers().resend(&transfer(), &first).await.unwrap_err();
     let second = err.as_outcome_unknown().unwrap_or_else(|| panic!("{err:?}")).clone();
-    assert_eq!(second.idempotency_key.as_deref(), Some("key-1"));
-    assert_eq!(second.first_sent_at, first.first_sent_at, "the key's age counts from its first use");
+    assert_eq!(second.sent.idempotency_key.as_deref(), Some("key-1"));
+    assert_eq!(second.sent.first_sent_at, first.sent.first_sent_at, "the key's age counts from its first use");
 
     // So the 24 hours run out on the key, however many resends came between.
     let sent = server.received_requests().await.unwrap().len();
     let mut aged = second.clone();
-    aged.first_sent_at -= Duration::from_secs(24 * 3600);
+    aged.sent.first_sent_at -= Duration::from_secs(24 * 3600);
     let err = m.transfers().resend(&transfer(), &aged).await.unwrap_err();
     assert!(matches!(err, Error::InvalidRequest(ref msg) if msg.contains("24 h")), "{err}");
     assert_eq!(server.received_requests().await.unwrap().len(), sent, "nothing sent");
@@ -154,7 +154,7 @@ async fn a_resend_refuses_any_body_but_the_one_first_sent() {
     let err = m.transfers().create_with_key(&transfer(), "key-1").await.unwrap_err();
     let unknown = err.as_outcome_unknown().unwrap_or_else(|| panic!("{err:?}")).clone();
     let sent = server.received_requests().await.unwrap();
-    assert_eq!(unknown.sent_body.as_deref(), Some(&sent[0].body[..]), "the unknown keeps the bytes sent");
+    assert_eq!(unknown.sent.body.as_deref(), Some(&sent[0].body[..]), "the unknown keeps the bytes sent");
     for shown in [format!("{err:?}"), err.to_string()] {
         assert!(!shown.contains("+447700900001") && !shown.contains("PRODUCT_123"), "no body in {shown}");
     }
@@ -290,7 +290,7 @@ async fn a_lost_waas_credit_says_there_is_no_read_endpoint() {
     );
     let err = waas.transactions().credit(&credit).await.unwrap_err();
     let unknown = err.as_outcome_unknown().unwrap_or_else(|| panic!("{err:?}"));
-    assert_eq!(unknown.reference, Some(("source_transaction_id".into(), "SRC-1".into())));
+    assert_eq!(unknown.sent.reference, Some(("source_transaction_id".into(), "SRC-1".into())));
     assert!(err.to_string().contains("documents no endpoint to read a transaction back"), "{err}");
 }
 
@@ -368,7 +368,7 @@ async fn submit_all_names_the_batch_of_each_failure_so_it_can_be_resent_as_a_uni
     let SubmitOutcome::BatchFailed { error, batch, .. } = &outcomes[120] else { panic!("{:?}", outcomes[120]) };
     assert_eq!(batch.index, 1);
     let unknown = error.as_outcome_unknown().expect("a lost batch is outcome unknown");
-    assert_eq!(unknown.idempotency_key.as_deref(), Some(batch.idempotency_key.as_str()));
+    assert_eq!(unknown.sent.idempotency_key.as_deref(), Some(batch.idempotency_key.as_str()));
     let again = m.transfers().resend_batch(&all[batch.index * 100..], unknown).await.unwrap();
     assert_eq!(again.transfers.len(), 50);
     let last = server.received_requests().await.unwrap().pop().unwrap();

@@ -109,7 +109,7 @@ async fn a_redirect_followed_by_a_caller_client_is_refused_and_a_redirected_post
     assert!(err.to_string().contains("redirect::Policy::none()"), "{err}");
     let err = m.transfers().create_with_key(&transfer(), "key-1").await.unwrap_err();
     let unknown = err.as_outcome_unknown().unwrap_or_else(|| panic!("{err:?}"));
-    assert_eq!(unknown.idempotency_key.as_deref(), Some("key-1"));
+    assert_eq!(unknown.sent.idempotency_key.as_deref(), Some("key-1"));
     assert_eq!(elsewhere.received_requests().await.unwrap().len(), 2, "both were forwarded by the caller's client");
 }
 

@@ -59,8 +59,8 @@ async fn lost_answers_are_outcome_unknown_with_the_reference_and_never_resent() 
     for (err, field, value) in results {
         let unknown = err.as_outcome_unknown().unwrap_or_else(|| panic!("{err:?}"));
         assert_eq!(unknown.provider, Provider::Waas);
-        assert_eq!(unknown.method, "POST");
-        assert_eq!(unknown.reference, Some((field.to_string(), value.to_string())));
+        assert_eq!(unknown.sent.method, "POST");
+        assert_eq!(unknown.sent.reference, Some((field.to_string(), value.to_string())));
         assert!(!err.is_retryable());
         assert!(err.to_string().contains(value), "{err}");
     }
@@ -106,7 +106,7 @@ async fn server_errors_on_money_moves_are_not_retried_but_429_is() {
     let err = c.transactions().credit(&doc_transaction()).await.unwrap_err();
     let unknown = err.as_outcome_unknown().unwrap_or_else(|| panic!("{err:?}"));
     assert!(unknown.cause.contains("503") && unknown.cause.contains("upstream down"), "{}", unknown.cause);
-    assert_eq!(unknown.reference.as_ref().map(|(field, _)| field.as_str()), Some("source_transaction_id"));
+    assert_eq!(unknown.sent.reference.as_ref().map(|(field, _)| field.as_str()), Some("source_transaction_id"));
     assert!(!err.is_retryable());
     let transfer = transfer_request(Decimal::ONE, "r-429");
     check_documented_transfer(&c.account_transfers().create(&transfer).await.unwrap());
@@ -330,8 +330,8 @@ async fn an_unreadable_success_answer_is_accepted_unreadable_with_the_reference(
     ];
     for (err, field, value) in results {
         let accepted = err.as_accepted_unreadable().unwrap_or_else(|| panic!("{field}: {err:?}"));
-        assert_eq!((accepted.provider, accepted.method.as_str(), accepted.status), (Provider::Waas, "POST", 201));
-        assert_eq!(accepted.reference, Some((field.to_string(), value.to_string())));
+        assert_eq!((accepted.provider, accepted.sent.method.as_str(), accepted.status), (Provider::Waas, "POST", 201));
+        assert_eq!(accepted.sent.reference, Some((field.to_string(), value.to_string())));
         assert_eq!(err.kind(), ErrorKind::AcceptedUnreadable);
         assert!(!err.is_retryable(), "{err}");
         assert!(err.to_string().contains(value), "{err}");

@@ -1,0 +1,212 @@
+//! The one error type every walletkit call returns.
+//!
+//! Each variant answers the caller's real question, "what do I do next?":
+//! retry ([`Error::Connect`], [`Error::Network`], some [`Error::Api`]),
+//! reconcile before retrying ([`Error::OutcomeUnknown`]), fix the request
+//! ([`Error::InvalidRequest`], [`Error::Config`]) or report the provider
+//! ([`Error::Decode`]).
+
+use std::time::Duration;
+
+mod api;
+mod callback_mismatch;
+mod decode;
+mod kind;
+mod provider;
+mod reconcile;
+mod sent;
+
+pub use api::ApiError;
+pub use callback_mismatch::CallbackMismatch;
+pub use decode::DecodeError;
+pub use kind::ErrorKind;
+pub use provider::Provider;
+pub use reconcile::{AcceptedUnreadable, OutcomeUnknown};
+pub use sent::Sent;
+
+/// The source of a transport failure, kept for `Error::source()`.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// Shorthand for `Result<T, walletkit::Error>`.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Every failure a walletkit call can return.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The API answered with an error status.
+    #[error("{0}")]
+    Api(Box<ApiError>),
+    /// The connection could not be established; nothing was sent, so retrying is safe.
+    #[error("{provider}: could not connect: {message}")]
+    Connect {
+        /// Which API was called.
+        provider: Provider,
+        /// What failed, with its causes on one line.
+        message: String,
+        /// The underlying error (reqwest's, usually), when there is one.
+        #[source]
+        source: Option<BoxError>,
+    },
+    /// An idempotent request was sent but no complete answer arrived (timeout, reset).
+    #[error("{provider}: no answer: {message}")]
+    Network {
+        /// Which API was called.
+        provider: Provider,
+        /// What failed, with its causes on one line.
+        message: String,
+        /// The underlying error (reqwest's, usually), when there is one.
+        #[source]
+        source: Option<BoxError>,
+    },
+    /// A request with side effects was sent and either no answer came back or
+    /// the server failed (500, 502, 504, or 503 without `Retry-After`), so it
+    /// may have acted. Reconcile by the carried reference before sending again.
+    #[error("{0}")]
+    OutcomeUnknown(Box<OutcomeUnknown>),
+    /// A request with side effects was accepted (2xx) but its answer could
+    /// not be read. Money may have moved: reconcile, never resend as is.
+    #[error("{0}")]
+    AcceptedUnreadable(Box<AcceptedUnreadable>),
+    /// The response could not be decoded.
+    #[error("{0}")]
+    Decode(Box<DecodeError>),
+    /// The client-side rate limit would hold the call past its deadline, so
+    /// it was not sent. Safe to try again after `wait`.
+    #[error(
+        "{provider}: not sent: the client-side rate limit of {class} would hold it {wait:?}, past the call's deadline"
+    )]
+    LocalRateLimit {
+        /// Which API the call was for.
+        provider: Provider,
+        /// The rate-limit class.
+        class: String,
+        /// How long the limiter would have held the call.
+        wait: Duration,
+    },
+    /// A shared rate limiter (Redis) could not be asked and is set to fail
+    /// closed, so the call was not sent. Safe to try again.
+    #[error("{provider}: not sent: the shared rate limiter is unavailable: {message}")]
+    RateLimiterUnavailable {
+        /// Which API the call was for.
+        provider: Provider,
+        /// What failed.
+        message: String,
+    },
+    /// A listing was cut short by one of its bounds (pages per listing, or
+    /// requests the items received can justify) while its pages still
+    /// looked full: what it yielded is not known to be the whole list.
+    #[error("{provider}: listing GET {route} cut short before page {page}: {reason}")]
+    ListingCutShort {
+        /// Which API was listed.
+        provider: Provider,
+        /// The listing's route, e.g. `/inventories/products`.
+        route: String,
+        /// The page that would have been asked for next.
+        page: u32,
+        /// Which bound ended it, and what to do.
+        reason: String,
+    },
+    /// A callback claims what the provider's signed API contradicts (another
+    /// invoice, another order, another status or amount): do not act on it.
+    #[error("{0}")]
+    CallbackMismatch(Box<CallbackMismatch>),
+    /// The request was refused before sending.
+    #[error("request refused before sending: {0}")]
+    InvalidRequest(String),
+    /// The client could not be configured.
+    #[error("configuration error: {0}")]
+    Config(String),
+}
+
+impl Error {
+    /// The normalised kind of this error.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::Api(e) => e.kind,
+            Error::Connect { .. } => ErrorKind::Connect,
+            Error::Network { .. } => ErrorKind::Network,
+            Error::OutcomeUnknown(_) => ErrorKind::OutcomeUnknown,
+            Error::AcceptedUnreadable(_) => ErrorKind::AcceptedUnreadable,
+            Error::Decode(_) => ErrorKind::Decode,
+            Error::LocalRateLimit { .. } => ErrorKind::RateLimited,
+            Error::RateLimiterUnavailable { .. } => ErrorKind::Unavailable,
+            Error::InvalidRequest(_) => ErrorKind::InvalidRequest,
+            Error::Config(_) => ErrorKind::Config,
+            Error::ListingCutShort { .. } => ErrorKind::ListingCutShort,
+            Error::CallbackMismatch(_) => ErrorKind::CallbackMismatch,
+        }
+    }
+
+    /// The HTTP status, when a response arrived.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api(e) => Some(e.status),
+            Error::Decode(e) => Some(e.status),
+            Error::AcceptedUnreadable(e) => Some(e.status),
+            _ => None,
+        }
+    }
+
+    /// Whether sending the same request again later is safe and may succeed.
+    ///
+    /// False for [`Error::OutcomeUnknown`] and [`Error::AcceptedUnreadable`]: reconcile first.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Api(e) => matches!(e.kind, ErrorKind::RateLimited | ErrorKind::Unavailable | ErrorKind::ServerError),
+            Error::Connect { .. }
+            | Error::Network { .. }
+            | Error::LocalRateLimit { .. }
+            | Error::RateLimiterUnavailable { .. } => true,
+            _ => false,
+        }
+    }
+
+    /// How long to wait before trying again: the server's `Retry-After`, or
+    /// the client-side rate limit's wait for [`Error::LocalRateLimit`].
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Error::Api(e) => e.retry_after,
+            Error::LocalRateLimit { wait, .. } => Some(*wait),
+            _ => None,
+        }
+    }
+
+    /// The API error, when the server answered with one.
+    pub fn as_api(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The reconciliation details, when an accepted answer could not be read.
+    pub fn as_accepted_unreadable(&self) -> Option<&AcceptedUnreadable> {
+        match self {
+            Error::AcceptedUnreadable(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// What a callback claimed and the API contradicted, when it did.
+    pub fn as_callback_mismatch(&self) -> Option<&CallbackMismatch> {
+        match self {
+            Error::CallbackMismatch(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The reconciliation details, when the outcome is unknown.
+    pub fn as_outcome_unknown(&self) -> Option<&OutcomeUnknown> {
+        match self {
+            Error::OutcomeUnknown(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl From<ApiError> for Error {
+    fn from(e: ApiError) -> Self {
+        Error::Api(Box::new(e))
+    }
+}

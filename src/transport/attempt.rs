@@ -1,0 +1,233 @@
+//! One attempt: build the request, send it, read the whole answer under the
+//! size cap and the attempt timeout, and say what it came to as one
+//! [`Attempted`].
+
+use std::time::{Duration, SystemTime};
+
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE, LOCATION, RETRY_AFTER, USER_AGENT};
+use reqwest::Url;
+use secrecy::SecretString;
+
+use super::decide::Attempt;
+use super::request::Request;
+use super::{retry, Transport};
+use crate::error::{ApiError, BoxError, Error, ErrorKind, Provider, Result};
+use crate::redact::server_text;
+
+/// What one attempt came to.
+pub(super) enum Attempted {
+    /// A 2xx, its body read in full.
+    Success { status: u16, headers: HeaderMap, body: Vec<u8> },
+    /// The body passed the size cap: the call ends, nothing is retried.
+    TooLarge { status: u16, limit: usize },
+    /// Anything else: the decision table says whether to try again.
+    Failed(Failure),
+}
+
+/// An attempt that failed, with what the call's error needs if it is the last.
+pub(super) enum Failure {
+    /// An error answer, read by the provider's decoder and cleaned.
+    Answer { api: Box<ApiError>, headers: HeaderMap },
+    /// The connection was never established: nothing was sent.
+    Connect(reqwest::Error),
+    /// The request went out and no full answer came back.
+    NoAnswer { message: String, source: Option<reqwest::Error> },
+    /// The caller's client followed a redirect to `to` (its URL without the query).
+    Redirected { api: Box<ApiError>, to: String },
+}
+
+impl Attempted {
+    /// The status of an answer from the URL asked, for the caller's hook.
+    pub(super) fn status(&self) -> Option<u16> {
+        match self {
+            Attempted::Success { status, .. } | Attempted::TooLarge { status, .. } => Some(*status),
+            Attempted::Failed(Failure::Answer { api, .. }) => Some(api.status),
+            Attempted::Failed(_) => None,
+        }
+    }
+
+    /// Tells the trace what attempt number `attempt` came to.
+    pub(super) fn trace(&self, attempt: u32, latency: Duration) {
+        let latency_ms = u64::try_from(latency.as_millis()).unwrap_or(u64::MAX);
+        match self {
+            Attempted::Success { status, .. } => tracing::debug!(attempt, status, latency_ms, "response"),
+            Attempted::TooLarge { .. } => {}
+            Attempted::Failed(Failure::Answer { api, .. }) => {
+                tracing::debug!(attempt, status = api.status, latency_ms, "error response");
+            }
+            Attempted::Failed(Failure::Connect(e)) => {
+                tracing::debug!(attempt, latency_ms, error = %error_chain(e), "connect failed");
+            }
+            Attempted::Failed(Failure::NoAnswer { message, .. }) => {
+                tracing::debug!(attempt, latency_ms, %message, "no answer");
+            }
+            Attempted::Failed(Failure::Redirected { api, to }) => {
+                tracing::debug!(attempt, status = api.status, latency_ms, %to, "answer came from another URL");
+            }
+        }
+    }
+}
+
+impl Failure {
+    fn no_answer(e: reqwest::Error) -> Self {
+        Failure::NoAnswer { message: error_chain(&e), source: Some(e) }
+    }
+
+    /// What the decision table needs to know of it.
+    pub(super) fn decided(&self) -> Attempt {
+        match self {
+            Failure::Answer { api, .. } => Attempt::Status { status: api.status, retry_after: api.retry_after },
+            Failure::Connect(_) => Attempt::ConnectFailed,
+            Failure::NoAnswer { .. } => Attempt::NoAnswer,
+            Failure::Redirected { .. } => Attempt::Redirected,
+        }
+    }
+
+    /// Why a call that may have acted ended without a known outcome.
+    pub(super) fn cause(&self) -> String {
+        match self {
+            Failure::Answer { api, .. } | Failure::Redirected { api, .. } => api.to_string(),
+            Failure::Connect(e) => error_chain(e),
+            Failure::NoAnswer { message, .. } => message.clone(),
+        }
+    }
+
+    /// The error a call to `provider` ends with when this was its last attempt.
+    pub(super) fn into_error(self, provider: Provider) -> Error {
+        match self {
+            Failure::Answer { api, .. } | Failure::Redirected { api, .. } => Error::Api(api),
+            Failure::Connect(e) => Error::Connect { provider, message: error_chain(&e), source: Some(Box::new(e)) },
+            Failure::NoAnswer { message, source } => {
+                Error::Network { provider, message, source: source.map(|e| Box::new(e) as BoxError) }
+            }
+        }
+    }
+}
+
+impl Transport {
+    pub(super) fn url_for(&self, req: &Request) -> Url {
+        let mut url = self.inner.base.clone();
+        let path = format!("{}{}", url.path().trim_end_matches('/'), req.path);
+        url.set_path(&path);
+        url.set_query(None);
+        if !req.query.is_empty() {
+            url.query_pairs_mut().extend_pairs(req.query.iter());
+        }
+        url
+    }
+
+    pub(super) fn build_attempt(&self, req: &Request, url: &Url) -> Result<reqwest::Request> {
+        let mut http_req = reqwest::Request::new(req.method.clone(), url.clone());
+        let headers = http_req.headers_mut();
+        headers.insert(reqwest::header::ACCEPT, HeaderValue::from_static("application/json"));
+        headers.insert(USER_AGENT, self.inner.user_agent.clone());
+        for (name, value) in &req.headers {
+            headers.insert(header_name(name)?, header_value(value)?);
+        }
+        if let Some((name, key)) = &req.idempotency_key {
+            headers.insert(header_name(name)?, header_value(key)?);
+        }
+        if let Some(body) = &req.body {
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            // `Bytes`: every attempt sends the same buffer, shared, not copied.
+            *http_req.body_mut() = Some(body.clone().into());
+        }
+        Ok(http_req)
+    }
+
+    /// One attempt: send, then read the whole body under the cap and
+    /// timeout; an error answer is read with the `token` it carried.
+    pub(super) async fn attempt(&self, req: reqwest::Request, url: &Url, token: Option<&SecretString>) -> Attempted {
+        let inner = &*self.inner;
+        let exchange = async {
+            let mut resp = inner.http.execute(req).await.map_err(|e| {
+                if e.is_connect() {
+                    Failure::Connect(e)
+                } else {
+                    Failure::no_answer(e)
+                }
+            })?;
+            let status = resp.status().as_u16();
+            if resp.url() != url {
+                let to = resp.url();
+                let to = format!("{}://{}{}", to.scheme(), to.host_str().unwrap_or_default(), to.path());
+                let to = server_text(&to, &inner.secrets);
+                let mut api = ApiError::new(inner.provider, status, ErrorKind::Redirect, "");
+                api.message = format!(
+                    "the HTTP client followed a redirect to {to}; walletkit never follows redirects \
+                     (credentials would be forwarded): build your client with redirect::Policy::none()"
+                );
+                return Err(Failure::Redirected { api: Box::new(api), to });
+            }
+            let limit = inner.options.max_body_bytes;
+            let announced = resp.content_length().unwrap_or(0);
+            if announced > limit as u64 {
+                return Ok(Attempted::TooLarge { status, limit });
+            }
+            let headers = std::mem::take(resp.headers_mut());
+            // Sized once from Content-Length (already capped), not grown chunk by chunk.
+            let mut body = Vec::with_capacity(usize::try_from(announced).unwrap_or(0));
+            while let Some(chunk) = resp.chunk().await.map_err(Failure::no_answer)? {
+                if body.len() + chunk.len() > limit {
+                    return Ok(Attempted::TooLarge { status, limit });
+                }
+                body.extend_from_slice(&chunk);
+            }
+            if (200..300).contains(&status) {
+                return Ok(Attempted::Success { status, headers, body });
+            }
+            let api = self.api_error(status, &headers, &body, token);
+            Err(Failure::Answer { api: Box::new(api), headers })
+        };
+        let result = match inner.options.attempt_timeout {
+            Some(t) => tokio::time::timeout(t, exchange)
+                .await
+                .unwrap_or_else(|_| Err(Failure::NoAnswer { message: format!("timed out after {t:?}"), source: None })),
+            None => exchange.await,
+        };
+        result.unwrap_or_else(Attempted::Failed)
+    }
+
+    /// The provider's reading of an error answer, its texts cleaned of
+    /// credentials, of the client's secrets and of the `token` the attempt
+    /// carried, whatever the provider.
+    fn api_error(&self, status: u16, headers: &HeaderMap, body: &[u8], token: Option<&SecretString>) -> ApiError {
+        let secrets = self.inner.secrets.with_token(token.cloned());
+        let mut api = (self.inner.decode_error)(self.inner.provider, status, headers, body).cleaned(&secrets);
+        if api.retry_after.is_none() {
+            api.retry_after = headers
+                .get(RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| retry::parse_retry_after(v, SystemTime::now()));
+        }
+        if (300..400).contains(&status) {
+            let to = headers.get(LOCATION).and_then(|v| v.to_str().ok()).map(|to| server_text(to, &secrets));
+            let to = to.as_deref().unwrap_or("?");
+            api.kind = ErrorKind::Redirect;
+            api.message = format!("redirect to {to} refused (credentials are never forwarded)");
+        }
+        api
+    }
+}
+
+fn header_name(name: &str) -> Result<HeaderName> {
+    HeaderName::try_from(name).map_err(|_| Error::InvalidRequest(format!("invalid header name `{name}`")))
+}
+
+pub(super) fn header_value(value: &str) -> Result<HeaderValue> {
+    // The value is not echoed: it may be a credential.
+    HeaderValue::from_str(value).map_err(|_| Error::InvalidRequest("a header value has invalid characters".into()))
+}
+
+/// The error and its sources on one line (reqwest's top-level message alone
+/// says little).
+fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        out.push_str(": ");
+        out.push_str(&s.to_string());
+        source = s.source();
+    }
+    out
+}
