@@ -5,14 +5,12 @@
 //! ([`RawJson`], numbers digit for digit), and fields it does not name are
 //! kept in [`LogEntry::extra`].
 
-use serde::{de, Deserialize, Deserializer};
-
 use super::client::{paths, MilaCoinsClient};
 use super::listing::Listing;
 use crate::error::Result;
 use crate::transport::paginate::Identify;
 use crate::transport::path::with_id;
-use crate::wire::{string_id, wire_object, RawJson, Stamp, Text, Timestamp, WireDecode};
+use crate::wire::{string_id, wire_object, HttpStatus, RawJson, Stamp, Text, TextOrJson, Timestamp};
 use crate::Request;
 
 string_id! {
@@ -60,35 +58,6 @@ wire_object! {
 impl Identify for LogEntry {
     fn identity(&self) -> Option<&str> {
         Some(self.id.as_str())
-    }
-}
-
-/// An HTTP status code from a JSON number or a string holding one.
-struct HttpStatus;
-
-impl WireDecode for HttpStatus {
-    type Value = u16;
-
-    fn decode<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<u16, D::Error> {
-        let text = Text::decode(d)?;
-        text.parse().map_err(|_| de::Error::custom(format!("`{text}` is not an HTTP status code")))
-    }
-}
-
-/// A string as is; any other JSON value as its raw text, so a field typed
-/// String never fails an entry.
-struct TextOrJson;
-
-impl WireDecode for TextOrJson {
-    type Value = String;
-
-    fn decode<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<String, D::Error> {
-        let raw = RawJson::deserialize(d)?;
-        if raw.get().starts_with('"') {
-            raw.decode().map_err(de::Error::custom)
-        } else {
-            Ok(raw.get().to_string())
-        }
     }
 }
 

@@ -14,7 +14,7 @@ macro_rules! string_id {
         /// a provider may not share.
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                $crate::wire::deserialize_text(d).map($name)
+                <$crate::wire::Text as $crate::wire::WireDecode>::decode(d).map($name)
             }
         }
 

@@ -33,6 +33,6 @@ pub(crate) use ids::string_id;
 pub(crate) use money::Money;
 pub(crate) use object::{rank, wire_object, Key, Slot, ViaOption, WireDecode};
 pub(crate) use raw_text::with_raw_text;
-pub(crate) use text::{deserialize_text, Text};
+pub(crate) use text::{HttpStatus, Text, TextOrJson};
 pub use timestamp::Timestamp;
 pub(crate) use timestamp::{iso8601, Stamp, Strict};

@@ -1,10 +1,10 @@
-//! Identifiers and codes that arrive as JSON strings or numbers.
+//! Identifiers, codes and messages that arrive as JSON strings or numbers.
 
-use serde::Deserializer;
+use serde::{de, Deserialize, Deserializer};
 
 use crate::redact::excerpt;
 
-use super::{with_raw_text, WireDecode};
+use super::{with_raw_text, RawJson, WireDecode};
 
 /// Reads a JSON string or a number as text, digit for digit (`"101"`, `101`
 /// and `254712345678901234567890` all read as written), so an identifier's
@@ -25,7 +25,31 @@ impl WireDecode for Text {
     }
 }
 
-/// `Deserialize` body for string-like newtypes: a string or a number.
-pub(crate) fn deserialize_text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    Text::decode(d)
+/// An HTTP status code from a JSON number or a string holding one.
+pub(crate) struct HttpStatus;
+
+impl WireDecode for HttpStatus {
+    type Value = u16;
+
+    fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<u16, D::Error> {
+        let text = Text::decode(d)?;
+        text.parse().map_err(|_| de::Error::custom(format!("`{text}` is not an HTTP status code")))
+    }
+}
+
+/// A string as is; any other JSON value as its raw text, so a field typed
+/// String never fails an entry.
+pub(crate) struct TextOrJson;
+
+impl WireDecode for TextOrJson {
+    type Value = String;
+
+    fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+        let raw = RawJson::deserialize(d)?;
+        if raw.get().starts_with('"') {
+            raw.decode().map_err(de::Error::custom)
+        } else {
+            Ok(raw.get().to_string())
+        }
+    }
 }
