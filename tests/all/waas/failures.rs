@@ -18,9 +18,8 @@ use crate::support::fast;
 use crate::support::hostile_ids::HOSTILE_IDS;
 use crate::support::waas_client as client;
 
-use super::contract::{
-    at, check_documented_transfer, doc_transaction, entry_request, json, minimal_client, setup, transfer_request,
-};
+use super::contract::{at, entry_request, json, minimal_client, setup, transfer_request};
+use super::money::{check_documented_transfer, doc_transaction};
 
 /// A client whose attempts give up after 100 ms, against a server that
 /// answers after 2 s: every POST loses its answer.

@@ -3,4 +3,5 @@
 mod contract;
 mod failures;
 mod login;
+mod money;
 mod readings;
