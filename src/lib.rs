@@ -94,7 +94,7 @@ pub use transport::auth::{StaticToken, TokenSource};
 pub use transport::hook::{AttemptHook, AttemptInfo, AttemptOutcome, AttemptReport};
 pub use transport::options::{CallOptions, TransportOptions};
 pub use transport::paginate::{ItemStream, Page};
-pub use transport::ratelimit::{Rate, RateLimiter, RateLimits, Refusal};
+pub use transport::ratelimit::{Rate, RateClass, RateLimiter, RateLimits, Refusal};
 #[cfg(feature = "redis")]
 pub use transport::redis_ask::RedisOptions;
 #[cfg(feature = "redis")]

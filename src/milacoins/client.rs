@@ -44,10 +44,12 @@ impl Environment {
 /// answers 4302 when exceeded), so none are set by default; set your
 /// contract's with the builder's `rate_limit(class, Some(rate))`.
 pub mod rate_class {
+    use crate::RateClass;
+
     /// Every `GET`.
-    pub const READ: &str = "milacoins.read";
+    pub const READ: RateClass = RateClass::custom("milacoins.read");
     /// Every `POST` (invoices, payment pages).
-    pub const WRITE: &str = "milacoins.write";
+    pub const WRITE: RateClass = RateClass::custom("milacoins.write");
 }
 
 /// Every path the client calls, relative to the base URL. Templates with

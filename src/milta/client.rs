@@ -32,16 +32,18 @@ pub(crate) mod paths {
 
 /// Rate-limit classes with the documented per-key limits.
 pub mod rate_class {
+    use crate::RateClass;
+
     /// `GET /inventories/*`: 300 per minute.
-    pub const INVENTORIES: &str = "milta.inventories";
+    pub const INVENTORIES: RateClass = RateClass::custom("milta.inventories");
     /// `POST /transfers` (and batches): 60 per minute.
-    pub const TRANSFER_CREATE: &str = "milta.transfers.create";
+    pub const TRANSFER_CREATE: RateClass = RateClass::custom("milta.transfers.create");
     /// `GET /transfers/*`: 300 per minute.
-    pub const TRANSFER_READ: &str = "milta.transfers.read";
+    pub const TRANSFER_READ: RateClass = RateClass::custom("milta.transfers.read");
     /// `GET /balance`: 60 per minute.
-    pub const BALANCE: &str = "milta.balance";
+    pub const BALANCE: RateClass = RateClass::custom("milta.balance");
     /// `POST /pricing`: 120 per minute.
-    pub const PRICING: &str = "milta.pricing";
+    pub const PRICING: RateClass = RateClass::custom("milta.pricing");
 }
 
 /// The header carrying the idempotency key on transfer creation.

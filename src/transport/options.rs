@@ -173,7 +173,7 @@ macro_rules! transport_builder_setters {
         }
 
         /// Sets, or with `None` removes, the client-side limit of one route class.
-        pub fn rate_limit(mut self, class: &'static str, rate: Option<$crate::Rate>) -> Self {
+        pub fn rate_limit(mut self, class: $crate::RateClass, rate: Option<$crate::Rate>) -> Self {
             self.options.rate_limits.set(class, rate);
             self
         }

@@ -185,8 +185,8 @@ impl Request {
     }
 
     /// Counts this request against the client-side rate limit of `class`.
-    pub fn rate_class(mut self, class: &'static str) -> Self {
-        self.rate_class = Some(class);
+    pub fn rate_class(mut self, class: super::ratelimit::RateClass) -> Self {
+        self.rate_class = Some(class.name());
         self
     }
 

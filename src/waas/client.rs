@@ -34,12 +34,14 @@ pub(crate) mod paths {
 /// Rate-limit classes, for limits you set with [`WaasClientBuilder::rate_limit`]
 /// (the API documents none).
 pub mod rate_class {
+    use crate::RateClass;
+
     /// `POST /api/v1/auth/login`.
-    pub const LOGIN: &str = "waas.login";
+    pub const LOGIN: RateClass = RateClass::custom("waas.login");
     /// Creating clients, accounts and client services.
-    pub const SETUP: &str = "waas.setup";
+    pub const SETUP: RateClass = RateClass::custom("waas.setup");
     /// Credits, debits, transfers and reversals.
-    pub const TRANSACTIONS: &str = "waas.transactions";
+    pub const TRANSACTIONS: RateClass = RateClass::custom("waas.transactions");
 }
 
 /// Client for Wallet-as-a-Service.

@@ -20,8 +20,10 @@ pub(crate) mod paths {
 /// Rate-limit classes, for limits you set with
 /// [`WalletsClientBuilder::rate_limit`] (the API documents none).
 pub mod rate_class {
+    use crate::RateClass;
+
     /// `GET /api/v1/wallets` and `GET /api/v1/wallets/{id}`.
-    pub const READ: &str = "wallets.read";
+    pub const READ: RateClass = RateClass::custom("wallets.read");
 }
 
 /// Client for the Wallets API.
