@@ -19,14 +19,15 @@ use serde_json::value::RawValue;
 use tokio::sync::Mutex;
 use tokio::time::Instant;
 
-use super::client::{paths, rate_class};
+use super::client::{paths, rate_class, WaasApi, WaasSettings};
+use crate::client::ClientBuilder;
 use crate::error::{DecodeError, Error, Provider, Result};
 use crate::money::Decimal;
 use crate::transport::auth::Auth;
-use crate::transport::options::{transport_builder_setters, TransportOptions};
-use crate::transport::{limit_scope, missing_credentials, secret, Transport, TransportConfig};
+use crate::transport::options::TransportOptions;
+use crate::transport::{limit_scope, secret, Transport, TransportConfig};
 use crate::wire::{wire_object, Extra, Text, WireDecode};
-use crate::{env, TokenSource};
+use crate::TokenSource;
 use rust_decimal::prelude::ToPrimitive;
 
 /// The longest head start a token is refreshed with before it expires.
@@ -204,7 +205,7 @@ pub struct LoginDetails {
 impl WaasLogin {
     /// A builder; set the base URL and credentials, then [`WaasLoginBuilder::build`].
     pub fn builder() -> WaasLoginBuilder {
-        WaasLoginBuilder { base_url: None, username: None, password: None, options: TransportOptions::default() }
+        ClientBuilder::new()
     }
 
     /// A login from `WAAS_BASE_URL`, `WAAS_USERNAME` and `WAAS_PASSWORD`.
@@ -213,8 +214,7 @@ impl WaasLogin {
     /// [`Error::Config`] naming a missing variable (the base URL is required:
     /// WaaS documents no public host), or an invalid base URL.
     pub fn from_env() -> Result<Self> {
-        let (base_url, username, password) = env_settings()?;
-        Self::builder().base_url(base_url).credentials(username, password).build()
+        Self::builder().with_env_vars()?.build()
     }
 
     /// Makes sure a usable token is cached, logging in now if there is none
@@ -401,20 +401,6 @@ fn missing_token(status: u16) -> Error {
     }))
 }
 
-/// `WAAS_BASE_URL`, `WAAS_USERNAME`, `WAAS_PASSWORD`, each required.
-pub(crate) fn env_settings() -> Result<(String, String, String)> {
-    let username = env::required("WAAS_USERNAME")?;
-    let password = env::required("WAAS_PASSWORD")?;
-    let base_url = env::optional("WAAS_BASE_URL").ok_or_else(|| {
-        Error::Config(
-            "environment variable WAAS_BASE_URL is not set; Wallet-as-a-Service documents no public host, \
-             so a base URL is required"
-                .into(),
-        )
-    })?;
-    Ok((base_url, username, password))
-}
-
 impl TokenSource for WaasLogin {
     fn token(&self) -> BoxFuture<'_, Result<SecretString>> {
         Box::pin(self.current_token())
@@ -444,72 +430,20 @@ impl TokenSource for WaasLogin {
     }
 }
 
-/// Builds a [`WaasLogin`].
-pub struct WaasLoginBuilder {
-    base_url: Option<String>,
-    username: Option<SecretString>,
-    password: Option<SecretString>,
-    options: TransportOptions,
-}
-
-impl fmt::Debug for WaasLoginBuilder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("WaasLoginBuilder")
-            .field("base_url", &self.base_url)
-            .field("credentials", &self.username.as_ref().map(|_| "[REDACTED]"))
-            .field("options", &self.options)
-            .finish()
-    }
-}
+/// Builds a [`WaasLogin`]: the shared setters of every client builder, and
+/// WaaS's credential setters.
+pub type WaasLoginBuilder = ClientBuilder<WaasApi, WaasLogin>;
 
 impl WaasLoginBuilder {
-    transport_builder_setters!();
-
-    /// Shares the login token through Redis with every replica using the
-    /// same Redis, prefix and user: one login at a time across all of them,
-    /// and a rejected token removed only if it is still the shared one.
-    #[cfg(feature = "redis")]
-    pub fn token_cache(mut self, cache: crate::RedisTokenCache) -> Self {
-        self.options.token_cache = Some(cache);
-        self
-    }
-
-    /// The WaaS username and password, in that order;
-    /// [`username`](Self::username) and [`password`](Self::password) name them.
-    pub fn credentials(self, username: impl Into<String>, password: impl Into<String>) -> Self {
-        self.username(username).password(password)
-    }
-
-    /// The WaaS username.
-    pub fn username(mut self, username: impl Into<String>) -> Self {
-        self.username = Some(secret(username));
-        self
-    }
-
-    /// The WaaS password.
-    pub fn password(mut self, password: impl Into<String>) -> Self {
-        self.password = Some(secret(password));
-        self
-    }
-
     /// Builds the login; nothing is sent until a token is needed.
     ///
     /// # Errors
     /// [`Error::Config`] without a base URL or credentials, or with a bad or
     /// plain-HTTP base URL.
-    pub fn build(self) -> Result<WaasLogin> {
-        let base_url = require_base_url(self.base_url)?;
-        let (username, password) = match (self.username, self.password) {
-            (Some(username), Some(password)) => (username, password),
-            (username, password) => {
-                let parts = [
-                    ("a username (`.username(..)`)", username.is_some()),
-                    ("a password (`.password(..)`)", password.is_some()),
-                ];
-                return Err(Error::Config(missing_credentials("Wallet-as-a-Service", &parts)));
-            }
-        };
-        WaasLogin::new(&base_url, username, password, self.options)
+    pub fn build(mut self) -> Result<WaasLogin> {
+        let base_url = self.resolved_base_url()?;
+        let (username, password) = self.settings.credentials("")?;
+        WaasLogin::new(&base_url, username, password, self.options, &self.settings)
     }
 }
 
@@ -530,10 +464,11 @@ impl WaasLogin {
         username: SecretString,
         password: SecretString,
         options: TransportOptions,
+        settings: &WaasSettings,
     ) -> Result<Self> {
+        #[cfg(not(feature = "redis"))]
+        let _ = settings;
         let scope = limit_scope(Provider::Waas, username.expose_secret());
-        #[cfg(feature = "redis")]
-        let options_token_cache = options.token_cache.clone();
         let transport = Transport::new(TransportConfig {
             provider: Provider::Waas,
             limit_scope: scope.clone(),
@@ -546,7 +481,7 @@ impl WaasLogin {
         })?;
         Ok(WaasLogin {
             #[cfg(feature = "redis")]
-            shared: options_token_cache,
+            shared: settings.shared_cache(),
             transport,
             username,
             password,
@@ -554,17 +489,6 @@ impl WaasLogin {
             scope,
         })
     }
-}
-
-/// The base URL, or the configuration error explaining why it is required.
-pub(crate) fn require_base_url(base_url: Option<String>) -> Result<String> {
-    base_url.ok_or_else(|| {
-        Error::Config(
-            "Wallet-as-a-Service documents no public host: a base URL is required (call base_url(..) \
-             or set WAAS_BASE_URL)"
-                .into(),
-        )
-    })
 }
 
 #[cfg(test)]

@@ -30,5 +30,5 @@ mod client;
 mod error;
 mod wallet;
 
-pub use client::{rate_class, WalletsClient, WalletsClientBuilder};
+pub use client::{rate_class, WalletsApi, WalletsClient, WalletsClientBuilder};
 pub use wallet::{CurrencyId, Wallet, WalletId, WalletListing, WalletType, Wallets, MAX_LIMIT};
