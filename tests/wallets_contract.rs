@@ -94,7 +94,7 @@ async fn list_sends_filters_and_reads_the_documented_page() {
         .mount(&server)
         .await;
 
-    let page = client(&server).wallets().list().limit(10).currency("USD").name("Main wallet").get().await.unwrap();
+    let page = client(&server).wallets().list().page_size(10).currency("USD").name("Main wallet").get().await.unwrap();
     assert_eq!(page.page, 1);
     assert_eq!(
         (page.page_size, page.total_items, page.total_pages, page.next_page),
@@ -237,7 +237,7 @@ async fn paging_limits_are_checked_before_sending() {
     let server = MockServer::start().await;
     forbid_others(&server).await;
     let c = client(&server);
-    for listing in [c.wallets().list().page(0), c.wallets().list().limit(0), c.wallets().list().limit(10_001)] {
+    for listing in [c.wallets().list().page(0), c.wallets().list().page_size(0), c.wallets().list().page_size(10_001)] {
         let err = listing.get().await.unwrap_err();
         assert!(matches!(err, Error::InvalidRequest(_)), "{err:?}");
         let err = listing.stream().try_collect::<Vec<_>>().await.unwrap_err();
@@ -249,7 +249,7 @@ async fn paging_limits_are_checked_before_sending() {
         .expect(1)
         .mount(&server)
         .await;
-    c.wallets().list().limit(10_000).get().await.unwrap();
+    c.wallets().list().page_size(10_000).get().await.unwrap();
 }
 
 fn wallets_json(ids: std::ops::RangeInclusive<u64>) -> String {
@@ -290,7 +290,7 @@ async fn stream_sees_every_wallet_once_and_stops_on_has_more_false() {
     mount_page(&server, 4, wallets_json(9..=9), Some(false), 9, 0).await;
 
     let c = client(&server);
-    let mut stream = c.wallets().list().limit(3).stream();
+    let mut stream = c.wallets().list().page_size(3).stream();
     let first = stream.try_next().await.unwrap().unwrap();
     assert_eq!(first.id, WalletId::from(1));
     assert_eq!(server.received_requests().await.unwrap().len(), 1, "page 2 is fetched only when needed");
@@ -312,7 +312,7 @@ async fn stream_stops_on_an_empty_page_even_if_more_is_claimed() {
     let ids: Vec<u64> = client(&server)
         .wallets()
         .list()
-        .limit(3)
+        .page_size(3)
         .stream()
         .map_ok(|w| w.id.as_u64().unwrap())
         .try_collect()
@@ -331,7 +331,7 @@ async fn without_has_more_the_total_pages_decide() {
     let ids: Vec<u64> = client(&server)
         .wallets()
         .list()
-        .limit(3)
+        .page_size(3)
         .stream()
         .map_ok(|w| w.id.as_u64().unwrap())
         .try_collect()
@@ -354,7 +354,7 @@ async fn stream_starts_at_the_chosen_page_and_ends_after_an_error() {
         .expect(1)
         .mount(&server)
         .await;
-    let mut stream = client(&server).wallets().list().page(2).limit(3).stream();
+    let mut stream = client(&server).wallets().list().page(2).page_size(3).stream();
     for id in 4..=6 {
         assert_eq!(stream.try_next().await.unwrap().unwrap().id, WalletId::from(id));
     }
@@ -543,7 +543,7 @@ async fn serve_pages(server: &MockServer, pages: &[String]) {
 }
 
 async fn streamed_ids(server: &MockServer) -> Vec<String> {
-    client(server).wallets().list().limit(3).stream().map_ok(|w| w.id.to_string()).try_collect().await.unwrap()
+    client(server).wallets().list().page_size(3).stream().map_ok(|w| w.id.to_string()).try_collect().await.unwrap()
 }
 
 #[tokio::test]
@@ -626,7 +626,7 @@ async fn a_server_ignoring_page_is_asked_twice_and_the_stream_ends() {
     let ids: Vec<String> = client(&server)
         .wallets()
         .list()
-        .limit(3)
+        .page_size(3)
         .prefetch(1)
         .stream()
         .map_ok(|w| w.id.to_string())
@@ -644,7 +644,7 @@ async fn the_page_bound_ends_a_stream_with_an_error_naming_the_route_and_page() 
         let ids = [page * 10, page * 10 - 1, page * 10 - 2].map(|n| n.to_string());
         mount_page(&server, page, wallets_with(&ids.each_ref().map(String::as_str)), Some(true), 9, 1).await;
     }
-    let mut stream = client(&server).wallets().list().limit(3).max_pages(2).stream();
+    let mut stream = client(&server).wallets().list().page_size(3).max_pages(2).stream();
     let mut ids = Vec::new();
     let err = loop {
         match stream.try_next().await {

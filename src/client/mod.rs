@@ -12,8 +12,10 @@
 mod api;
 mod builder;
 mod core;
+mod listing;
 
 pub use api::{Api, EnvVars};
 pub(crate) use api::{Sealed, Wiring};
 pub use builder::ClientBuilder;
 pub use core::Client;
+pub use listing::Listing;
