@@ -12,8 +12,8 @@ use crate::transport::hook::Hook;
 use crate::transport::{Transport, TransportConfig};
 use crate::{env, AttemptHook, Rate, RateClass, RateLimiter, RetryPolicy, TransportOptions};
 
-/// Builds a [`Client`] of API `A` (`MiltaClientBuilder` is
-/// `ClientBuilder<MiltaApi>`). `Out` is what `build()` makes: the client,
+/// Builds a [`Client`] of API `A` (each provider names its own:
+/// `XClientBuilder` is `ClientBuilder<XApi>`). `Out` is what `build()` makes: the client,
 /// unless a provider builds something else with the same settings.
 pub struct ClientBuilder<A: Api, Out = Client<A>> {
     pub(crate) base_url: Option<String>,

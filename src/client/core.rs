@@ -7,7 +7,7 @@ use crate::error::Result;
 use crate::transport::Transport;
 use crate::{CallOptions, RawResponse, Request};
 
-/// A client of one provider's API (`MiltaClient` is `Client<MiltaApi>`):
+/// A client of one provider's API (`XClient` is `Client<XApi>`):
 /// its transport, plus the provider's state. The provider's module adds the
 /// resource accessors.
 ///

@@ -15,8 +15,7 @@ pub(crate) type PageDecoder<T> = fn(&RawResponse, u32, u32) -> Result<Answer<T>>
 
 /// A listing of `T` from API `A`: set filters and paging, then
 /// [`get`](Listing::get) one page or [`stream`](Listing::stream) every item.
-/// Each provider names its own (`walletkit::milta::Listing<T>`,
-/// `walletkit::wallets::WalletListing`) and adds its filters.
+/// Each provider names its own with an alias and adds its filters.
 pub struct Listing<T, A: Api> {
     client: Client<A>,
     query: PageQuery,
@@ -79,7 +78,7 @@ impl<T, A: Api> Listing<T, A> {
     }
 
     /// The former name of [`page_size`](Listing::page_size) on the
-    /// MilaCoins and Wallets listings.
+    /// listings whose API calls the page size `limit`.
     #[deprecated(note = "use `page_size`, the one name every listing uses")]
     pub fn limit(self, limit: u32) -> Self {
         self.page_size(limit)
