@@ -4,6 +4,7 @@
 //! outcome into [`Error`].
 
 pub(crate) mod auth;
+pub(crate) mod cached_login;
 pub(crate) mod decide;
 pub(crate) mod hook;
 pub(crate) mod options;

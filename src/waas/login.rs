@@ -1,13 +1,7 @@
 //! The WaaS login (`POST /api/v1/auth/login`) as a cached, single-flight
-//! Bearer [`TokenSource`].
-//!
-//! One login is shared by every concurrent request: the cache is a lock held
-//! across the login, so callers arriving meanwhile wait for that login's
-//! token instead of starting their own. A 401 drops the token only if it is
-//! still the cached one, so fifty requests rejected with the same expired
-//! token cause one re-login, not fifty. When the server gives `expires_in`,
-//! the token is replaced shortly before it expires (30 s before, or a tenth
-//! of its lifetime for tokens living less than five minutes).
+//! Bearer [`TokenSource`]: what to send and how to read the answer; the
+//! caching, single flight, refresh before `expires_in` and sharing across
+//! replicas are the transport's [`CachedLogin`].
 
 use std::fmt;
 use std::time::Duration;
@@ -16,7 +10,6 @@ use futures_util::future::BoxFuture;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::value::RawValue;
-use tokio::sync::Mutex;
 use tokio::time::Instant;
 
 use super::client::{paths, rate_class, WaasApi, WaasSettings};
@@ -24,14 +17,12 @@ use crate::client::ClientBuilder;
 use crate::error::{DecodeError, Error, Provider, Result};
 use crate::money::Decimal;
 use crate::transport::auth::Auth;
+use crate::transport::cached_login::{CachedLogin, CachedToken};
 use crate::transport::options::TransportOptions;
 use crate::transport::{limit_scope, secret, Transport, TransportConfig};
 use crate::wire::{wire_object, Extra, Text, WireDecode};
 use crate::TokenSource;
 use rust_decimal::prelude::ToPrimitive;
-
-/// The longest head start a token is refreshed with before it expires.
-const MAX_REFRESH_MARGIN: Duration = Duration::from_secs(30);
 
 /// A WaaS login: exchanges username and password for a Bearer token, caches
 /// it, and logs in again when it expires or is rejected.
@@ -56,33 +47,8 @@ pub struct WaasLogin {
     transport: Transport,
     username: SecretString,
     password: SecretString,
-    cache: Mutex<Option<CachedToken>>,
-    /// Names the username for limits and tokens shared across replicas (a digest).
-    scope: String,
-    /// The token shared by every replica, when configured.
-    #[cfg(feature = "redis")]
-    shared: Option<crate::RedisTokenCache>,
-}
-
-struct CachedToken {
-    token: SecretString,
-    /// When to log in again; `None` when the server gave no lifetime.
-    refresh_at: Option<Instant>,
-    /// The rest of the answer.
-    details: LoginDetails,
-}
-
-impl CachedToken {
-    fn usable_at(&self, now: Instant) -> bool {
-        self.refresh_at.is_none_or(|at| now < at)
-    }
-}
-
-/// When a token obtained at `sent` and living `life` should be replaced;
-/// `None` when that is beyond what the clock can represent.
-fn refresh_at(sent: Instant, life: Duration) -> Option<Instant> {
-    let margin = MAX_REFRESH_MARGIN.min(life / 10);
-    sent.checked_add(life.saturating_sub(margin))
+    /// The token, cached and shared; named by a digest of the username.
+    cache: CachedLogin<LoginDetails>,
 }
 
 /// `expires_in` seconds as a duration: fractions dropped, negative as zero,
@@ -97,7 +63,7 @@ fn lifetime(secs: Decimal) -> Duration {
 
 impl fmt::Debug for WaasLogin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let cached = self.cache.try_lock().map(|c| c.is_some()).ok();
+        let cached = self.cache.is_cached();
         f.debug_struct("WaasLogin")
             .field("transport", &self.transport)
             .field("username", &"[REDACTED]")
@@ -202,6 +168,13 @@ pub struct LoginDetails {
     pub extra: Extra,
 }
 
+impl LoginDetails {
+    /// The details of a token known without its answer (from a shared cache).
+    fn blank() -> Self {
+        LoginDetails { token_type: None, expires_in: None, extra: Extra::default() }
+    }
+}
+
 impl WaasLogin {
     /// A builder; set the base URL and credentials, then [`WaasLoginBuilder::build`].
     pub fn builder() -> WaasLoginBuilder {
@@ -233,103 +206,19 @@ impl WaasLogin {
     /// `expires_in`, unknown fields); `None` before the first login or after
     /// [`forget_token`](WaasLogin::forget_token).
     pub async fn details(&self) -> Option<LoginDetails> {
-        self.cache.lock().await.as_ref().map(|c| c.details.clone())
+        self.cache.details().await
     }
 
     /// Drops the cached token, so the next request logs in again.
     pub async fn forget_token(&self) {
-        *self.cache.lock().await = None;
+        self.cache.forget().await;
     }
 
     async fn current_token(&self) -> Result<SecretString> {
-        // Held across the login: concurrent callers wait for this one.
-        let mut cache = self.cache.lock().await;
-        if let Some(cached) = cache.as_ref().filter(|c| c.usable_at(Instant::now())) {
-            return Ok(cached.token.clone());
-        }
-        #[cfg(feature = "redis")]
-        let fresh = match &self.shared {
-            // Redis's futures are not `Sync`; the wrapper keeps this one `Sync`.
-            Some(shared) => sync_wrapper::SyncFuture::new(Box::pin(self.shared_log_in(shared))).await?,
-            None => self.log_in().await?,
-        };
-        #[cfg(not(feature = "redis"))]
-        let fresh = self.log_in().await?;
-        let token = fresh.token.clone();
-        *cache = Some(fresh);
-        Ok(token)
+        self.cache.token(|| self.log_in()).await
     }
 
-    /// The token every replica shares: taken from Redis when there is one,
-    /// else logged in by whichever replica holds the login lock while the
-    /// others wait for it to appear. The holder extends the lock for as long
-    /// as its login runs, so the others wait for a slow login instead of
-    /// joining it; the lock lapses one hold after a holder crashed, and then
-    /// the next replica takes it. When Redis cannot be asked, this replica
-    /// logs in for itself.
-    #[cfg(feature = "redis")]
-    async fn shared_log_in(&self, shared: &crate::RedisTokenCache) -> Result<CachedToken> {
-        use futures_util::future::{select, Either};
-        /// Pauses between looks at a lock another replica holds.
-        const FIRST_PAUSE: Duration = Duration::from_millis(25);
-        const LONGEST_PAUSE: Duration = Duration::from_millis(250);
-        let from_shared = |(token, ttl): (SecretString, Option<Duration>)| CachedToken {
-            token,
-            refresh_at: ttl.and_then(|ttl| Instant::now().checked_add(ttl)),
-            details: LoginDetails { token_type: None, expires_in: None, extra: Extra::default() },
-        };
-        let unavailable = |message: String| {
-            tracing::warn!(%message, "shared token cache unavailable; logging in from this replica");
-        };
-        let mut pause = FIRST_PAUSE;
-        loop {
-            match shared.get(&self.scope).await {
-                Ok(Some(found)) => return Ok(from_shared(found)),
-                Ok(None) => {}
-                Err(message) => {
-                    unavailable(message);
-                    return self.log_in().await;
-                }
-            }
-            match shared.try_lock(&self.scope).await {
-                Ok(Some(lock)) => {
-                    let login = std::pin::pin!(async {
-                        let result = match shared.get(&self.scope).await {
-                            Ok(Some(found)) => Ok(from_shared(found)),
-                            _ => self.log_in().await,
-                        };
-                        if let Ok(fresh) = &result {
-                            let ttl = fresh.refresh_at.map(|at| at.saturating_duration_since(Instant::now()));
-                            if let Err(message) = shared.put(&self.scope, &fresh.token, ttl).await {
-                                unavailable(message);
-                            }
-                        }
-                        result
-                    });
-                    // Extended only while the login runs: it stops when the login ends.
-                    let kept = std::pin::pin!(shared.keep_locked(&self.scope, &lock));
-                    let result = match select(login, kept).await {
-                        Either::Left((result, _)) => result,
-                        // The lock was lost (it lapsed while Redis could not be asked): finish anyway.
-                        Either::Right(((), login)) => login.await,
-                    };
-                    let _ = shared.unlock(&self.scope, &lock).await;
-                    return result;
-                }
-                // A live holder keeps extending the lock; a crashed one's lapses within a hold.
-                Ok(None) => {
-                    tokio::time::sleep(pause).await;
-                    pause = (pause * 2).min(LONGEST_PAUSE);
-                }
-                Err(message) => {
-                    unavailable(message);
-                    return self.log_in().await;
-                }
-            }
-        }
-    }
-
-    async fn log_in(&self) -> Result<CachedToken> {
+    async fn log_in(&self) -> Result<CachedToken<LoginDetails>> {
         tracing::debug!("waas login");
         let body = LoginBody { username: self.username.expose_secret(), password: self.password.expose_secret() };
         // Logging in twice is harmless: retried after a 5xx or a lost answer.
@@ -349,7 +238,7 @@ impl WaasLogin {
         );
         let details =
             LoginDetails { token_type: answer.token_type, expires_in: answer.expires_in, extra: answer.extra };
-        Ok(CachedToken { token: secret(token), refresh_at: life.and_then(|life| refresh_at(sent, life)), details })
+        Ok(CachedToken::new(secret(token), sent, life, details))
     }
 }
 
@@ -412,19 +301,7 @@ impl TokenSource for WaasLogin {
     /// right after a fresh login ends as [`crate::ErrorKind::Unauthorized`].
     fn invalidate<'a>(&'a self, rejected: &'a SecretString) -> BoxFuture<'a, bool> {
         Box::pin(async move {
-            let mut cache = self.cache.lock().await;
-            if cache.as_ref().is_some_and(|c| c.token.expose_secret() == rejected.expose_secret()) {
-                tracing::debug!("waas token rejected; logging in again on the next attempt");
-                *cache = None;
-            }
-            // Only the rejected token: another replica may already share a newer one.
-            #[cfg(feature = "redis")]
-            if let Some(shared) = &self.shared {
-                let removed = sync_wrapper::SyncFuture::new(Box::pin(shared.remove_if(&self.scope, rejected))).await;
-                if let Err(message) = removed {
-                    tracing::warn!(%message, "shared token cache unavailable; the rejected token stays there");
-                }
-            }
+            self.cache.invalidate(rejected).await;
             true
         })
     }
@@ -456,7 +333,7 @@ impl WaasLogin {
 
     /// The digest naming this login's user, for shared rate limits.
     pub(crate) fn limit_scope(&self) -> &str {
-        &self.scope
+        self.cache.scope()
     }
 
     pub(crate) fn new(
@@ -466,8 +343,6 @@ impl WaasLogin {
         options: TransportOptions,
         settings: &WaasSettings,
     ) -> Result<Self> {
-        #[cfg(not(feature = "redis"))]
-        let _ = settings;
         let scope = limit_scope(Provider::Waas, username.expose_secret());
         let transport = Transport::new(TransportConfig {
             provider: Provider::Waas,
@@ -479,15 +354,13 @@ impl WaasLogin {
             options,
             decode_error: super::error::decode,
         })?;
-        Ok(WaasLogin {
-            #[cfg(feature = "redis")]
-            shared: settings.shared_cache(),
-            transport,
-            username,
-            password,
-            cache: Mutex::new(None),
-            scope,
-        })
+        #[cfg(not(feature = "redis"))]
+        let cache = CachedLogin::new(scope, LoginDetails::blank);
+        #[cfg(feature = "redis")]
+        let cache = CachedLogin::new(scope, LoginDetails::blank, settings.shared_cache());
+        #[cfg(not(feature = "redis"))]
+        let _ = settings;
+        Ok(WaasLogin { transport, username, password, cache })
     }
 }
 
@@ -496,24 +369,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn refresh_margin_is_30s_or_a_tenth() {
-        let t0 = Instant::now();
-        assert_eq!(refresh_at(t0, Duration::from_secs(3600)), Some(t0 + Duration::from_secs(3570)));
-        assert_eq!(refresh_at(t0, Duration::from_secs(60)), Some(t0 + Duration::from_secs(54)));
-        assert_eq!(refresh_at(t0, Duration::ZERO), Some(t0));
+    fn lifetimes_drop_fractions_and_cap_at_a_century() {
         assert_eq!(lifetime(Decimal::new(36005, 1)), Duration::from_secs(3600));
         assert_eq!(lifetime(Decimal::new(-5, 0)), Duration::ZERO);
         assert_eq!(lifetime(Decimal::MAX), Duration::from_secs(100 * 365 * 24 * 3600));
-        let details = LoginDetails { token_type: None, expires_in: None, extra: Extra::default() };
-        let cached = CachedToken {
-            token: secret("t"),
-            refresh_at: Some(t0 + Duration::from_secs(10)),
-            details: details.clone(),
-        };
-        assert!(cached.usable_at(t0 + Duration::from_secs(9)));
-        assert!(!cached.usable_at(t0 + Duration::from_secs(10)));
-        let forever = CachedToken { token: secret("t"), refresh_at: None, details };
-        assert!(forever.usable_at(t0 + Duration::from_secs(1_000_000)));
     }
 
     fn answer(json: &str) -> LoginAnswer {
