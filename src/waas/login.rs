@@ -1,7 +1,6 @@
-//! The WaaS login (`POST /api/v1/auth/login`) as a cached, single-flight
-//! Bearer [`TokenSource`]: what to send and how to read the answer; the
-//! caching, single flight, refresh before `expires_in` and sharing across
-//! replicas are the transport's [`CachedLogin`].
+//! The WaaS login (`POST /api/v1/auth/login`) as a Bearer [`TokenSource`]:
+//! what to send and how to read the answer. Caching, single flight, refresh
+//! and sharing across replicas are the transport's `CachedLogin`.
 
 use std::fmt;
 use std::time::Duration;
@@ -166,13 +165,6 @@ pub struct LoginDetails {
     pub expires_in: Option<Decimal>,
     /// Every other field of the answer (of `data`, when it was wrapped), as raw JSON.
     pub extra: Extra,
-}
-
-impl LoginDetails {
-    /// The details of a token known without its answer (from a shared cache).
-    fn blank() -> Self {
-        LoginDetails { token_type: None, expires_in: None, extra: Extra::default() }
-    }
 }
 
 impl WaasLogin {
@@ -354,10 +346,12 @@ impl WaasLogin {
             options,
             decode_error: super::error::decode,
         })?;
+        // The details of a token known without its answer (from a shared cache).
+        let blank = || LoginDetails { token_type: None, expires_in: None, extra: Extra::default() };
         #[cfg(not(feature = "redis"))]
-        let cache = CachedLogin::new(scope, LoginDetails::blank);
+        let cache = CachedLogin::new(scope, blank);
         #[cfg(feature = "redis")]
-        let cache = CachedLogin::new(scope, LoginDetails::blank, settings.shared_cache());
+        let cache = CachedLogin::new(scope, blank, settings.shared_cache());
         #[cfg(not(feature = "redis"))]
         let _ = settings;
         Ok(WaasLogin { transport, username, password, cache })
