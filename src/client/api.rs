@@ -7,6 +7,7 @@ use secrecy::SecretString;
 
 use crate::error::{ApiError, Provider, Result};
 use crate::transport::auth::Auth;
+use crate::transport::Transport;
 use crate::{RateLimits, Request, TransportOptions};
 
 /// Implemented only inside walletkit: the set of providers is closed.
@@ -62,6 +63,11 @@ pub trait Api: Sealed + Sized + Send + Sync + 'static {
     #[doc(hidden)]
     fn connect(settings: Self::Settings, base_url: &str, options: &TransportOptions) -> Result<Wiring<Self::State>>;
 
+    /// Hands the state the client's transport once it is built (a login
+    /// that sends through the client it authenticates).
+    #[doc(hidden)]
+    fn attach(_state: &Self::State, _transport: Built<'_>) {}
+
     /// Adds what every request of this client carries (headers, a default
     /// rate class) before it is sent.
     #[doc(hidden)]
@@ -73,6 +79,9 @@ pub trait Api: Sealed + Sized + Send + Sync + 'static {
     #[doc(hidden)]
     fn decode_error(provider: Provider, status: u16, headers: &HeaderMap, body: &[u8]) -> ApiError;
 }
+
+/// The transport [`Api::attach`] receives.
+pub struct Built<'a>(pub(crate) &'a Transport);
 
 /// What [`Api::connect`] hands the transport.
 pub struct Wiring<S> {

@@ -6,7 +6,7 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::{Api, Client};
+use super::{Api, Built, Client};
 use crate::error::{Error, Result};
 use crate::transport::hook::Hook;
 use crate::transport::{Transport, TransportConfig};
@@ -52,6 +52,7 @@ impl<A: Api> ClientBuilder<A> {
             options: self.options,
             decode_error: A::decode_error,
         })?;
+        A::attach(&wiring.state, Built(&transport));
         Ok(Client { transport, state: wiring.state })
     }
 }

@@ -15,7 +15,7 @@ mod core;
 mod listing;
 
 pub use api::{Api, EnvVars};
-pub(crate) use api::{Sealed, Wiring};
+pub(crate) use api::{Built, Sealed, Wiring};
 pub use builder::ClientBuilder;
 pub use core::Client;
 pub use listing::Listing;

@@ -222,6 +222,15 @@ impl<D: Clone + Send> CachedLogin<D> {
 }
 
 #[cfg(test)]
+impl super::Transport {
+    /// Whether two handles share one pool, limiter and retry budget (for
+    /// tests of a login sending through the client it authenticates).
+    pub(crate) fn same_as(&self, other: &super::Transport) -> bool {
+        std::sync::Arc::ptr_eq(&self.inner, &other.inner)
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

@@ -33,6 +33,8 @@ pub struct Request {
     /// When the idempotency key was first used, for a resend; `None` for a
     /// first send, which starts the clock when the call starts.
     pub(crate) first_sent_at: Option<SystemTime>,
+    /// Sent without the client's auth (a login sent through the client it authenticates).
+    pub(crate) without_auth: bool,
 }
 
 /// Names and sizes only: bodies and header values can hold credentials (a
@@ -103,6 +105,7 @@ impl Request {
             rate_class: None,
             retry: None,
             first_sent_at: None,
+            without_auth: false,
         }
     }
 
@@ -181,6 +184,12 @@ impl Request {
     /// unknown outcome (`"resend with the same idempotency key within 24 h"`).
     pub fn recovery(mut self, how: &'static str) -> Self {
         self.recovery = Some(how);
+        self
+    }
+
+    /// Sends this request without the client's auth: the login that obtains it.
+    pub(crate) fn without_auth(mut self) -> Self {
+        self.without_auth = true;
         self
     }
 

@@ -6,15 +6,15 @@ use std::sync::Arc;
 use reqwest::header::HeaderMap;
 use secrecy::SecretString;
 
-use crate::client::{Api, Client, ClientBuilder, EnvVars, Sealed, Wiring};
+use crate::client::{Api, Built, Client, ClientBuilder, EnvVars, Sealed, Wiring};
 use crate::error::{ApiError, Error, Provider, Result};
 use crate::transport::auth::Auth;
 use crate::transport::{missing_credentials, secret};
-use crate::TransportOptions;
+use crate::{TokenSource, TransportOptions};
 
 use super::accounts::Accounts;
 use super::clients::Clients;
-use super::login::WaasLogin;
+use super::login::{login_ref, WaasLogin};
 use super::services::ClientServices;
 use super::transactions::Transactions;
 use super::transfers::AccountTransfers;
@@ -113,25 +113,30 @@ impl Api for WaasApi {
         (settings.username, settings.password) = (values.next(), values.next());
     }
 
-    fn connect(
-        mut settings: WaasSettings,
-        base_url: &str,
-        options: &TransportOptions,
-    ) -> Result<Wiring<Arc<WaasLogin>>> {
-        let login = match settings.login.take() {
-            Some(login) => login,
+    fn connect(mut settings: WaasSettings, _: &str, _: &TransportOptions) -> Result<Wiring<Arc<WaasLogin>>> {
+        let (login, auth): (_, Arc<dyn TokenSource>) = match settings.login.take() {
+            Some(login) => (login.clone(), login),
             None => {
                 let (username, password) = settings.credentials(", or a `.shared_login(..)`")?;
-                Arc::new(WaasLogin::new(base_url, username, password, options.clone(), &settings)?)
+                // Sends through this client's transport, attached once it is built.
+                let login = Arc::new(WaasLogin::unattached(username, password, &settings));
+                let auth = login_ref(&login);
+                (login, auth)
             }
         };
         Ok(Wiring {
             limit_scope: login.limit_scope().to_string(),
-            auth: Auth::bearer(login.clone()),
+            auth: Auth::bearer(auth),
             // The WaaS server knows the login's password too, and may echo it.
             secrets: login.credentials(),
             state: login,
         })
+    }
+
+    /// A login built for this client sends through its transport; a shared
+    /// one keeps its own.
+    fn attach(login: &Arc<WaasLogin>, transport: Built<'_>) {
+        login.attach(transport.0);
     }
 
     fn decode_error(provider: Provider, status: u16, headers: &HeaderMap, body: &[u8]) -> ApiError {
@@ -219,5 +224,32 @@ impl WaasClientBuilder {
     pub fn shared_login(mut self, login: Arc<WaasLogin>) -> Self {
         self.settings.login = Some(login);
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    #[tokio::test]
+    async fn the_login_sends_through_the_client_and_outlives_it_without_a_cycle() {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path(paths::LOGIN))
+            .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"access_token":"t"}"#))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let waas = WaasClient::builder().base_url(server.uri()).credentials("u", "p").build().unwrap();
+        let login = waas.token_source();
+        assert!(login.transport_is(&waas.transport), "one transport: one pool, limiter and retry budget");
+        drop(waas);
+        // Still usable by another client (the Wallets API's) once the WaaS client is gone.
+        login.ensure_logged_in().await.unwrap();
+        let weak = Arc::downgrade(&login);
+        drop(login);
+        assert!(weak.upgrade().is_none(), "the client's transport holds its login weakly");
     }
 }

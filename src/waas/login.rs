@@ -3,15 +3,14 @@
 //! and sharing across replicas are the transport's `CachedLogin`.
 
 use std::fmt;
-use std::time::Duration;
+use std::sync::{Arc, OnceLock, Weak};
 
 use futures_util::future::BoxFuture;
 use secrecy::{ExposeSecret, SecretString};
-use serde::{Deserialize, Deserializer, Serialize};
-use serde_json::value::RawValue;
 use tokio::time::Instant;
 
 use super::client::{paths, rate_class, WaasApi, WaasSettings};
+use super::login_answer::{lifetime, LoginAnswer, LoginBody};
 use crate::client::ClientBuilder;
 use crate::error::{DecodeError, Error, Provider, Result};
 use crate::money::Decimal;
@@ -19,9 +18,8 @@ use crate::transport::auth::Auth;
 use crate::transport::cached_login::{CachedLogin, CachedToken};
 use crate::transport::options::TransportOptions;
 use crate::transport::{limit_scope, secret, Transport, TransportConfig};
-use crate::wire::{wire_object, Extra, Text, WireDecode};
+use crate::wire::Extra;
 use crate::TokenSource;
-use rust_decimal::prelude::ToPrimitive;
 
 /// A WaaS login: exchanges username and password for a Bearer token, caches
 /// it, and logs in again when it expires or is rejected.
@@ -43,110 +41,23 @@ use rust_decimal::prelude::ToPrimitive;
 /// # Ok(()) }
 /// ```
 pub struct WaasLogin {
-    transport: Transport,
+    /// Its own, or the transport of the client it authenticates (set once built).
+    transport: OnceLock<Transport>,
     username: SecretString,
     password: SecretString,
     /// The token, cached and shared; named by a digest of the username.
     cache: CachedLogin<LoginDetails>,
 }
 
-/// `expires_in` seconds as a duration: fractions dropped, negative as zero,
-/// absurdly large as "never" (capped at a hundred years).
-fn lifetime(secs: Decimal) -> Duration {
-    const CAP: u64 = 100 * 365 * 24 * 3600;
-    if secs <= Decimal::ZERO {
-        return Duration::ZERO;
-    }
-    Duration::from_secs(secs.trunc().to_u64().map_or(CAP, |s| s.min(CAP)))
-}
-
 impl fmt::Debug for WaasLogin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let cached = self.cache.is_cached();
         f.debug_struct("WaasLogin")
-            .field("transport", &self.transport)
+            .field("transport", &self.transport.get())
             .field("username", &"[REDACTED]")
             .field("password", &"[REDACTED]")
             .field("token_cached", &cached)
             .finish()
-    }
-}
-
-#[derive(Serialize)]
-struct LoginBody<'a> {
-    username: &'a str,
-    password: &'a str,
-}
-
-wire_object! {
-    /// The login answer: `access_token` (also read as `accessToken`), and
-    /// `expires_in` (seconds) and `token_type` when given. A body wrapping
-    /// these in `data` is accepted too. The token must be a JSON string: a
-    /// `token` field or a number is not taken for one.
-    struct LoginAnswer {
-        /// The Bearer token.
-        pub access_token: Option<String> = optional ["access_token", "accessToken"],
-        /// Lifetime in seconds; a value that is not a number counts as absent.
-        pub expires_in: Option<Decimal> = default ["expires_in", "expiresIn"] via Seconds,
-        /// Usually `Bearer`.
-        pub token_type: Option<String> = optional ["token_type", "tokenType"] via Text,
-        /// The answer, when wrapped; anything unreadable there counts as absent.
-        pub data: Option<Box<WrappedAnswer>> = default ["data"] via Wrapped,
-    }
-}
-
-wire_object! {
-    /// The answer inside `data`: the same fields, one level only. A `data`
-    /// inside it stays in `extra`, unread: the server decides how deep a
-    /// body is, so the decoder never recurses on what it sends.
-    struct WrappedAnswer {
-        /// The Bearer token.
-        pub access_token: Option<String> = optional ["access_token", "accessToken"],
-        /// Lifetime in seconds; a value that is not a number counts as absent.
-        pub expires_in: Option<Decimal> = default ["expires_in", "expiresIn"] via Seconds,
-        /// Usually `Bearer`.
-        pub token_type: Option<String> = optional ["token_type", "tokenType"] via Text,
-    }
-}
-
-/// `expires_in` read exactly from a number or a string, or `None` when it
-/// is neither: a lifetime walletkit cannot read only means no early refresh.
-struct Seconds;
-
-impl WireDecode for Seconds {
-    type Value = Option<Decimal>;
-
-    fn decode<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<Decimal>, D::Error> {
-        crate::wire::with_raw_text(d, |raw| Ok(crate::money::parse_json(raw).ok()))
-    }
-}
-
-/// A `data` member holding the answer; anything else there is ignored.
-struct Wrapped;
-
-impl WireDecode for Wrapped {
-    type Value = Option<Box<WrappedAnswer>>;
-
-    fn decode<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<Box<WrappedAnswer>>, D::Error> {
-        let raw = Box::<RawValue>::deserialize(d)?;
-        Ok(serde_json::from_str::<WrappedAnswer>(raw.get()).ok().map(Box::new))
-    }
-}
-
-impl LoginAnswer {
-    /// The answer that holds the token: this one, or the one in `data`,
-    /// with the wrapper's other fields added to its `extra`.
-    fn unwrap_data(self) -> LoginAnswer {
-        match self {
-            LoginAnswer { access_token: None, data: Some(inner), extra: outer, .. } => {
-                let WrappedAnswer { access_token, expires_in, token_type, mut extra } = *inner;
-                for (name, value) in outer.iter() {
-                    extra.insert(name.to_string(), value.to_owned());
-                }
-                LoginAnswer { access_token, expires_in, token_type, data: None, extra }
-            }
-            top => top,
-        }
     }
 }
 
@@ -215,8 +126,9 @@ impl WaasLogin {
         let body = LoginBody { username: self.username.expose_secret(), password: self.password.expose_secret() };
         // Logging in twice is harmless: retried after a 5xx or a lost answer.
         let req = crate::Request::post(paths::LOGIN).json(&body)?.idempotent().rate_class(rate_class::LOGIN);
+        let transport = self.transport.get().ok_or_else(|| Error::Config("the WaaS login has no transport".into()))?;
         let sent = Instant::now();
-        let resp = self.transport.send(req).await.map_err(login_error)?;
+        let resp = transport.send(req.without_auth()).await.map_err(login_error)?;
         let answer: LoginAnswer = resp.json().map_err(|e| withhold_body(e, resp.status))?;
         let answer = answer.unwrap_data();
         let Some(token) = answer.access_token.filter(|t| !t.trim().is_empty()) else {
@@ -328,6 +240,7 @@ impl WaasLogin {
         self.cache.scope()
     }
 
+    /// A login with its own transport, for a [`WaasLoginBuilder`].
     pub(crate) fn new(
         base_url: &str,
         username: SecretString,
@@ -335,10 +248,9 @@ impl WaasLogin {
         options: TransportOptions,
         settings: &WaasSettings,
     ) -> Result<Self> {
-        let scope = limit_scope(Provider::Waas, username.expose_secret());
         let transport = Transport::new(TransportConfig {
             provider: Provider::Waas,
-            limit_scope: scope.clone(),
+            limit_scope: limit_scope(Provider::Waas, username.expose_secret()),
             base_url,
             auth: Auth::None,
             // Sent in the login's body, so the transport cannot know them otherwise.
@@ -346,6 +258,16 @@ impl WaasLogin {
             options,
             decode_error: super::error::decode,
         })?;
+        let login = WaasLogin::unattached(username, password, settings);
+        login.attach(&transport);
+        Ok(login)
+    }
+
+    /// A login that sends through the transport [`attach`](Self::attach)ed
+    /// later: that of the client it authenticates, so the login shares its
+    /// pool, rate limiter and retry budget.
+    pub(crate) fn unattached(username: SecretString, password: SecretString, settings: &WaasSettings) -> Self {
+        let scope = limit_scope(Provider::Waas, username.expose_secret());
         // The details of a token known without its answer (from a shared cache).
         let blank = || LoginDetails { token_type: None, expires_in: None, extra: Extra::default() };
         #[cfg(not(feature = "redis"))]
@@ -354,44 +276,45 @@ impl WaasLogin {
         let cache = CachedLogin::new(scope, blank, settings.shared_cache());
         #[cfg(not(feature = "redis"))]
         let _ = settings;
-        Ok(WaasLogin { transport, username, password, cache })
+        WaasLogin { transport: OnceLock::new(), username, password, cache }
+    }
+
+    /// Whether the login sends through `transport`.
+    #[cfg(test)]
+    pub(crate) fn transport_is(&self, transport: &Transport) -> bool {
+        self.transport.get().is_some_and(|t| t.same_as(transport))
+    }
+
+    /// Sends the login through `transport`, unless it has one already.
+    pub(crate) fn attach(&self, transport: &Transport) {
+        let _ = self.transport.set(transport.clone());
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// The login as the auth of the client it sends through: held weakly, as
+/// the login holds that client's transport (the client holds it strongly).
+#[derive(Debug)]
+pub(crate) struct LoginRef(pub(crate) Weak<WaasLogin>);
 
-    #[test]
-    fn lifetimes_drop_fractions_and_cap_at_a_century() {
-        assert_eq!(lifetime(Decimal::new(36005, 1)), Duration::from_secs(3600));
-        assert_eq!(lifetime(Decimal::new(-5, 0)), Duration::ZERO);
-        assert_eq!(lifetime(Decimal::MAX), Duration::from_secs(100 * 365 * 24 * 3600));
+impl TokenSource for LoginRef {
+    fn token(&self) -> BoxFuture<'_, Result<SecretString>> {
+        Box::pin(async move {
+            let login = self.0.upgrade().ok_or_else(|| Error::Config("the WaaS login was dropped".into()))?;
+            login.current_token().await
+        })
     }
 
-    fn answer(json: &str) -> LoginAnswer {
-        serde_json::from_str::<LoginAnswer>(json).unwrap().unwrap_data()
+    fn invalidate<'a>(&'a self, rejected: &'a SecretString) -> BoxFuture<'a, bool> {
+        Box::pin(async move {
+            match self.0.upgrade() {
+                Some(login) => login.invalidate(rejected).await,
+                None => false,
+            }
+        })
     }
+}
 
-    #[test]
-    fn login_answers_in_every_plausible_shape() {
-        let a = answer(r#"{"access_token":"t","expires_in":"3600.5","token_type":null,"user":{"id":7},"n":1e400}"#);
-        assert_eq!((a.access_token.as_deref(), a.expires_in), (Some("t"), Some(Decimal::new(36005, 1))));
-        assert_eq!(a.token_type, None);
-        assert_eq!(a.extra["user"].get(), r#"{"id":7}"#);
-        assert_eq!(a.extra["n"].get(), "1e400", "unknown numbers stay exact, even beyond f64");
-        let a = answer(r#"{"token":"x","accessToken":"y","access_token":"z","expiresIn":60,"expires_in":"soon"}"#);
-        assert_eq!((a.access_token.as_deref(), a.expires_in), (Some("z"), None), "both spellings at once");
-        assert_eq!(a.extra["token"].get(), r#""x""#);
-        assert_eq!(answer(r#"{"accessToken":"y","expiresIn":60}"#).expires_in, Some(Decimal::from(60)));
-        let a =
-            answer(r#"{"status":"ok","data":{"access_token":"w","expires_in":12345678901234567.89,"refresh":"r"}}"#);
-        assert_eq!(
-            (a.access_token.as_deref(), a.expires_in.map(|d| d.to_string())),
-            (Some("w"), Some("12345678901234567.89".into()))
-        );
-        assert_eq!(a.extra.iter().map(|(n, _)| n).collect::<Vec<_>>(), ["refresh", "status"]);
-        let a = answer(r#"{"data":"not an object","message":"no token"}"#);
-        assert_eq!((a.access_token, a.data), (None, None));
-    }
+/// The login behind a [`LoginRef`].
+pub(crate) fn login_ref(login: &Arc<WaasLogin>) -> Arc<LoginRef> {
+    Arc::new(LoginRef(Arc::downgrade(login)))
 }

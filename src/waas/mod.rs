@@ -45,6 +45,7 @@ mod client;
 mod clients;
 mod error;
 mod login;
+mod login_answer;
 mod services;
 mod transactions;
 mod transfers;
