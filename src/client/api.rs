@@ -75,9 +75,9 @@ pub trait Api: Sealed + Sized + Send + Sync + 'static {
         req
     }
 
-    /// Reads an error response into an [`ApiError`].
+    /// Reads an error response (status, headers, body) into an [`ApiError`].
     #[doc(hidden)]
-    fn decode_error(provider: Provider, status: u16, headers: &HeaderMap, body: &[u8]) -> ApiError;
+    const DECODE_ERROR: fn(Provider, u16, &HeaderMap, &[u8]) -> ApiError;
 }
 
 /// The transport [`Api::attach`] receives.

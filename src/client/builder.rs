@@ -50,7 +50,7 @@ impl<A: Api> ClientBuilder<A> {
             auth: wiring.auth,
             secrets: wiring.secrets,
             options: self.options,
-            decode_error: A::decode_error,
+            decode_error: A::DECODE_ERROR,
         })?;
         A::attach(&wiring.state, Built(&transport));
         Ok(Client { transport, state: wiring.state })

@@ -3,13 +3,12 @@
 
 use std::sync::Arc;
 
-use reqwest::header::HeaderMap;
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::client::{Api, Client, ClientBuilder, EnvVars, Sealed, Wiring};
-use crate::error::{ApiError, Error, Provider, Result};
+use crate::error::{Error, Provider, Result};
 use crate::transport::auth::{Auth, HmacSigner};
-use crate::transport::{limit_scope, missing_credentials, secret};
+use crate::transport::{limit_scope, missing_credentials, secret, ErrorDecoder};
 use crate::{Request, TransportOptions};
 
 use super::{invoices::Invoices, logs::Logs, reference::Reference, transactions::Transactions};
@@ -102,6 +101,7 @@ impl Api for MilaCoinsApi {
     const ENV: EnvVars =
         EnvVars { credentials: &["MILACOINS_API_KEY", "MILACOINS_SECRET_KEY"], base_url: "MILACOINS_BASE_URL" };
     type Settings = MilaCoinsSettings;
+    const DECODE_ERROR: ErrorDecoder = super::error::decode;
     type State = ();
 
     fn default_base_url(settings: &MilaCoinsSettings) -> Option<&'static str> {
@@ -136,10 +136,6 @@ impl Api for MilaCoinsApi {
         }
         let class = if req.method == reqwest::Method::GET { rate_class::READ } else { rate_class::WRITE };
         req.rate_class(class)
-    }
-
-    fn decode_error(provider: Provider, status: u16, headers: &HeaderMap, body: &[u8]) -> ApiError {
-        super::error::decode(provider, status, headers, body)
     }
 }
 

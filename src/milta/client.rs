@@ -1,13 +1,12 @@
 //! The Milta API in the client kit: its `Api` impl, credential setters,
 //! localisation headers, resource accessors and path table.
 
-use reqwest::header::HeaderMap;
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::client::{Api, Client, ClientBuilder, EnvVars, Sealed, Wiring};
-use crate::error::{ApiError, Error, Provider, Result};
+use crate::error::{Error, Provider, Result};
 use crate::transport::auth::Auth;
-use crate::transport::{limit_scope, missing_credentials, secret};
+use crate::transport::{limit_scope, missing_credentials, secret, ErrorDecoder};
 use crate::{Rate, RateLimits, Request, TransportOptions};
 
 use super::{account::Account, inventories::Inventories, transfers::Transfers};
@@ -116,6 +115,7 @@ impl Api for MiltaApi {
     const ENV: EnvVars =
         EnvVars { credentials: &["MILTA_API_KEY_ID", "MILTA_API_KEY_SECRET"], base_url: "MILTA_BASE_URL" };
     type Settings = MiltaSettings;
+    const DECODE_ERROR: ErrorDecoder = super::error::decode;
     type State = Locale;
 
     fn default_base_url(_: &MiltaSettings) -> Option<&'static str> {
@@ -152,10 +152,6 @@ impl Api for MiltaApi {
 
     fn prepare(locale: &Locale, req: Request) -> Request {
         locale.apply(req)
-    }
-
-    fn decode_error(provider: Provider, status: u16, headers: &HeaderMap, body: &[u8]) -> ApiError {
-        super::error::decode(provider, status, headers, body)
     }
 }
 

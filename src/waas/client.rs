@@ -3,13 +3,12 @@
 
 use std::sync::Arc;
 
-use reqwest::header::HeaderMap;
 use secrecy::SecretString;
 
 use crate::client::{Api, Built, Client, ClientBuilder, EnvVars, Sealed, Wiring};
-use crate::error::{ApiError, Error, Provider, Result};
+use crate::error::{Error, Provider, Result};
 use crate::transport::auth::Auth;
-use crate::transport::{missing_credentials, secret};
+use crate::transport::{missing_credentials, secret, ErrorDecoder};
 use crate::{TokenSource, TransportOptions};
 
 use super::accounts::Accounts;
@@ -101,6 +100,7 @@ impl Api for WaasApi {
     const NAME: &'static str = "Wallet-as-a-Service";
     const ENV: EnvVars = EnvVars { credentials: &["WAAS_USERNAME", "WAAS_PASSWORD"], base_url: "WAAS_BASE_URL" };
     type Settings = WaasSettings;
+    const DECODE_ERROR: ErrorDecoder = super::error::decode;
     type State = Arc<WaasLogin>;
 
     /// WaaS documents no public host.
@@ -137,10 +137,6 @@ impl Api for WaasApi {
     /// one keeps its own.
     fn attach(login: &Arc<WaasLogin>, transport: Built<'_>) {
         login.attach(transport.0);
-    }
-
-    fn decode_error(provider: Provider, status: u16, headers: &HeaderMap, body: &[u8]) -> ApiError {
-        super::error::decode(provider, status, headers, body)
     }
 }
 

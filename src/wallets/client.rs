@@ -3,12 +3,10 @@
 
 use std::sync::Arc;
 
-use reqwest::header::HeaderMap;
-
 use crate::client::{Api, Client, ClientBuilder, EnvVars, Sealed, Wiring};
-use crate::error::{ApiError, Error, Provider, Result};
+use crate::error::{Error, Provider, Result};
 use crate::transport::auth::Auth;
-use crate::transport::limit_scope;
+use crate::transport::{limit_scope, ErrorDecoder};
 use crate::{StaticToken, TokenSource, TransportOptions};
 
 use super::wallet::Wallets;
@@ -54,6 +52,7 @@ impl Api for WalletsApi {
     const NAME: &'static str = "the Wallets API";
     const ENV: EnvVars = EnvVars { credentials: &["WALLETS_TOKEN"], base_url: "WALLETS_BASE_URL" };
     type Settings = WalletsSettings;
+    const DECODE_ERROR: ErrorDecoder = super::error::decode;
     type State = ();
 
     /// The API documents no public host.
@@ -78,10 +77,6 @@ impl Api for WalletsApi {
             secrets: Vec::new(),
             state: (),
         })
-    }
-
-    fn decode_error(provider: Provider, status: u16, headers: &HeaderMap, body: &[u8]) -> ApiError {
-        super::error::decode(provider, status, headers, body)
     }
 }
 
