@@ -564,7 +564,7 @@ impl Kit {
     }
 
     async fn wallets_page(&self) -> usize {
-        let page = self.wallets.wallets().list().limit(100).get().await.expect("wallets");
+        let page = self.wallets.wallets().list().page_size(100).get().await.expect("wallets");
         page.items.len() + page.total_items.unwrap_or(0) as usize
     }
 
@@ -814,7 +814,7 @@ async fn paging(base_slow: &str, base_fast: &str) {
         let n = wallets
             .wallets()
             .list()
-            .limit(100)
+            .page_size(100)
             .prefetch(prefetch)
             .stream()
             .try_fold(0u64, |n, _| async move { Ok(n + 1) })
@@ -856,7 +856,7 @@ async fn paging(base_slow: &str, base_fast: &str) {
         reset_peak_rss();
         let before = peak_rss_kib();
         let started = Instant::now();
-        let listing = wallets.wallets().list().limit(10_000).prefetch(prefetch);
+        let listing = wallets.wallets().list().page_size(10_000).prefetch(prefetch);
         let mut items = listing.stream();
         let mut count = 0usize;
         while let Some(w) = items.next().await {

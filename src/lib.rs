@@ -72,6 +72,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod client;
 mod env;
 pub mod error;
 pub mod milacoins;
@@ -91,7 +92,7 @@ pub use transport::auth::{StaticToken, TokenSource};
 pub use transport::hook::{AttemptHook, AttemptInfo, AttemptOutcome, AttemptReport};
 pub use transport::options::{CallOptions, TransportOptions};
 pub use transport::paginate::{ItemStream, Page};
-pub use transport::ratelimit::{Rate, RateLimiter, RateLimits, Refusal};
+pub use transport::ratelimit::{Rate, RateClass, RateLimiter, RateLimits, Refusal};
 #[cfg(feature = "redis")]
 pub use transport::redis_ask::RedisOptions;
 #[cfg(feature = "redis")]

@@ -90,7 +90,7 @@ pub async fn tour(mila: &MilaCoinsClient) -> walletkit::Result<()> {
     let to = Utc::now();
     let from = Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).single().unwrap_or(to);
     let statuses = [TransactionStatus::Completed, TransactionStatus::New, TransactionStatus::WaitingForConfirmation];
-    let mut transactions = mila.transactions().list().from(from).to(to).statuses(statuses).limit(100).stream();
+    let mut transactions = mila.transactions().list().from(from).to(to).statuses(statuses).page_size(100).stream();
     let mut invoiced: BTreeMap<String, Total> = BTreeMap::new();
     let mut credited: BTreeMap<String, Total> = BTreeMap::new();
     let mut by_status: BTreeMap<String, usize> = BTreeMap::new();
@@ -133,7 +133,7 @@ pub async fn tour(mila: &MilaCoinsClient) -> walletkit::Result<()> {
         );
     }
 
-    let logs = mila.logs().list().limit(5).get().await?;
+    let logs = mila.logs().list().page_size(5).get().await?;
     let recorded = logs.total_items.map_or_else(|| "an unknown number of".to_string(), |n| n.to_string());
     println!("milacoins: the API log holds {recorded} requests; the latest {}:", logs.items.len());
     for entry in &logs.items {

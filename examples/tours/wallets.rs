@@ -54,7 +54,7 @@ async fn learn_codes(
         if wanted.is_empty() {
             break;
         }
-        let page = client.wallets().list().currency(code).limit(10).get().await?;
+        let page = client.wallets().list().currency(code).page_size(10).get().await?;
         let ids: BTreeSet<&CurrencyId> = page.items.iter().map(|w| &w.currency_id).collect();
         let [id] = ids.into_iter().collect::<Vec<_>>()[..] else { continue };
         if let Some(other) = learned.get(id) {
@@ -71,7 +71,7 @@ async fn learn_codes(
 
 /// Runs the tour against `client`, printing a short report.
 pub async fn tour(client: &WalletsClient) -> walletkit::Result<()> {
-    let first = client.wallets().list().limit(50).get().await?;
+    let first = client.wallets().list().page_size(50).get().await?;
     let known = |n: Option<String>| n.unwrap_or_else(|| "?".into());
     println!(
         "wallets: page {} holds {} of {} wallets ({} pages of {})",
@@ -88,7 +88,7 @@ pub async fn tour(client: &WalletsClient) -> walletkit::Result<()> {
     let mut codes: HashMap<CurrencyId, String> = HashMap::new();
     let mut first_id = None;
     let mut count = 0;
-    let mut wallets = client.wallets().list().limit(100).stream();
+    let mut wallets = client.wallets().list().page_size(100).stream();
     while let Some(wallet) = wallets.try_next().await? {
         if let Some(code) = wallet.currency.as_deref().filter(|c| !c.trim().is_empty()) {
             codes.entry(wallet.currency_id.clone()).or_insert_with(|| code.to_string());

@@ -1,15 +1,15 @@
-//! The MilaCoins client, its builder, environments and path table.
+//! The MilaCoins API in the client kit: its `Api` impl, credential setters,
+//! environments, resource accessors and path table.
 
-use std::fmt;
 use std::sync::Arc;
 
 use secrecy::{ExposeSecret, SecretString};
 
+use crate::client::{Api, Client, ClientBuilder, EnvVars, Sealed, Wiring};
 use crate::error::{Error, Provider, Result};
 use crate::transport::auth::{Auth, HmacSigner};
-use crate::transport::options::{transport_builder_setters, TransportOptions};
-use crate::transport::{limit_scope, missing_credentials, secret, Transport, TransportConfig};
-use crate::{env, RawResponse, Request};
+use crate::transport::{limit_scope, missing_credentials, secret, ErrorDecoder};
+use crate::{Request, TransportOptions};
 
 use super::{invoices::Invoices, logs::Logs, reference::Reference, transactions::Transactions};
 
@@ -44,10 +44,12 @@ impl Environment {
 /// answers 4302 when exceeded), so none are set by default; set your
 /// contract's with the builder's `rate_limit(class, Some(rate))`.
 pub mod rate_class {
+    use crate::RateClass;
+
     /// Every `GET`.
-    pub const READ: &str = "milacoins.read";
+    pub const READ: RateClass = RateClass::custom("milacoins.read");
     /// Every `POST` (invoices, payment pages).
-    pub const WRITE: &str = "milacoins.write";
+    pub const WRITE: RateClass = RateClass::custom("milacoins.write");
 }
 
 /// Every path the client calls, relative to the base URL. Templates with
@@ -70,53 +72,74 @@ const KEY_HEADER: &str = "x-api-key";
 const TIME_HEADER: &str = "x-time";
 const SIGNATURE_HEADER: &str = "x-sig";
 
+/// The MilaCoins payment gateway, as the client kit knows it.
+#[derive(Debug, Clone, Copy)]
+pub struct MilaCoinsApi;
+
 /// Client for the MilaCoins payment gateway.
 ///
 /// Cheap to clone; clones share the connection pool, retry budget and the
 /// clock offset learned from the server.
-#[derive(Clone)]
-pub struct MilaCoinsClient {
-    pub(crate) transport: Transport,
+pub type MilaCoinsClient = Client<MilaCoinsApi>;
+
+/// Builds a [`MilaCoinsClient`]: set the credentials, then `build()`.
+pub type MilaCoinsClientBuilder = ClientBuilder<MilaCoinsApi>;
+
+/// What a [`MilaCoinsClientBuilder`] collects besides the shared settings.
+#[derive(Debug, Default)]
+pub struct MilaCoinsSettings {
+    environment: Environment,
+    api_key: Option<SecretString>,
+    secret_key: Option<SecretString>,
 }
 
-impl fmt::Debug for MilaCoinsClient {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("MilaCoinsClient").field("transport", &self.transport).finish()
+impl Sealed for MilaCoinsApi {}
+
+impl Api for MilaCoinsApi {
+    const PROVIDER: Provider = Provider::MilaCoins;
+    const NAME: &'static str = "MilaCoins";
+    const ENV: EnvVars =
+        EnvVars { credentials: &["MILACOINS_API_KEY", "MILACOINS_SECRET_KEY"], base_url: "MILACOINS_BASE_URL" };
+    type Settings = MilaCoinsSettings;
+    const DECODE_ERROR: ErrorDecoder = super::error::decode;
+    type State = ();
+
+    fn default_base_url(settings: &MilaCoinsSettings) -> Option<&'static str> {
+        Some(settings.environment.base_url())
+    }
+
+    fn env_credentials(settings: &mut MilaCoinsSettings, values: Vec<String>) {
+        let mut values = values.into_iter().map(secret);
+        (settings.api_key, settings.secret_key) = (values.next(), values.next());
+    }
+
+    fn connect(settings: MilaCoinsSettings, _: &str, _: &TransportOptions) -> Result<Wiring<()>> {
+        let (api_key, secret_key) = match (settings.api_key, settings.secret_key) {
+            (Some(api_key), Some(secret_key)) => (api_key, secret_key),
+            (api_key, secret_key) => {
+                let parts = [
+                    ("the API key (`.api_key(..)`)", api_key.is_some()),
+                    ("the secret key (`.secret_key(..)`)", secret_key.is_some()),
+                ];
+                return Err(Error::Config(missing_credentials("MilaCoins", &parts)));
+            }
+        };
+        let limit_scope = limit_scope(Provider::MilaCoins, api_key.expose_secret());
+        let signer = HmacSigner::new(KEY_HEADER, TIME_HEADER, SIGNATURE_HEADER, api_key, secret_key)?;
+        Ok(Wiring { auth: Auth::Hmac(Arc::new(signer)), limit_scope, secrets: Vec::new(), state: () })
+    }
+
+    /// Requests without a class count as reads (`GET`) or writes.
+    fn prepare(_: &(), req: Request) -> Request {
+        if req.rate_class.is_some() {
+            return req;
+        }
+        let class = if req.method == reqwest::Method::GET { rate_class::READ } else { rate_class::WRITE };
+        req.rate_class(class)
     }
 }
 
 impl MilaCoinsClient {
-    /// A builder; set the credentials, then [`MilaCoinsClientBuilder::build`].
-    pub fn builder() -> MilaCoinsClientBuilder {
-        MilaCoinsClientBuilder {
-            base_url: None,
-            environment: Environment::default(),
-            api_key: None,
-            secret_key: None,
-            options: TransportOptions::default(),
-        }
-    }
-
-    /// A handle on the same pool, limiter and credentials whose calls use
-    /// `options`' deadline and retry policy (see [`crate::CallOptions`]).
-    pub fn with_call_options(&self, options: crate::CallOptions) -> Self {
-        MilaCoinsClient { transport: self.transport.with_call_options(options) }
-    }
-
-    /// A client from `MILACOINS_API_KEY`, `MILACOINS_SECRET_KEY` and optionally
-    /// `MILACOINS_BASE_URL` (default: the Sandbox).
-    ///
-    /// # Errors
-    /// [`Error::Config`] naming the missing variable, or an invalid base URL.
-    pub fn from_env() -> Result<Self> {
-        let mut builder =
-            Self::builder().credentials(env::required("MILACOINS_API_KEY")?, env::required("MILACOINS_SECRET_KEY")?);
-        if let Some(url) = env::optional("MILACOINS_BASE_URL") {
-            builder = builder.base_url(url);
-        }
-        builder.build()
-    }
-
     /// API logs: the requests your keys made, as the server recorded them.
     pub fn logs(&self) -> Logs<'_> {
         Logs { client: self }
@@ -136,44 +159,9 @@ impl MilaCoinsClient {
     pub fn transactions(&self) -> Transactions<'_> {
         Transactions { client: self }
     }
-
-    /// Sends any request signed with this client's keys, with its retries and
-    /// errors; for endpoints walletkit does not know yet.
-    ///
-    /// # Errors
-    /// Any [`Error`] the transport maps.
-    pub async fn send_raw(&self, mut req: Request) -> Result<RawResponse> {
-        if req.rate_class.is_none() {
-            let class = if req.method == reqwest::Method::GET { rate_class::READ } else { rate_class::WRITE };
-            req = req.rate_class(class);
-        }
-        self.transport.send(req).await
-    }
-}
-
-/// Builds a [`MilaCoinsClient`].
-pub struct MilaCoinsClientBuilder {
-    base_url: Option<String>,
-    environment: Environment,
-    api_key: Option<SecretString>,
-    secret_key: Option<SecretString>,
-    options: TransportOptions,
-}
-
-impl fmt::Debug for MilaCoinsClientBuilder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("MilaCoinsClientBuilder")
-            .field("base_url", &self.base_url)
-            .field("environment", &self.environment)
-            .field("credentials", &self.api_key.as_ref().map(|_| "[REDACTED]"))
-            .field("options", &self.options)
-            .finish()
-    }
 }
 
 impl MilaCoinsClientBuilder {
-    transport_builder_setters!();
-
     /// The API key (sent as `X-api-key`) and the secret key it signs with,
     /// in that order; [`api_key`](Self::api_key) and
     /// [`secret_key`](Self::secret_key) name them where the order is not
@@ -184,49 +172,20 @@ impl MilaCoinsClientBuilder {
 
     /// The API key, sent as `X-api-key`.
     pub fn api_key(mut self, api_key: impl Into<String>) -> Self {
-        self.api_key = Some(secret(api_key));
+        self.settings.api_key = Some(secret(api_key));
         self
     }
 
     /// The secret key requests are signed with; it is never sent.
     pub fn secret_key(mut self, secret_key: impl Into<String>) -> Self {
-        self.secret_key = Some(secret(secret_key));
+        self.settings.secret_key = Some(secret(secret_key));
         self
     }
 
     /// Sandbox (the default) or Production; a [`base_url`](Self::base_url) wins over it.
     pub fn environment(mut self, environment: Environment) -> Self {
-        self.environment = environment;
+        self.settings.environment = environment;
         self
-    }
-
-    /// Builds the client.
-    ///
-    /// # Errors
-    /// [`Error::Config`] without credentials, or with a bad or plain-HTTP base URL.
-    pub fn build(self) -> Result<MilaCoinsClient> {
-        let (api_key, secret_key) = match (self.api_key, self.secret_key) {
-            (Some(api_key), Some(secret_key)) => (api_key, secret_key),
-            (api_key, secret_key) => {
-                let parts = [
-                    ("the API key (`.api_key(..)`)", api_key.is_some()),
-                    ("the secret key (`.secret_key(..)`)", secret_key.is_some()),
-                ];
-                return Err(Error::Config(missing_credentials("MilaCoins", &parts)));
-            }
-        };
-        let limit_scope = limit_scope(Provider::MilaCoins, api_key.expose_secret());
-        let signer = HmacSigner::new(KEY_HEADER, TIME_HEADER, SIGNATURE_HEADER, api_key, secret_key)?;
-        let transport = Transport::new(TransportConfig {
-            provider: Provider::MilaCoins,
-            limit_scope,
-            base_url: self.base_url.as_deref().unwrap_or(self.environment.base_url()),
-            auth: Auth::Hmac(Arc::new(signer)),
-            secrets: Vec::new(),
-            options: self.options,
-            decode_error: super::error::decode,
-        })?;
-        Ok(MilaCoinsClient { transport })
     }
 }
 

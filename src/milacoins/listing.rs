@@ -2,17 +2,14 @@
 //! in the body. Pages are 1-based; the last page is the one where
 //! `skip + docs.len()` reaches `count`, or an empty one.
 
-use std::marker::PhantomData;
-
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
-use super::client::MilaCoinsClient;
-use crate::error::{Provider, Result};
-use crate::transport::paginate::{stream_items, Answer, Identify, Keyed, PageQuery};
+use super::client::{MilaCoinsApi, MilaCoinsClient};
+use crate::error::Result;
+use crate::transport::paginate::{Answer, Identify, Keyed, PageQuery};
 use crate::transport::response::RawResponse;
 use crate::wire::Hint;
-use crate::{ItemStream, Page};
 
 /// The largest `limit` the API accepts.
 pub const MAX_LIMIT: u32 = 500;
@@ -51,104 +48,22 @@ pub(crate) fn decode_page<T: DeserializeOwned + Identify>(
     Ok(answer)
 }
 
-/// A listing: set filters and paging, then [`get`](Listing::get) one page or
+/// A listing: set filters and paging (page size 1 to [`MAX_LIMIT`], 100
+/// unless set, sent as `limit`), then [`get`](Listing::get) one page or
 /// [`stream`](Listing::stream) every item.
-#[derive(Debug)]
-pub struct Listing<T> {
-    client: MilaCoinsClient,
-    query: PageQuery,
-    _item: PhantomData<fn() -> T>,
-}
-
-// By hand: a derive would demand `T: Clone`, which a listing never needs.
-impl<T> Clone for Listing<T> {
-    fn clone(&self) -> Self {
-        Listing { client: self.client.clone(), query: self.query.clone(), _item: PhantomData }
-    }
-}
+pub type Listing<T> = crate::client::Listing<T, MilaCoinsApi>;
 
 impl<T: DeserializeOwned + Identify + Send + 'static> Listing<T> {
     pub(crate) fn new(client: &MilaCoinsClient, path: &'static str) -> Self {
-        let query = PageQuery::new(path, "limit", DEFAULT_LIMIT, MAX_LIMIT);
-        Listing { client: client.clone(), query, _item: PhantomData }
-    }
-
-    /// Sets `name` to `value`, replacing an earlier value.
-    pub(crate) fn filter(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.query.set(name, value);
-        self
-    }
-
-    /// Appends `value` to the comma-separated list in `name`.
-    pub(crate) fn append(mut self, name: &'static str, value: &str) -> Self {
-        self.query.append(name, value);
-        self
-    }
-
-    /// Keeps up to `pages` page requests in flight while streaming, once a
-    /// page has said how many there are (default 1: one page at a time).
-    /// Items still come in order; every request goes through the client's
-    /// rate limiter and retry rules, and the first error stops the stream
-    /// and cancels the requests still in flight.
-    pub fn prefetch(mut self, pages: usize) -> Self {
-        self.query.set_prefetch(pages);
-        self
-    }
-
-    /// The first page to fetch (1-based, default 1).
-    pub fn page(mut self, page: u32) -> Self {
-        self.query.set_page(page);
-        self
-    }
-
-    /// Items per page: 1 to [`MAX_LIMIT`] (100 unless set, always sent).
-    pub fn limit(mut self, limit: u32) -> Self {
-        self.query.set_size(limit);
-        self
-    }
-
-    /// The most pages a [`stream`](Listing::stream) fetches (default
-    /// 10,000); a listing that still has full pages past it ends with
-    /// [`crate::Error::ListingCutShort`], never silently.
-    pub fn max_pages(mut self, pages: u32) -> Self {
-        self.query.set_max_pages(pages);
-        self
-    }
-
-    async fn fetch(&self, page: u32) -> Result<Answer<T>> {
-        let resp = self.client.send_raw(self.query.request(page)?).await?;
-        decode_page(&resp, page, self.query.size())
-    }
-
-    /// Fetches one page.
-    ///
-    /// # Errors
-    /// [`crate::Error::InvalidRequest`] for page 0 or a limit over
-    /// [`MAX_LIMIT`]; API and transport errors; [`crate::Error::Decode`] for a
-    /// body that is not a page.
-    pub async fn get(&self) -> Result<Page<T>> {
-        let first = self.query.first_page();
-        Ok(self.fetch(first).await?.into_page(first, self.query.size()))
-    }
-
-    /// Streams every item from the chosen page on, fetching pages lazily.
-    ///
-    /// Ends after a page that is short, empty, holds more than the limit,
-    /// brings no item not yet yielded or whose `skip` does not advance; when
-    /// `count` is reached; or at the first error. Each item is yielded once
-    /// (by its id).
-    pub fn stream(&self) -> ItemStream<T> {
-        let listing = self.clone();
-        stream_items(self.query.plan(Provider::MilaCoins), move |page| {
-            let listing = listing.clone();
-            async move { listing.fetch(page).await }
-        })
+        Listing::with_style(client, PageQuery::new(path, "limit", DEFAULT_LIMIT, MAX_LIMIT), decode_page)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Provider;
+    use crate::Page;
 
     /// A listed number, identified by itself.
     #[derive(Debug, PartialEq, Deserialize)]
@@ -196,5 +111,13 @@ mod tests {
         assert_eq!(page(r#"{"docs":[1,2]}"#, 1, 2).next_page, Some(2), "full page, no totals");
         assert_eq!(page(r#"{"docs":[1,2,3]}"#, 1, 2).next_page, None, "more than asked: the whole list");
         assert_eq!(page(r#"{"docs":[1]}"#, 1, 2).next_page, None);
+    }
+
+    #[tokio::test]
+    #[allow(deprecated)]
+    async fn limit_is_the_deprecated_name_of_page_size() {
+        let mila = MilaCoinsClient::builder().credentials("k", "s").base_url("http://127.0.0.1:9").build().unwrap();
+        let err = mila.logs().list().limit(501).get().await.unwrap_err();
+        assert!(err.to_string().contains("limit must be between 1 and 500, got 501"), "{err}");
     }
 }

@@ -68,7 +68,7 @@ pub struct Logs<'a> {
 }
 
 impl Logs<'_> {
-    /// `GET /logs`: set [`limit`](Listing::limit) (≤ 500) and
+    /// `GET /logs`: set [`page_size`](Listing::page_size) (≤ 500) and
     /// [`page`](Listing::page), then get one page or stream every entry.
     pub fn list(&self) -> Listing<LogEntry> {
         Listing::new(self.client, paths::LOGS)

@@ -38,7 +38,8 @@ mod transactions;
 pub use crate::transport::auth::MAX_CLOCK_OFFSET;
 pub use callbacks::{parse_callback, Callback, CallbackEvent, CallbackUrl, EVENT, EXTERNAL_ID, INVOICE_ID};
 pub use client::{
-    rate_class, Environment, MilaCoinsClient, MilaCoinsClientBuilder, PRODUCTION_BASE_URL, SANDBOX_BASE_URL,
+    rate_class, Environment, MilaCoinsApi, MilaCoinsClient, MilaCoinsClientBuilder, PRODUCTION_BASE_URL,
+    SANDBOX_BASE_URL,
 };
 pub use invoices::{Invoice, InvoiceId, InvoiceRequest, Invoices, PaymentPageRequest, WalletName};
 pub use listing::{Listing, MAX_LIMIT};

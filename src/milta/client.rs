@@ -1,14 +1,13 @@
-//! The Milta client, its builder, localisation headers and path table.
-
-use std::fmt;
+//! The Milta API in the client kit: its `Api` impl, credential setters,
+//! localisation headers, resource accessors and path table.
 
 use secrecy::{ExposeSecret, SecretString};
 
+use crate::client::{Api, Client, ClientBuilder, EnvVars, Sealed, Wiring};
 use crate::error::{Error, Provider, Result};
 use crate::transport::auth::Auth;
-use crate::transport::options::{transport_builder_setters, TransportOptions};
-use crate::transport::{limit_scope, missing_credentials, secret, Transport, TransportConfig};
-use crate::{env, Rate, RateLimits, RawResponse, Request};
+use crate::transport::{limit_scope, missing_credentials, secret, ErrorDecoder};
+use crate::{Rate, RateLimits, Request, TransportOptions};
 
 use super::{account::Account, inventories::Inventories, transfers::Transfers};
 
@@ -32,16 +31,18 @@ pub(crate) mod paths {
 
 /// Rate-limit classes with the documented per-key limits.
 pub mod rate_class {
+    use crate::RateClass;
+
     /// `GET /inventories/*`: 300 per minute.
-    pub const INVENTORIES: &str = "milta.inventories";
+    pub const INVENTORIES: RateClass = RateClass::custom("milta.inventories");
     /// `POST /transfers` (and batches): 60 per minute.
-    pub const TRANSFER_CREATE: &str = "milta.transfers.create";
+    pub const TRANSFER_CREATE: RateClass = RateClass::custom("milta.transfers.create");
     /// `GET /transfers/*`: 300 per minute.
-    pub const TRANSFER_READ: &str = "milta.transfers.read";
+    pub const TRANSFER_READ: RateClass = RateClass::custom("milta.transfers.read");
     /// `GET /balance`: 60 per minute.
-    pub const BALANCE: &str = "milta.balance";
+    pub const BALANCE: RateClass = RateClass::custom("milta.balance");
     /// `POST /pricing`: 120 per minute.
-    pub const PRICING: &str = "milta.pricing";
+    pub const PRICING: RateClass = RateClass::custom("milta.pricing");
 }
 
 /// The header carrying the idempotency key on transfer creation.
@@ -86,56 +87,78 @@ impl Locale {
     }
 }
 
+/// The Milta Wallet Partner API, as the client kit knows it.
+#[derive(Debug, Clone, Copy)]
+pub struct MiltaApi;
+
 /// Client for the Milta Wallet Partner API.
 ///
 /// Cheap to clone; clones share the connection pool, rate limiter and retry budget.
-#[derive(Clone)]
-pub struct MiltaClient {
-    pub(crate) transport: Transport,
+pub type MiltaClient = Client<MiltaApi>;
+
+/// Builds a [`MiltaClient`]: set the credentials, then `build()`.
+pub type MiltaClientBuilder = ClientBuilder<MiltaApi>;
+
+/// What a [`MiltaClientBuilder`] collects besides the shared settings.
+#[derive(Debug, Default)]
+pub struct MiltaSettings {
+    key_id: Option<SecretString>,
+    key_secret: Option<SecretString>,
     locale: Locale,
 }
 
-impl fmt::Debug for MiltaClient {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("MiltaClient").field("transport", &self.transport).field("locale", &self.locale).finish()
+impl Sealed for MiltaApi {}
+
+impl Api for MiltaApi {
+    const PROVIDER: Provider = Provider::Milta;
+    const NAME: &'static str = "Milta";
+    const ENV: EnvVars =
+        EnvVars { credentials: &["MILTA_API_KEY_ID", "MILTA_API_KEY_SECRET"], base_url: "MILTA_BASE_URL" };
+    type Settings = MiltaSettings;
+    const DECODE_ERROR: ErrorDecoder = super::error::decode;
+    type State = Locale;
+
+    fn default_base_url(_: &MiltaSettings) -> Option<&'static str> {
+        Some(DEFAULT_BASE_URL)
+    }
+
+    fn default_rate_limits() -> RateLimits {
+        default_rate_limits()
+    }
+
+    fn env_credentials(settings: &mut MiltaSettings, values: Vec<String>) {
+        let mut values = values.into_iter().map(secret);
+        (settings.key_id, settings.key_secret) = (values.next(), values.next());
+    }
+
+    fn connect(settings: MiltaSettings, _: &str, _: &TransportOptions) -> Result<Wiring<Locale>> {
+        let (id, secret) = match (settings.key_id, settings.key_secret) {
+            (Some(id), Some(secret)) => (id, secret),
+            (id, secret) => {
+                let parts = [
+                    ("the API Key ID (`.key_id(..)`)", id.is_some()),
+                    ("the API Key Secret (`.key_secret(..)`)", secret.is_some()),
+                ];
+                return Err(Error::Config(missing_credentials("Milta", &parts)));
+            }
+        };
+        Ok(Wiring {
+            limit_scope: limit_scope(Provider::Milta, id.expose_secret()),
+            auth: Auth::basic(&id, &secret)?,
+            secrets: Vec::new(),
+            state: settings.locale,
+        })
+    }
+
+    fn prepare(locale: &Locale, req: Request) -> Request {
+        locale.apply(req)
     }
 }
 
 impl MiltaClient {
-    /// A builder; set the credentials, then [`MiltaClientBuilder::build`].
-    pub fn builder() -> MiltaClientBuilder {
-        MiltaClientBuilder {
-            base_url: None,
-            key_id: None,
-            key_secret: None,
-            locale: Locale::default(),
-            options: TransportOptions { rate_limits: default_rate_limits(), ..TransportOptions::default() },
-        }
-    }
-
-    /// A client from `MILTA_API_KEY_ID`, `MILTA_API_KEY_SECRET` and optionally `MILTA_BASE_URL`.
-    ///
-    /// # Errors
-    /// [`Error::Config`] naming the missing variable, or an invalid base URL.
-    pub fn from_env() -> Result<Self> {
-        let mut builder =
-            Self::builder().credentials(env::required("MILTA_API_KEY_ID")?, env::required("MILTA_API_KEY_SECRET")?);
-        if let Some(url) = env::optional("MILTA_BASE_URL") {
-            builder = builder.base_url(url);
-        }
-        builder.build()
-    }
-
-    /// A handle on the same pool, limiter and credentials whose calls use
-    /// `options`' deadline and retry policy:
-    /// `milta.with_call_options(CallOptions::new().deadline(Some(d))).transfers().create(&t)`.
-    pub fn with_call_options(&self, options: crate::CallOptions) -> Self {
-        MiltaClient { transport: self.transport.with_call_options(options), locale: self.locale.clone() }
-    }
-
     /// A handle whose calls send `locale`'s headers instead of the client's.
     pub fn with_locale(&self, locale: Locale) -> Self {
-        MiltaClient { transport: self.transport.clone(), locale }
+        Client { transport: self.transport.clone(), state: locale }
     }
 
     /// Reference data: countries, currencies, categories, providers, products, brands.
@@ -152,40 +175,9 @@ impl MiltaClient {
     pub fn account(&self) -> Account<'_> {
         Account { client: self }
     }
-
-    /// Sends any request with this client's auth, locale, retries and errors;
-    /// for endpoints walletkit does not know yet.
-    ///
-    /// # Errors
-    /// Any [`Error`] the transport maps.
-    pub async fn send_raw(&self, req: Request) -> Result<RawResponse> {
-        self.transport.send(self.locale.apply(req)).await
-    }
-}
-
-/// Builds a [`MiltaClient`].
-pub struct MiltaClientBuilder {
-    base_url: Option<String>,
-    key_id: Option<SecretString>,
-    key_secret: Option<SecretString>,
-    locale: Locale,
-    options: TransportOptions,
-}
-
-impl fmt::Debug for MiltaClientBuilder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("MiltaClientBuilder")
-            .field("base_url", &self.base_url)
-            .field("credentials", &self.key_id.as_ref().map(|_| "[REDACTED]"))
-            .field("locale", &self.locale)
-            .field("options", &self.options)
-            .finish()
-    }
 }
 
 impl MiltaClientBuilder {
-    transport_builder_setters!();
-
     /// The API Key ID (Basic username) and API Key Secret (Basic password),
     /// in that order; [`key_id`](Self::key_id) and
     /// [`key_secret`](Self::key_secret) name them where the order is not
@@ -196,46 +188,19 @@ impl MiltaClientBuilder {
 
     /// The API Key ID (the Basic username).
     pub fn key_id(mut self, key_id: impl Into<String>) -> Self {
-        self.key_id = Some(secret(key_id));
+        self.settings.key_id = Some(secret(key_id));
         self
     }
 
     /// The API Key Secret (the Basic password).
     pub fn key_secret(mut self, key_secret: impl Into<String>) -> Self {
-        self.key_secret = Some(secret(key_secret));
+        self.settings.key_secret = Some(secret(key_secret));
         self
     }
 
     /// Localisation headers sent on every request.
     pub fn locale(mut self, locale: Locale) -> Self {
-        self.locale = locale;
+        self.settings.locale = locale;
         self
-    }
-
-    /// Builds the client.
-    ///
-    /// # Errors
-    /// [`Error::Config`] without credentials, or with a bad or plain-HTTP base URL.
-    pub fn build(self) -> Result<MiltaClient> {
-        let (id, secret) = match (self.key_id, self.key_secret) {
-            (Some(id), Some(secret)) => (id, secret),
-            (id, secret) => {
-                let parts = [
-                    ("the API Key ID (`.key_id(..)`)", id.is_some()),
-                    ("the API Key Secret (`.key_secret(..)`)", secret.is_some()),
-                ];
-                return Err(Error::Config(missing_credentials("Milta", &parts)));
-            }
-        };
-        let transport = Transport::new(TransportConfig {
-            provider: Provider::Milta,
-            limit_scope: limit_scope(Provider::Milta, id.expose_secret()),
-            base_url: self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL),
-            auth: Auth::basic(&id, &secret)?,
-            secrets: Vec::new(),
-            options: self.options,
-            decode_error: super::error::decode,
-        })?;
-        Ok(MiltaClient { transport, locale: self.locale })
     }
 }

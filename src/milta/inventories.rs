@@ -1,10 +1,8 @@
 //! Reference data: `GET /inventories/*`, one page at a time or as a stream.
 
-use std::marker::PhantomData;
-
 use serde::de::DeserializeOwned;
 
-use super::client::{paths, rate_class, MiltaClient};
+use super::client::{paths, rate_class, MiltaApi, MiltaClient};
 use super::envelope;
 use super::transfers::ProductId;
 use crate::wire::string_id;
@@ -13,11 +11,9 @@ string_id!(
     /// A payment provider's id (`providerId`), the filter of every listing.
     ProviderId
 );
-use crate::error::{Provider, Result};
-use crate::transport::paginate::{stream_items, Answer, Identify, PageQuery};
+use crate::transport::paginate::{Identify, PageQuery};
 use crate::wire::money::{Decimal, Money};
 use crate::wire::{wire_object, Text};
-use crate::{ItemStream, Page};
 
 /// `pageSize`, 20 unless set, at most 100 (the document's paging).
 const PAGE_SIZE: Paging = Paging { param: "pageSize", default: envelope::DEFAULT_PAGE_SIZE, max: 100 };
@@ -113,7 +109,8 @@ wire_object! {
     }
 }
 
-/// Reference-data calls; see [`MiltaClient::inventories`].
+/// Reference-data calls; see [`MiltaClient::inventories`]. Page sizes:
+/// `pageSize` ≤ 100, or `limit` ≤ 200 for brands; 20 unless set, always sent.
 #[derive(Debug, Clone, Copy)]
 pub struct Inventories<'a> {
     pub(crate) client: &'a MiltaClient,
@@ -153,67 +150,16 @@ impl Inventories<'_> {
 
 /// A reference-data listing: set filters and paging, then [`get`](Listing::get)
 /// one page or [`stream`](Listing::stream) every item.
-#[derive(Debug)]
-pub struct Listing<T> {
-    client: MiltaClient,
-    query: PageQuery,
-    _item: PhantomData<fn() -> T>,
-}
-
-// By hand: a derive would demand `T: Clone`, which a listing never needs.
-impl<T> Clone for Listing<T> {
-    fn clone(&self) -> Self {
-        Listing { client: self.client.clone(), query: self.query.clone(), _item: PhantomData }
-    }
-}
+pub type Listing<T> = crate::client::Listing<T, MiltaApi>;
 
 impl<T: DeserializeOwned + Identify + Send + 'static> Listing<T> {
     fn new(client: &MiltaClient, path: &'static str, paging: Paging) -> Self {
         let query = PageQuery::new(path, paging.param, paging.default, paging.max).rate_class(rate_class::INVENTORIES);
-        Listing { client: client.clone(), query, _item: PhantomData }
+        Listing::with_style(client, query, envelope::page)
     }
+}
 
-    fn filter(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.query.set(name, value);
-        self
-    }
-
-    /// Keeps up to `pages` page requests in flight while streaming, once a
-    /// page has said how many there are (default 1: one page at a time).
-    /// Items still come in order; every request goes through the client's
-    /// rate limiter and retry rules, and the first error stops the stream
-    /// and cancels the requests still in flight.
-    pub fn prefetch(mut self, pages: usize) -> Self {
-        self.query.set_prefetch(pages);
-        self
-    }
-
-    /// The first page to fetch (1-based, default 1).
-    pub fn page(mut self, page: u32) -> Self {
-        self.query.set_page(page);
-        self
-    }
-
-    /// Items per page (`pageSize` ≤ 100, or `limit` ≤ 200 for brands; 20
-    /// unless set, always sent).
-    pub fn page_size(mut self, size: u32) -> Self {
-        self.query.set_size(size);
-        self
-    }
-
-    /// The most pages a [`stream`](Listing::stream) fetches (default
-    /// 10,000); a listing that still has full pages past it ends with
-    /// [`crate::Error::ListingCutShort`], never silently.
-    pub fn max_pages(mut self, pages: u32) -> Self {
-        self.query.set_max_pages(pages);
-        self
-    }
-
-    async fn fetch(&self, page: u32) -> Result<Answer<T>> {
-        let resp = self.client.send_raw(self.query.request(page)?).await?;
-        envelope::page(&resp, page, self.query.size())
-    }
-
+impl<T> Listing<T> {
     /// Only items of this country (ISO 3166-1 alpha-2). The document says
     /// every list endpoint accepts `country`, `currency`, `providerId` and
     /// `productType`, so every listing offers them.
@@ -234,31 +180,6 @@ impl<T: DeserializeOwned + Identify + Send + 'static> Listing<T> {
     /// Only items of this product category, e.g. `TOPUP`.
     pub fn product_type(self, product_type: impl Into<String>) -> Self {
         self.filter("productType", product_type)
-    }
-
-    /// Fetches one page.
-    ///
-    /// # Errors
-    /// [`crate::Error::InvalidRequest`] for page 0 or a page size over the
-    /// maximum; API and transport errors.
-    pub async fn get(&self) -> Result<Page<T>> {
-        let first = self.query.first_page();
-        Ok(self.fetch(first).await?.into_page(first, self.query.size()))
-    }
-
-    /// Streams every item from the chosen page on, fetching pages lazily.
-    ///
-    /// Ends after a page that is short, empty, holds more than the page
-    /// size (a server that answers with the whole list, as the document's
-    /// reference-data example shows), or brings no item not yet yielded; or
-    /// when the totals say so; or at the first error. Each item is yielded
-    /// once (by its id, or its raw JSON where it has none).
-    pub fn stream(&self) -> ItemStream<T> {
-        let listing = self.clone();
-        stream_items(self.query.plan(Provider::Milta), move |page| {
-            let listing = listing.clone();
-            async move { listing.fetch(page).await }
-        })
     }
 }
 

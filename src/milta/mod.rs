@@ -28,7 +28,7 @@ mod tracking;
 mod transfers;
 
 pub use account::{Account, Balance, PricingEstimate, PricingRequest};
-pub use client::{rate_class, Locale, MiltaClient, MiltaClientBuilder, DEFAULT_BASE_URL};
+pub use client::{rate_class, Locale, MiltaApi, MiltaClient, MiltaClientBuilder, DEFAULT_BASE_URL};
 pub use inventories::{Brand, Category, Country, Currency, Inventories, Listing, Product, ProviderId, ProviderInfo};
 pub use transfers::{
     BatchEntry, BatchRef, BatchResponse, ExternalId, PhoneNumber, ProductId, SubmitOutcome, Transfer, TransferId,

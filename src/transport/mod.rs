@@ -6,6 +6,7 @@
 
 mod attempt;
 pub(crate) mod auth;
+pub(crate) mod cached_login;
 pub(crate) mod decide;
 pub(crate) mod hook;
 mod http_client;

@@ -46,6 +46,36 @@ impl Rate {
     }
 }
 
+/// A client-side rate-limit class: the requests one limit counts. Each
+/// provider's classes are constants in its `rate_class` module
+/// (`walletkit::milta::rate_class::TRANSFER_CREATE`), so a misspelt class
+/// does not compile instead of silently setting no limit:
+///
+/// ```compile_fail
+/// walletkit::milta::MiltaClient::builder().rate_limit("milta.balanse", None);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RateClass(&'static str);
+
+impl RateClass {
+    /// A class of your own, for requests you build and send with a client's
+    /// `send_raw`; the provider's classes are in its `rate_class` module.
+    pub const fn custom(name: &'static str) -> Self {
+        RateClass(name)
+    }
+
+    /// The class's name, as a shared limiter keys it.
+    pub const fn name(self) -> &'static str {
+        self.0
+    }
+}
+
+impl fmt::Display for RateClass {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
 /// The client-side limits of a client: one [`Rate`] per route class.
 ///
 /// Enabled by default (with no classes), so a limit set through a builder's
@@ -64,15 +94,15 @@ impl Default for RateLimits {
 
 impl RateLimits {
     /// Limits enforcing `rates`.
-    pub fn new(rates: &[(&'static str, Rate)]) -> Self {
-        RateLimits { enabled: true, rates: rates.to_vec() }
+    pub fn new(rates: &[(RateClass, Rate)]) -> Self {
+        RateLimits { enabled: true, rates: rates.iter().map(|(class, rate)| (class.name(), *rate)).collect() }
     }
 
     /// Sets (or with `None` removes) the limit of one class.
-    pub fn set(&mut self, class: &'static str, rate: Option<Rate>) {
-        self.rates.retain(|(c, _)| *c != class);
+    pub fn set(&mut self, class: RateClass, rate: Option<Rate>) {
+        self.rates.retain(|(c, _)| *c != class.name());
         if let Some(rate) = rate {
-            self.rates.push((class, rate));
+            self.rates.push((class.name(), rate));
         }
     }
 }
@@ -258,7 +288,7 @@ mod tests {
 
     #[test]
     fn only_enabled_limits_with_a_rate_apply() {
-        let mut limits = RateLimits::new(&[("c", Rate::new(1, Duration::from_secs(60)))]);
+        let mut limits = RateLimits::new(&[(RateClass::custom("c"), Rate::new(1, Duration::from_secs(60)))]);
         assert_eq!(limits.rate("c"), Some(Rate::new(1, Duration::from_secs(60))));
         assert_eq!(limits.rate("other"), None);
         limits.enabled = false;

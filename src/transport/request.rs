@@ -33,6 +33,8 @@ pub struct Request {
     /// When the idempotency key was first used, for a resend; `None` for a
     /// first send, which starts the clock when the call starts.
     pub(crate) first_sent_at: Option<SystemTime>,
+    /// Sent without the client's auth (a login sent through the client it authenticates).
+    pub(crate) without_auth: bool,
 }
 
 /// Names and sizes only: bodies and header values can hold credentials (a
@@ -103,6 +105,7 @@ impl Request {
             rate_class: None,
             retry: None,
             first_sent_at: None,
+            without_auth: false,
         }
     }
 
@@ -184,9 +187,15 @@ impl Request {
         self
     }
 
+    /// Sends this request without the client's auth: the login that obtains it.
+    pub(crate) fn without_auth(mut self) -> Self {
+        self.without_auth = true;
+        self
+    }
+
     /// Counts this request against the client-side rate limit of `class`.
-    pub fn rate_class(mut self, class: &'static str) -> Self {
-        self.rate_class = Some(class);
+    pub fn rate_class(mut self, class: super::ratelimit::RateClass) -> Self {
+        self.rate_class = Some(class.name());
         self
     }
 

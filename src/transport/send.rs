@@ -60,7 +60,7 @@ impl Transport {
             // Built and signed before the hook hears of it: a request refused
             // here was never an attempt, and every `on_start` gets its `on_end`.
             let mut http_req = self.build_attempt(&call.req, &call.url)?;
-            let token_used = inner.auth.apply(&mut http_req).await?;
+            let token_used = if call.req.without_auth { None } else { inner.auth.apply(&mut http_req).await? };
             let (method, route) = (call.req.method.as_str(), call.req.route());
             let info = AttemptInfo { provider: inner.provider, method, route, attempt: attempts };
             if let Some(hook) = &inner.options.hook {

@@ -1,19 +1,19 @@
-//! The WaaS client, its builder, path table and rate-limit classes.
+//! The WaaS API in the client kit: its `Api` impl, credential setters,
+//! resource accessors, path table and rate-limit classes.
 
-use std::fmt;
 use std::sync::Arc;
 
 use secrecy::SecretString;
 
+use crate::client::{Api, Built, Client, ClientBuilder, EnvVars, Sealed, Wiring};
 use crate::error::{Error, Provider, Result};
 use crate::transport::auth::Auth;
-use crate::transport::options::{transport_builder_setters, TransportOptions};
-use crate::transport::{missing_credentials, secret, Transport, TransportConfig};
-use crate::{RawResponse, Request};
+use crate::transport::{missing_credentials, secret, ErrorDecoder};
+use crate::{TokenSource, TransportOptions};
 
 use super::accounts::Accounts;
 use super::clients::Clients;
-use super::login::{env_settings, require_base_url, WaasLogin};
+use super::login::{login_ref, WaasLogin};
 use super::services::ClientServices;
 use super::transactions::Transactions;
 use super::transfers::AccountTransfers;
@@ -34,71 +34,126 @@ pub(crate) mod paths {
 /// Rate-limit classes, for limits you set with [`WaasClientBuilder::rate_limit`]
 /// (the API documents none).
 pub mod rate_class {
+    use crate::RateClass;
+
     /// `POST /api/v1/auth/login`.
-    pub const LOGIN: &str = "waas.login";
+    pub const LOGIN: RateClass = RateClass::custom("waas.login");
     /// Creating clients, accounts and client services.
-    pub const SETUP: &str = "waas.setup";
+    pub const SETUP: RateClass = RateClass::custom("waas.setup");
     /// Credits, debits, transfers and reversals.
-    pub const TRANSACTIONS: &str = "waas.transactions";
+    pub const TRANSACTIONS: RateClass = RateClass::custom("waas.transactions");
 }
+
+/// Wallet-as-a-Service, as the client kit knows it.
+#[derive(Debug, Clone, Copy)]
+pub struct WaasApi;
 
 /// Client for Wallet-as-a-Service.
 ///
 /// Cheap to clone; clones share the connection pool, rate limiter, retry
 /// budget and one cached login.
-#[derive(Clone)]
-pub struct WaasClient {
-    pub(crate) transport: Transport,
-    login: Arc<WaasLogin>,
+pub type WaasClient = Client<WaasApi>;
+
+/// Builds a [`WaasClient`]: set the base URL and credentials, then `build()`.
+pub type WaasClientBuilder = ClientBuilder<WaasApi>;
+
+/// What a [`WaasClientBuilder`] (or a [`WaasLoginBuilder`](super::WaasLoginBuilder))
+/// collects besides the shared settings.
+#[derive(Debug, Default)]
+pub struct WaasSettings {
+    pub(crate) username: Option<SecretString>,
+    pub(crate) password: Option<SecretString>,
+    login: Option<Arc<WaasLogin>>,
+    /// Login tokens shared across replicas.
+    #[cfg(feature = "redis")]
+    pub(crate) token_cache: Option<crate::RedisTokenCache>,
 }
 
-impl fmt::Debug for WaasClient {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("WaasClient").field("transport", &self.transport).finish()
+impl WaasSettings {
+    /// The username and password, or the error naming what is missing
+    /// (and `alternative`, what would do instead).
+    pub(crate) fn credentials(&mut self, alternative: &str) -> Result<(SecretString, SecretString)> {
+        match (self.username.take(), self.password.take()) {
+            (Some(username), Some(password)) => Ok((username, password)),
+            (username, password) => {
+                let parts = [
+                    ("a username (`.username(..)`)", username.is_some()),
+                    ("a password (`.password(..)`)", password.is_some()),
+                ];
+                let message = missing_credentials("Wallet-as-a-Service", &parts);
+                Err(Error::Config(format!("{message}{alternative}")))
+            }
+        }
+    }
+
+    /// The Redis token cache, when one is set.
+    #[cfg(feature = "redis")]
+    pub(crate) fn shared_cache(&self) -> Option<crate::RedisTokenCache> {
+        self.token_cache.clone()
+    }
+}
+
+impl Sealed for WaasApi {}
+
+impl Api for WaasApi {
+    const PROVIDER: Provider = Provider::Waas;
+    const NAME: &'static str = "Wallet-as-a-Service";
+    const ENV: EnvVars = EnvVars { credentials: &["WAAS_USERNAME", "WAAS_PASSWORD"], base_url: "WAAS_BASE_URL" };
+    type Settings = WaasSettings;
+    const DECODE_ERROR: ErrorDecoder = super::error::decode;
+    type State = Arc<WaasLogin>;
+
+    /// WaaS documents no public host.
+    fn default_base_url(_: &WaasSettings) -> Option<&'static str> {
+        None
+    }
+
+    fn env_credentials(settings: &mut WaasSettings, values: Vec<String>) {
+        let mut values = values.into_iter().map(secret);
+        (settings.username, settings.password) = (values.next(), values.next());
+    }
+
+    fn connect(mut settings: WaasSettings, _: &str, _: &TransportOptions) -> Result<Wiring<Arc<WaasLogin>>> {
+        let (login, auth): (_, Arc<dyn TokenSource>) = match settings.login.take() {
+            Some(login) => (login.clone(), login),
+            None => {
+                let (username, password) = settings.credentials(", or a `.shared_login(..)`")?;
+                // Sends through this client's transport, attached once it is built.
+                let login = Arc::new(WaasLogin::unattached(username, password, &settings));
+                let auth = login_ref(&login);
+                (login, auth)
+            }
+        };
+        Ok(Wiring {
+            limit_scope: login.limit_scope().to_string(),
+            auth: Auth::bearer(auth),
+            // The WaaS server knows the login's password too, and may echo it.
+            secrets: login.credentials(),
+            state: login,
+        })
+    }
+
+    /// A login built for this client sends through its transport; a shared
+    /// one keeps its own.
+    fn attach(login: &Arc<WaasLogin>, transport: Built<'_>) {
+        login.attach(transport.0);
     }
 }
 
 impl WaasClient {
-    /// A builder; set the base URL and credentials, then [`WaasClientBuilder::build`].
-    pub fn builder() -> WaasClientBuilder {
-        WaasClientBuilder {
-            base_url: None,
-            username: None,
-            password: None,
-            login: None,
-            options: TransportOptions::default(),
-        }
-    }
-
-    /// A handle on the same pool, limiter and credentials whose calls use
-    /// `options`' deadline and retry policy (see [`crate::CallOptions`]).
-    pub fn with_call_options(&self, options: crate::CallOptions) -> Self {
-        WaasClient { transport: self.transport.with_call_options(options), login: self.login.clone() }
-    }
-
-    /// A client from `WAAS_BASE_URL`, `WAAS_USERNAME` and `WAAS_PASSWORD`.
-    ///
-    /// # Errors
-    /// [`Error::Config`] naming a missing variable (the base URL is required:
-    /// WaaS documents no public host), or an invalid base URL.
-    pub fn from_env() -> Result<Self> {
-        let (base_url, username, password) = env_settings()?;
-        Self::builder().base_url(base_url).credentials(username, password).build()
-    }
-
     /// Logs in now unless a usable token is cached. Every call does this on
     /// its own; use it to check the credentials early.
     ///
     /// # Errors
     /// As [`WaasLogin::ensure_logged_in`].
     pub async fn login(&self) -> Result<()> {
-        self.login.ensure_logged_in().await
+        self.state.ensure_logged_in().await
     }
 
     /// This client's login, to authenticate another client (for example the
     /// Wallets API's) with the same cached token.
     pub fn token_source(&self) -> Arc<WaasLogin> {
-        self.login.clone()
+        self.state.clone()
     }
 
     /// Client profiles: `POST /api/v1/clients`.
@@ -125,46 +180,17 @@ impl WaasClient {
     pub fn account_transfers(&self) -> AccountTransfers<'_> {
         AccountTransfers { client: self }
     }
-
-    /// Sends any request with this client's login, retries and errors; for
-    /// endpoints walletkit does not know yet.
-    ///
-    /// # Errors
-    /// Any [`Error`] the transport maps.
-    pub async fn send_raw(&self, req: Request) -> Result<RawResponse> {
-        self.transport.send(req).await
-    }
 }
 
-/// Builds a [`WaasClient`].
-pub struct WaasClientBuilder {
-    base_url: Option<String>,
-    username: Option<SecretString>,
-    password: Option<SecretString>,
-    login: Option<Arc<WaasLogin>>,
-    options: TransportOptions,
-}
-
-impl fmt::Debug for WaasClientBuilder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("WaasClientBuilder")
-            .field("base_url", &self.base_url)
-            .field("credentials", &self.username.as_ref().map(|_| "[REDACTED]"))
-            .field("shared_login", &self.login)
-            .field("options", &self.options)
-            .finish()
-    }
-}
-
-impl WaasClientBuilder {
-    transport_builder_setters!();
-
+/// The credential setters of a [`WaasClientBuilder`] and a
+/// [`WaasLoginBuilder`](super::WaasLoginBuilder).
+impl<Out> ClientBuilder<WaasApi, Out> {
     /// Shares the login token through Redis with every replica using the
     /// same Redis, prefix and user: one login at a time across all of them,
     /// and a rejected token removed only if it is still the shared one.
     #[cfg(feature = "redis")]
     pub fn token_cache(mut self, cache: crate::RedisTokenCache) -> Self {
-        self.options.token_cache = Some(cache);
+        self.settings.token_cache = Some(cache);
         self
     }
 
@@ -177,54 +203,49 @@ impl WaasClientBuilder {
 
     /// The WaaS username.
     pub fn username(mut self, username: impl Into<String>) -> Self {
-        self.username = Some(secret(username));
+        self.settings.username = Some(secret(username));
         self
     }
 
     /// The WaaS password.
     pub fn password(mut self, password: impl Into<String>) -> Self {
-        self.password = Some(secret(password));
+        self.settings.password = Some(secret(password));
         self
     }
+}
 
+impl WaasClientBuilder {
     /// Uses an existing login (and its cached token) instead of credentials,
     /// for example one already shared with a Wallets client.
     pub fn shared_login(mut self, login: Arc<WaasLogin>) -> Self {
-        self.login = Some(login);
+        self.settings.login = Some(login);
         self
     }
+}
 
-    /// Builds the client; nothing is sent until the first call.
-    ///
-    /// # Errors
-    /// [`Error::Config`] without a base URL or credentials, or with a bad or
-    /// plain-HTTP base URL.
-    pub fn build(self) -> Result<WaasClient> {
-        let base_url = require_base_url(self.base_url)?;
-        let login = match (self.login, self.username, self.password) {
-            (Some(login), _, _) => login,
-            (None, Some(username), Some(password)) => {
-                Arc::new(WaasLogin::new(&base_url, username, password, self.options.clone())?)
-            }
-            (None, username, password) => {
-                let parts = [
-                    ("a username (`.username(..)`)", username.is_some()),
-                    ("a password (`.password(..)`)", password.is_some()),
-                ];
-                let message = missing_credentials("Wallet-as-a-Service", &parts);
-                return Err(Error::Config(format!("{message}, or a `.shared_login(..)`")));
-            }
-        };
-        let transport = Transport::new(TransportConfig {
-            provider: Provider::Waas,
-            limit_scope: login.limit_scope().to_string(),
-            base_url: &base_url,
-            auth: Auth::bearer(login.clone()),
-            // The WaaS server knows the login's password too, and may echo it.
-            secrets: login.credentials(),
-            options: self.options,
-            decode_error: super::error::decode,
-        })?;
-        Ok(WaasClient { transport, login })
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    #[tokio::test]
+    async fn the_login_sends_through_the_client_and_outlives_it_without_a_cycle() {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path(paths::LOGIN))
+            .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"access_token":"t"}"#))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let waas = WaasClient::builder().base_url(server.uri()).credentials("u", "p").build().unwrap();
+        let login = waas.token_source();
+        assert!(login.transport_is(&waas.transport), "one transport: one pool, limiter and retry budget");
+        drop(waas);
+        // Still usable by another client (the Wallets API's) once the WaaS client is gone.
+        login.ensure_logged_in().await.unwrap();
+        let weak = Arc::downgrade(&login);
+        drop(login);
+        assert!(weak.upgrade().is_none(), "the client's transport holds its login weakly");
     }
 }

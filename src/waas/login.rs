@@ -1,36 +1,25 @@
-//! The WaaS login (`POST /api/v1/auth/login`) as a cached, single-flight
-//! Bearer [`TokenSource`].
-//!
-//! One login is shared by every concurrent request: the cache is a lock held
-//! across the login, so callers arriving meanwhile wait for that login's
-//! token instead of starting their own. A 401 drops the token only if it is
-//! still the cached one, so fifty requests rejected with the same expired
-//! token cause one re-login, not fifty. When the server gives `expires_in`,
-//! the token is replaced shortly before it expires (30 s before, or a tenth
-//! of its lifetime for tokens living less than five minutes).
+//! The WaaS login (`POST /api/v1/auth/login`) as a Bearer [`TokenSource`]:
+//! what to send and how to read the answer. Caching, single flight, refresh
+//! and sharing across replicas are the transport's `CachedLogin`.
 
 use std::fmt;
-use std::time::Duration;
+use std::sync::{Arc, OnceLock, Weak};
 
 use futures_util::future::BoxFuture;
 use secrecy::{ExposeSecret, SecretString};
-use serde::{Deserialize, Deserializer, Serialize};
-use serde_json::value::RawValue;
-use tokio::sync::Mutex;
 use tokio::time::Instant;
 
-use super::client::{paths, rate_class};
+use super::client::{paths, rate_class, WaasApi, WaasSettings};
+use super::login_answer::{lifetime, LoginAnswer, LoginBody};
+use crate::client::ClientBuilder;
 use crate::error::{DecodeError, Error, Provider, Result};
 use crate::money::Decimal;
 use crate::transport::auth::Auth;
-use crate::transport::options::{transport_builder_setters, TransportOptions};
-use crate::transport::{limit_scope, missing_credentials, secret, Transport, TransportConfig};
-use crate::wire::{wire_object, Extra, Text, WireDecode};
-use crate::{env, TokenSource};
-use rust_decimal::prelude::ToPrimitive;
-
-/// The longest head start a token is refreshed with before it expires.
-const MAX_REFRESH_MARGIN: Duration = Duration::from_secs(30);
+use crate::transport::cached_login::{CachedLogin, CachedToken};
+use crate::transport::options::TransportOptions;
+use crate::transport::{limit_scope, secret, Transport, TransportConfig};
+use crate::wire::Extra;
+use crate::TokenSource;
 
 /// A WaaS login: exchanges username and password for a Bearer token, caches
 /// it, and logs in again when it expires or is rejected.
@@ -52,135 +41,23 @@ const MAX_REFRESH_MARGIN: Duration = Duration::from_secs(30);
 /// # Ok(()) }
 /// ```
 pub struct WaasLogin {
-    transport: Transport,
+    /// Its own, or the transport of the client it authenticates (set once built).
+    transport: OnceLock<Transport>,
     username: SecretString,
     password: SecretString,
-    cache: Mutex<Option<CachedToken>>,
-    /// Names the username for limits and tokens shared across replicas (a digest).
-    scope: String,
-    /// The token shared by every replica, when configured.
-    #[cfg(feature = "redis")]
-    shared: Option<crate::RedisTokenCache>,
-}
-
-struct CachedToken {
-    token: SecretString,
-    /// When to log in again; `None` when the server gave no lifetime.
-    refresh_at: Option<Instant>,
-    /// The rest of the answer.
-    details: LoginDetails,
-}
-
-impl CachedToken {
-    fn usable_at(&self, now: Instant) -> bool {
-        self.refresh_at.is_none_or(|at| now < at)
-    }
-}
-
-/// When a token obtained at `sent` and living `life` should be replaced;
-/// `None` when that is beyond what the clock can represent.
-fn refresh_at(sent: Instant, life: Duration) -> Option<Instant> {
-    let margin = MAX_REFRESH_MARGIN.min(life / 10);
-    sent.checked_add(life.saturating_sub(margin))
-}
-
-/// `expires_in` seconds as a duration: fractions dropped, negative as zero,
-/// absurdly large as "never" (capped at a hundred years).
-fn lifetime(secs: Decimal) -> Duration {
-    const CAP: u64 = 100 * 365 * 24 * 3600;
-    if secs <= Decimal::ZERO {
-        return Duration::ZERO;
-    }
-    Duration::from_secs(secs.trunc().to_u64().map_or(CAP, |s| s.min(CAP)))
+    /// The token, cached and shared; named by a digest of the username.
+    cache: CachedLogin<LoginDetails>,
 }
 
 impl fmt::Debug for WaasLogin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let cached = self.cache.try_lock().map(|c| c.is_some()).ok();
+        let cached = self.cache.is_cached();
         f.debug_struct("WaasLogin")
-            .field("transport", &self.transport)
+            .field("transport", &self.transport.get())
             .field("username", &"[REDACTED]")
             .field("password", &"[REDACTED]")
             .field("token_cached", &cached)
             .finish()
-    }
-}
-
-#[derive(Serialize)]
-struct LoginBody<'a> {
-    username: &'a str,
-    password: &'a str,
-}
-
-wire_object! {
-    /// The login answer: `access_token` (also read as `accessToken`), and
-    /// `expires_in` (seconds) and `token_type` when given. A body wrapping
-    /// these in `data` is accepted too. The token must be a JSON string: a
-    /// `token` field or a number is not taken for one.
-    struct LoginAnswer {
-        /// The Bearer token.
-        pub access_token: Option<String> = optional ["access_token", "accessToken"],
-        /// Lifetime in seconds; a value that is not a number counts as absent.
-        pub expires_in: Option<Decimal> = default ["expires_in", "expiresIn"] via Seconds,
-        /// Usually `Bearer`.
-        pub token_type: Option<String> = optional ["token_type", "tokenType"] via Text,
-        /// The answer, when wrapped; anything unreadable there counts as absent.
-        pub data: Option<Box<WrappedAnswer>> = default ["data"] via Wrapped,
-    }
-}
-
-wire_object! {
-    /// The answer inside `data`: the same fields, one level only. A `data`
-    /// inside it stays in `extra`, unread: the server decides how deep a
-    /// body is, so the decoder never recurses on what it sends.
-    struct WrappedAnswer {
-        /// The Bearer token.
-        pub access_token: Option<String> = optional ["access_token", "accessToken"],
-        /// Lifetime in seconds; a value that is not a number counts as absent.
-        pub expires_in: Option<Decimal> = default ["expires_in", "expiresIn"] via Seconds,
-        /// Usually `Bearer`.
-        pub token_type: Option<String> = optional ["token_type", "tokenType"] via Text,
-    }
-}
-
-/// `expires_in` read exactly from a number or a string, or `None` when it
-/// is neither: a lifetime walletkit cannot read only means no early refresh.
-struct Seconds;
-
-impl WireDecode for Seconds {
-    type Value = Option<Decimal>;
-
-    fn decode<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<Decimal>, D::Error> {
-        crate::wire::with_raw_text(d, |raw| Ok(crate::money::parse_json(raw).ok()))
-    }
-}
-
-/// A `data` member holding the answer; anything else there is ignored.
-struct Wrapped;
-
-impl WireDecode for Wrapped {
-    type Value = Option<Box<WrappedAnswer>>;
-
-    fn decode<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<Box<WrappedAnswer>>, D::Error> {
-        let raw = Box::<RawValue>::deserialize(d)?;
-        Ok(serde_json::from_str::<WrappedAnswer>(raw.get()).ok().map(Box::new))
-    }
-}
-
-impl LoginAnswer {
-    /// The answer that holds the token: this one, or the one in `data`,
-    /// with the wrapper's other fields added to its `extra`.
-    fn unwrap_data(self) -> LoginAnswer {
-        match self {
-            LoginAnswer { access_token: None, data: Some(inner), extra: outer, .. } => {
-                let WrappedAnswer { access_token, expires_in, token_type, mut extra } = *inner;
-                for (name, value) in outer.iter() {
-                    extra.insert(name.to_string(), value.to_owned());
-                }
-                LoginAnswer { access_token, expires_in, token_type, data: None, extra }
-            }
-            top => top,
-        }
     }
 }
 
@@ -204,7 +81,7 @@ pub struct LoginDetails {
 impl WaasLogin {
     /// A builder; set the base URL and credentials, then [`WaasLoginBuilder::build`].
     pub fn builder() -> WaasLoginBuilder {
-        WaasLoginBuilder { base_url: None, username: None, password: None, options: TransportOptions::default() }
+        ClientBuilder::new()
     }
 
     /// A login from `WAAS_BASE_URL`, `WAAS_USERNAME` and `WAAS_PASSWORD`.
@@ -213,8 +90,7 @@ impl WaasLogin {
     /// [`Error::Config`] naming a missing variable (the base URL is required:
     /// WaaS documents no public host), or an invalid base URL.
     pub fn from_env() -> Result<Self> {
-        let (base_url, username, password) = env_settings()?;
-        Self::builder().base_url(base_url).credentials(username, password).build()
+        Self::builder().with_env_vars()?.build()
     }
 
     /// Makes sure a usable token is cached, logging in now if there is none
@@ -233,109 +109,26 @@ impl WaasLogin {
     /// `expires_in`, unknown fields); `None` before the first login or after
     /// [`forget_token`](WaasLogin::forget_token).
     pub async fn details(&self) -> Option<LoginDetails> {
-        self.cache.lock().await.as_ref().map(|c| c.details.clone())
+        self.cache.details().await
     }
 
     /// Drops the cached token, so the next request logs in again.
     pub async fn forget_token(&self) {
-        *self.cache.lock().await = None;
+        self.cache.forget().await;
     }
 
     async fn current_token(&self) -> Result<SecretString> {
-        // Held across the login: concurrent callers wait for this one.
-        let mut cache = self.cache.lock().await;
-        if let Some(cached) = cache.as_ref().filter(|c| c.usable_at(Instant::now())) {
-            return Ok(cached.token.clone());
-        }
-        #[cfg(feature = "redis")]
-        let fresh = match &self.shared {
-            // Redis's futures are not `Sync`; the wrapper keeps this one `Sync`.
-            Some(shared) => sync_wrapper::SyncFuture::new(Box::pin(self.shared_log_in(shared))).await?,
-            None => self.log_in().await?,
-        };
-        #[cfg(not(feature = "redis"))]
-        let fresh = self.log_in().await?;
-        let token = fresh.token.clone();
-        *cache = Some(fresh);
-        Ok(token)
+        self.cache.token(|| self.log_in()).await
     }
 
-    /// The token every replica shares: taken from Redis when there is one,
-    /// else logged in by whichever replica holds the login lock while the
-    /// others wait for it to appear. The holder extends the lock for as long
-    /// as its login runs, so the others wait for a slow login instead of
-    /// joining it; the lock lapses one hold after a holder crashed, and then
-    /// the next replica takes it. When Redis cannot be asked, this replica
-    /// logs in for itself.
-    #[cfg(feature = "redis")]
-    async fn shared_log_in(&self, shared: &crate::RedisTokenCache) -> Result<CachedToken> {
-        use futures_util::future::{select, Either};
-        /// Pauses between looks at a lock another replica holds.
-        const FIRST_PAUSE: Duration = Duration::from_millis(25);
-        const LONGEST_PAUSE: Duration = Duration::from_millis(250);
-        let from_shared = |(token, ttl): (SecretString, Option<Duration>)| CachedToken {
-            token,
-            refresh_at: ttl.and_then(|ttl| Instant::now().checked_add(ttl)),
-            details: LoginDetails { token_type: None, expires_in: None, extra: Extra::default() },
-        };
-        let unavailable = |message: String| {
-            tracing::warn!(%message, "shared token cache unavailable; logging in from this replica");
-        };
-        let mut pause = FIRST_PAUSE;
-        loop {
-            match shared.get(&self.scope).await {
-                Ok(Some(found)) => return Ok(from_shared(found)),
-                Ok(None) => {}
-                Err(message) => {
-                    unavailable(message);
-                    return self.log_in().await;
-                }
-            }
-            match shared.try_lock(&self.scope).await {
-                Ok(Some(lock)) => {
-                    let login = std::pin::pin!(async {
-                        let result = match shared.get(&self.scope).await {
-                            Ok(Some(found)) => Ok(from_shared(found)),
-                            _ => self.log_in().await,
-                        };
-                        if let Ok(fresh) = &result {
-                            let ttl = fresh.refresh_at.map(|at| at.saturating_duration_since(Instant::now()));
-                            if let Err(message) = shared.put(&self.scope, &fresh.token, ttl).await {
-                                unavailable(message);
-                            }
-                        }
-                        result
-                    });
-                    // Extended only while the login runs: it stops when the login ends.
-                    let kept = std::pin::pin!(shared.keep_locked(&self.scope, &lock));
-                    let result = match select(login, kept).await {
-                        Either::Left((result, _)) => result,
-                        // The lock was lost (it lapsed while Redis could not be asked): finish anyway.
-                        Either::Right(((), login)) => login.await,
-                    };
-                    let _ = shared.unlock(&self.scope, &lock).await;
-                    return result;
-                }
-                // A live holder keeps extending the lock; a crashed one's lapses within a hold.
-                Ok(None) => {
-                    tokio::time::sleep(pause).await;
-                    pause = (pause * 2).min(LONGEST_PAUSE);
-                }
-                Err(message) => {
-                    unavailable(message);
-                    return self.log_in().await;
-                }
-            }
-        }
-    }
-
-    async fn log_in(&self) -> Result<CachedToken> {
+    async fn log_in(&self) -> Result<CachedToken<LoginDetails>> {
         tracing::debug!("waas login");
         let body = LoginBody { username: self.username.expose_secret(), password: self.password.expose_secret() };
         // Logging in twice is harmless: retried after a 5xx or a lost answer.
         let req = crate::Request::post(paths::LOGIN).json(&body)?.idempotent().rate_class(rate_class::LOGIN);
+        let transport = self.transport.get().ok_or_else(|| Error::Config("the WaaS login has no transport".into()))?;
         let sent = Instant::now();
-        let resp = self.transport.send(req).await.map_err(login_error)?;
+        let resp = transport.send(req.without_auth()).await.map_err(login_error)?;
         let answer: LoginAnswer = resp.json().map_err(|e| withhold_body(e, resp.status))?;
         let answer = answer.unwrap_data();
         let Some(token) = answer.access_token.filter(|t| !t.trim().is_empty()) else {
@@ -349,7 +142,7 @@ impl WaasLogin {
         );
         let details =
             LoginDetails { token_type: answer.token_type, expires_in: answer.expires_in, extra: answer.extra };
-        Ok(CachedToken { token: secret(token), refresh_at: life.and_then(|life| refresh_at(sent, life)), details })
+        Ok(CachedToken::new(secret(token), sent, life, details))
     }
 }
 
@@ -401,20 +194,6 @@ fn missing_token(status: u16) -> Error {
     }))
 }
 
-/// `WAAS_BASE_URL`, `WAAS_USERNAME`, `WAAS_PASSWORD`, each required.
-pub(crate) fn env_settings() -> Result<(String, String, String)> {
-    let username = env::required("WAAS_USERNAME")?;
-    let password = env::required("WAAS_PASSWORD")?;
-    let base_url = env::optional("WAAS_BASE_URL").ok_or_else(|| {
-        Error::Config(
-            "environment variable WAAS_BASE_URL is not set; Wallet-as-a-Service documents no public host, \
-             so a base URL is required"
-                .into(),
-        )
-    })?;
-    Ok((base_url, username, password))
-}
-
 impl TokenSource for WaasLogin {
     fn token(&self) -> BoxFuture<'_, Result<SecretString>> {
         Box::pin(self.current_token())
@@ -426,90 +205,26 @@ impl TokenSource for WaasLogin {
     /// right after a fresh login ends as [`crate::ErrorKind::Unauthorized`].
     fn invalidate<'a>(&'a self, rejected: &'a SecretString) -> BoxFuture<'a, bool> {
         Box::pin(async move {
-            let mut cache = self.cache.lock().await;
-            if cache.as_ref().is_some_and(|c| c.token.expose_secret() == rejected.expose_secret()) {
-                tracing::debug!("waas token rejected; logging in again on the next attempt");
-                *cache = None;
-            }
-            // Only the rejected token: another replica may already share a newer one.
-            #[cfg(feature = "redis")]
-            if let Some(shared) = &self.shared {
-                let removed = sync_wrapper::SyncFuture::new(Box::pin(shared.remove_if(&self.scope, rejected))).await;
-                if let Err(message) = removed {
-                    tracing::warn!(%message, "shared token cache unavailable; the rejected token stays there");
-                }
-            }
+            self.cache.invalidate(rejected).await;
             true
         })
     }
 }
 
-/// Builds a [`WaasLogin`].
-pub struct WaasLoginBuilder {
-    base_url: Option<String>,
-    username: Option<SecretString>,
-    password: Option<SecretString>,
-    options: TransportOptions,
-}
-
-impl fmt::Debug for WaasLoginBuilder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("WaasLoginBuilder")
-            .field("base_url", &self.base_url)
-            .field("credentials", &self.username.as_ref().map(|_| "[REDACTED]"))
-            .field("options", &self.options)
-            .finish()
-    }
-}
+/// Builds a [`WaasLogin`]: the shared setters of every client builder, and
+/// WaaS's credential setters.
+pub type WaasLoginBuilder = ClientBuilder<WaasApi, WaasLogin>;
 
 impl WaasLoginBuilder {
-    transport_builder_setters!();
-
-    /// Shares the login token through Redis with every replica using the
-    /// same Redis, prefix and user: one login at a time across all of them,
-    /// and a rejected token removed only if it is still the shared one.
-    #[cfg(feature = "redis")]
-    pub fn token_cache(mut self, cache: crate::RedisTokenCache) -> Self {
-        self.options.token_cache = Some(cache);
-        self
-    }
-
-    /// The WaaS username and password, in that order;
-    /// [`username`](Self::username) and [`password`](Self::password) name them.
-    pub fn credentials(self, username: impl Into<String>, password: impl Into<String>) -> Self {
-        self.username(username).password(password)
-    }
-
-    /// The WaaS username.
-    pub fn username(mut self, username: impl Into<String>) -> Self {
-        self.username = Some(secret(username));
-        self
-    }
-
-    /// The WaaS password.
-    pub fn password(mut self, password: impl Into<String>) -> Self {
-        self.password = Some(secret(password));
-        self
-    }
-
     /// Builds the login; nothing is sent until a token is needed.
     ///
     /// # Errors
     /// [`Error::Config`] without a base URL or credentials, or with a bad or
     /// plain-HTTP base URL.
-    pub fn build(self) -> Result<WaasLogin> {
-        let base_url = require_base_url(self.base_url)?;
-        let (username, password) = match (self.username, self.password) {
-            (Some(username), Some(password)) => (username, password),
-            (username, password) => {
-                let parts = [
-                    ("a username (`.username(..)`)", username.is_some()),
-                    ("a password (`.password(..)`)", password.is_some()),
-                ];
-                return Err(Error::Config(missing_credentials("Wallet-as-a-Service", &parts)));
-            }
-        };
-        WaasLogin::new(&base_url, username, password, self.options)
+    pub fn build(mut self) -> Result<WaasLogin> {
+        let base_url = self.resolved_base_url()?;
+        let (username, password) = self.settings.credentials("")?;
+        WaasLogin::new(&base_url, username, password, self.options, &self.settings)
     }
 }
 
@@ -522,21 +237,20 @@ impl WaasLogin {
 
     /// The digest naming this login's user, for shared rate limits.
     pub(crate) fn limit_scope(&self) -> &str {
-        &self.scope
+        self.cache.scope()
     }
 
+    /// A login with its own transport, for a [`WaasLoginBuilder`].
     pub(crate) fn new(
         base_url: &str,
         username: SecretString,
         password: SecretString,
         options: TransportOptions,
+        settings: &WaasSettings,
     ) -> Result<Self> {
-        let scope = limit_scope(Provider::Waas, username.expose_secret());
-        #[cfg(feature = "redis")]
-        let options_token_cache = options.token_cache.clone();
         let transport = Transport::new(TransportConfig {
             provider: Provider::Waas,
-            limit_scope: scope.clone(),
+            limit_scope: limit_scope(Provider::Waas, username.expose_secret()),
             base_url,
             auth: Auth::None,
             // Sent in the login's body, so the transport cannot know them otherwise.
@@ -544,77 +258,63 @@ impl WaasLogin {
             options,
             decode_error: super::error::decode,
         })?;
-        Ok(WaasLogin {
-            #[cfg(feature = "redis")]
-            shared: options_token_cache,
-            transport,
-            username,
-            password,
-            cache: Mutex::new(None),
-            scope,
+        let login = WaasLogin::unattached(username, password, settings);
+        login.attach(&transport);
+        Ok(login)
+    }
+
+    /// A login that sends through the transport [`attach`](Self::attach)ed
+    /// later: that of the client it authenticates, so the login shares its
+    /// pool, rate limiter and retry budget.
+    pub(crate) fn unattached(username: SecretString, password: SecretString, settings: &WaasSettings) -> Self {
+        let scope = limit_scope(Provider::Waas, username.expose_secret());
+        // The details of a token known without its answer (from a shared cache).
+        let blank = || LoginDetails { token_type: None, expires_in: None, extra: Extra::default() };
+        #[cfg(not(feature = "redis"))]
+        let cache = CachedLogin::new(scope, blank);
+        #[cfg(feature = "redis")]
+        let cache = CachedLogin::new(scope, blank, settings.shared_cache());
+        #[cfg(not(feature = "redis"))]
+        let _ = settings;
+        WaasLogin { transport: OnceLock::new(), username, password, cache }
+    }
+
+    /// Whether the login sends through `transport`.
+    #[cfg(test)]
+    pub(crate) fn transport_is(&self, transport: &Transport) -> bool {
+        self.transport.get().is_some_and(|t| t.same_as(transport))
+    }
+
+    /// Sends the login through `transport`, unless it has one already.
+    pub(crate) fn attach(&self, transport: &Transport) {
+        let _ = self.transport.set(transport.clone());
+    }
+}
+
+/// The login as the auth of the client it sends through: held weakly, as
+/// the login holds that client's transport (the client holds it strongly).
+#[derive(Debug)]
+pub(crate) struct LoginRef(pub(crate) Weak<WaasLogin>);
+
+impl TokenSource for LoginRef {
+    fn token(&self) -> BoxFuture<'_, Result<SecretString>> {
+        Box::pin(async move {
+            let login = self.0.upgrade().ok_or_else(|| Error::Config("the WaaS login was dropped".into()))?;
+            login.current_token().await
+        })
+    }
+
+    fn invalidate<'a>(&'a self, rejected: &'a SecretString) -> BoxFuture<'a, bool> {
+        Box::pin(async move {
+            match self.0.upgrade() {
+                Some(login) => login.invalidate(rejected).await,
+                None => false,
+            }
         })
     }
 }
 
-/// The base URL, or the configuration error explaining why it is required.
-pub(crate) fn require_base_url(base_url: Option<String>) -> Result<String> {
-    base_url.ok_or_else(|| {
-        Error::Config(
-            "Wallet-as-a-Service documents no public host: a base URL is required (call base_url(..) \
-             or set WAAS_BASE_URL)"
-                .into(),
-        )
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn refresh_margin_is_30s_or_a_tenth() {
-        let t0 = Instant::now();
-        assert_eq!(refresh_at(t0, Duration::from_secs(3600)), Some(t0 + Duration::from_secs(3570)));
-        assert_eq!(refresh_at(t0, Duration::from_secs(60)), Some(t0 + Duration::from_secs(54)));
-        assert_eq!(refresh_at(t0, Duration::ZERO), Some(t0));
-        assert_eq!(lifetime(Decimal::new(36005, 1)), Duration::from_secs(3600));
-        assert_eq!(lifetime(Decimal::new(-5, 0)), Duration::ZERO);
-        assert_eq!(lifetime(Decimal::MAX), Duration::from_secs(100 * 365 * 24 * 3600));
-        let details = LoginDetails { token_type: None, expires_in: None, extra: Extra::default() };
-        let cached = CachedToken {
-            token: secret("t"),
-            refresh_at: Some(t0 + Duration::from_secs(10)),
-            details: details.clone(),
-        };
-        assert!(cached.usable_at(t0 + Duration::from_secs(9)));
-        assert!(!cached.usable_at(t0 + Duration::from_secs(10)));
-        let forever = CachedToken { token: secret("t"), refresh_at: None, details };
-        assert!(forever.usable_at(t0 + Duration::from_secs(1_000_000)));
-    }
-
-    fn answer(json: &str) -> LoginAnswer {
-        serde_json::from_str::<LoginAnswer>(json).unwrap().unwrap_data()
-    }
-
-    #[test]
-    fn login_answers_in_every_plausible_shape() {
-        let a = answer(r#"{"access_token":"t","expires_in":"3600.5","token_type":null,"user":{"id":7},"n":1e400}"#);
-        assert_eq!((a.access_token.as_deref(), a.expires_in), (Some("t"), Some(Decimal::new(36005, 1))));
-        assert_eq!(a.token_type, None);
-        assert_eq!(a.extra["user"].get(), r#"{"id":7}"#);
-        assert_eq!(a.extra["n"].get(), "1e400", "unknown numbers stay exact, even beyond f64");
-        let a = answer(r#"{"token":"x","accessToken":"y","access_token":"z","expiresIn":60,"expires_in":"soon"}"#);
-        assert_eq!((a.access_token.as_deref(), a.expires_in), (Some("z"), None), "both spellings at once");
-        assert_eq!(a.extra["token"].get(), r#""x""#);
-        assert_eq!(answer(r#"{"accessToken":"y","expiresIn":60}"#).expires_in, Some(Decimal::from(60)));
-        let a =
-            answer(r#"{"status":"ok","data":{"access_token":"w","expires_in":12345678901234567.89,"refresh":"r"}}"#);
-        assert_eq!(
-            (a.access_token.as_deref(), a.expires_in.map(|d| d.to_string())),
-            (Some("w"), Some("12345678901234567.89".into()))
-        );
-        assert_eq!(a.extra.iter().map(|(n, _)| n).collect::<Vec<_>>(), ["refresh", "status"]);
-        let a = answer(r#"{"data":"not an object","message":"no token"}"#);
-        assert_eq!((a.access_token, a.data), (None, None));
-    }
+/// The login behind a [`LoginRef`].
+pub(crate) fn login_ref(login: &Arc<WaasLogin>) -> Arc<LoginRef> {
+    Arc::new(LoginRef(Arc::downgrade(login)))
 }

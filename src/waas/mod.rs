@@ -45,6 +45,7 @@ mod client;
 mod clients;
 mod error;
 mod login;
+mod login_answer;
 mod services;
 mod transactions;
 mod transfers;
@@ -52,7 +53,7 @@ mod transfers;
 pub use accounts::{
     Account, AccountId, AccountName, AccountNumber, AccountRequest, AccountStatus, AccountTypeCode, Accounts,
 };
-pub use client::{rate_class, WaasClient, WaasClientBuilder};
+pub use client::{rate_class, WaasApi, WaasClient, WaasClientBuilder};
 pub use clients::{Client, ClientCode, ClientId, ClientRequest, ClientRequestBuilder, Clients};
 pub use login::{LoginDetails, WaasLogin, WaasLoginBuilder};
 pub use services::{

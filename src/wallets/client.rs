@@ -1,13 +1,13 @@
-//! The Wallets client, its builder and path table.
+//! The Wallets API in the client kit: its `Api` impl, token setters,
+//! resource accessors and path table.
 
-use std::fmt;
 use std::sync::Arc;
 
+use crate::client::{Api, Client, ClientBuilder, EnvVars, Sealed, Wiring};
 use crate::error::{Error, Provider, Result};
 use crate::transport::auth::Auth;
-use crate::transport::options::{transport_builder_setters, TransportOptions};
-use crate::transport::{limit_scope, Transport, TransportConfig};
-use crate::{env, RawResponse, Request, StaticToken, TokenSource};
+use crate::transport::{limit_scope, ErrorDecoder};
+use crate::{StaticToken, TokenSource, TransportOptions};
 
 use super::wallet::Wallets;
 
@@ -20,92 +20,77 @@ pub(crate) mod paths {
 /// Rate-limit classes, for limits you set with
 /// [`WalletsClientBuilder::rate_limit`] (the API documents none).
 pub mod rate_class {
+    use crate::RateClass;
+
     /// `GET /api/v1/wallets` and `GET /api/v1/wallets/{id}`.
-    pub const READ: &str = "wallets.read";
+    pub const READ: RateClass = RateClass::custom("wallets.read");
 }
+
+/// The Wallets API, as the client kit knows it.
+#[derive(Debug, Clone, Copy)]
+pub struct WalletsApi;
 
 /// Client for the Wallets API.
 ///
 /// Cheap to clone; clones share the connection pool, rate limiter, retry
 /// budget and token source.
-#[derive(Clone)]
-pub struct WalletsClient {
-    pub(crate) transport: Transport,
+pub type WalletsClient = Client<WalletsApi>;
+
+/// Builds a [`WalletsClient`]: set the base URL and a token, then `build()`.
+pub type WalletsClientBuilder = ClientBuilder<WalletsApi>;
+
+/// What a [`WalletsClientBuilder`] collects besides the shared settings.
+#[derive(Debug, Default)]
+pub struct WalletsSettings {
+    tokens: Option<Arc<dyn TokenSource>>,
 }
 
-impl fmt::Debug for WalletsClient {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("WalletsClient").field("transport", &self.transport).finish()
+impl Sealed for WalletsApi {}
+
+impl Api for WalletsApi {
+    const PROVIDER: Provider = Provider::Wallets;
+    const NAME: &'static str = "the Wallets API";
+    const ENV: EnvVars = EnvVars { credentials: &["WALLETS_TOKEN"], base_url: "WALLETS_BASE_URL" };
+    type Settings = WalletsSettings;
+    const DECODE_ERROR: ErrorDecoder = super::error::decode;
+    type State = ();
+
+    /// The API documents no public host.
+    fn default_base_url(_: &WalletsSettings) -> Option<&'static str> {
+        None
+    }
+
+    fn env_credentials(settings: &mut WalletsSettings, values: Vec<String>) {
+        settings.tokens = values.into_iter().next().map(|token| Arc::new(StaticToken::new(token)) as _);
+    }
+
+    fn connect(settings: WalletsSettings, base_url: &str, _: &TransportOptions) -> Result<Wiring<()>> {
+        let Some(tokens) = settings.tokens else {
+            return Err(Error::Config(
+                "the Wallets API needs a Bearer token: call token(..) or token_source(..)".into(),
+            ));
+        };
+        Ok(Wiring {
+            // The token source names no stable identity: the API is the scope.
+            limit_scope: limit_scope(Provider::Wallets, base_url),
+            auth: Auth::bearer(tokens),
+            secrets: Vec::new(),
+            state: (),
+        })
     }
 }
 
 impl WalletsClient {
-    /// A builder; set the base URL and a token, then [`WalletsClientBuilder::build`].
-    pub fn builder() -> WalletsClientBuilder {
-        WalletsClientBuilder { base_url: None, tokens: None, options: TransportOptions::default() }
-    }
-
-    /// A handle on the same pool, limiter and credentials whose calls use
-    /// `options`' deadline and retry policy (see [`crate::CallOptions`]).
-    pub fn with_call_options(&self, options: crate::CallOptions) -> Self {
-        WalletsClient { transport: self.transport.with_call_options(options) }
-    }
-
-    /// A client from `WALLETS_BASE_URL` and `WALLETS_TOKEN`.
-    ///
-    /// # Errors
-    /// [`Error::Config`] naming a missing variable (the base URL is required:
-    /// the API documents no public host), or an invalid base URL.
-    pub fn from_env() -> Result<Self> {
-        let token = env::required("WALLETS_TOKEN")?;
-        let base_url = env::optional("WALLETS_BASE_URL").ok_or_else(|| {
-            Error::Config(
-                "environment variable WALLETS_BASE_URL is not set; the Wallets API documents no public host, \
-                 so a base URL is required"
-                    .into(),
-            )
-        })?;
-        Self::builder().base_url(base_url).token(token).build()
-    }
-
     /// Wallet calls: list (one page or a stream) and get by id.
     pub fn wallets(&self) -> Wallets<'_> {
         Wallets { client: self }
     }
-
-    /// Sends any request with this client's auth, retries and errors; for
-    /// endpoints walletkit does not know yet.
-    ///
-    /// # Errors
-    /// Any [`Error`] the transport maps.
-    pub async fn send_raw(&self, req: Request) -> Result<RawResponse> {
-        self.transport.send(req).await
-    }
-}
-
-/// Builds a [`WalletsClient`].
-pub struct WalletsClientBuilder {
-    base_url: Option<String>,
-    tokens: Option<Arc<dyn TokenSource>>,
-    options: TransportOptions,
-}
-
-impl fmt::Debug for WalletsClientBuilder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("WalletsClientBuilder")
-            .field("base_url", &self.base_url)
-            .field("token_source", &self.tokens)
-            .field("options", &self.options)
-            .finish()
-    }
 }
 
 impl WalletsClientBuilder {
-    transport_builder_setters!();
-
     /// A fixed Bearer token.
     pub fn token(mut self, token: impl Into<String>) -> Self {
-        self.tokens = Some(Arc::new(StaticToken::new(token)));
+        self.settings.tokens = Some(Arc::new(StaticToken::new(token)));
         self
     }
 
@@ -114,38 +99,7 @@ impl WalletsClientBuilder {
     /// 401 the source is asked to [`invalidate`](TokenSource::invalidate) the
     /// token and the call is retried once if it can supply a fresh one.
     pub fn token_source(mut self, source: Arc<dyn TokenSource>) -> Self {
-        self.tokens = Some(source);
+        self.settings.tokens = Some(source);
         self
-    }
-
-    /// Builds the client.
-    ///
-    /// # Errors
-    /// [`Error::Config`] without a base URL or a token, or with a bad or
-    /// plain-HTTP base URL.
-    pub fn build(self) -> Result<WalletsClient> {
-        let Some(base_url) = self.base_url else {
-            return Err(Error::Config(
-                "the Wallets API documents no public host: a base URL is required (call base_url(..) \
-                 or set WALLETS_BASE_URL)"
-                    .into(),
-            ));
-        };
-        let Some(tokens) = self.tokens else {
-            return Err(Error::Config(
-                "the Wallets API needs a Bearer token: call token(..) or token_source(..)".into(),
-            ));
-        };
-        let transport = Transport::new(TransportConfig {
-            provider: Provider::Wallets,
-            // The token source names no stable identity: the API is the scope.
-            limit_scope: limit_scope(Provider::Wallets, &base_url),
-            base_url: &base_url,
-            auth: Auth::bearer(tokens),
-            secrets: Vec::new(),
-            options: self.options,
-            decode_error: super::error::decode,
-        })?;
-        Ok(WalletsClient { transport })
     }
 }

@@ -17,7 +17,7 @@
 //!     .token("YOUR_ACCESS_TOKEN")
 //!     .build()?;
 //!
-//! let mut all = wallets.wallets().list().limit(500).stream();
+//! let mut all = wallets.wallets().list().page_size(500).stream();
 //! while let Some(wallet) = all.try_next().await? {
 //!     println!("#{} {} {}", wallet.id, wallet.wallet_type, wallet.amount);
 //! }
@@ -30,5 +30,5 @@ mod client;
 mod error;
 mod wallet;
 
-pub use client::{rate_class, WalletsClient, WalletsClientBuilder};
+pub use client::{rate_class, WalletsApi, WalletsClient, WalletsClientBuilder};
 pub use wallet::{CurrencyId, Wallet, WalletId, WalletListing, WalletType, Wallets, MAX_LIMIT};

@@ -1,15 +1,16 @@
 //! Wallets: `GET /api/v1/wallets` (paged by response headers) and
 //! `GET /api/v1/wallets/{id}`.
 
-use super::client::{paths, rate_class, WalletsClient};
-use crate::error::{Provider, Result};
-use crate::transport::paginate::{stream_items, Answer, ItemKey, Keyed, PageQuery};
+use super::client::{paths, rate_class, WalletsApi, WalletsClient};
+use crate::client::Listing;
+use crate::error::Result;
+use crate::transport::paginate::{Answer, ItemKey, Keyed, PageQuery};
 use crate::transport::path::with_id;
 use crate::wire::money::{Decimal, Money};
 use crate::wire::string_id;
 use crate::wire::wire_enum;
 use crate::wire::{wire_object, Text};
-use crate::{ItemStream, Page, RawResponse, Request};
+use crate::{RawResponse, Request};
 
 /// Largest `limit` the API accepts.
 pub const MAX_LIMIT: u32 = 10_000;
@@ -93,11 +94,28 @@ pub struct Wallets<'a> {
 }
 
 impl Wallets<'_> {
-    /// `GET /api/v1/wallets`: set filters and paging on the listing, then
-    /// [`get`](WalletListing::get) one page or [`stream`](WalletListing::stream) them all.
+    /// `GET /api/v1/wallets`: set filters and paging on the listing (page
+    /// size 1 to 10,000, 50 unless set, sent as `limit`), then
+    /// [`get`](Listing::get) one page, with the totals from the response
+    /// headers, or [`stream`](Listing::stream) them all.
+    ///
+    /// **Never the same wallet twice.** The API pages by offset over a
+    /// newest-first order, so a wallet created while the stream runs pushes
+    /// every older one a place down, and the next page starts with wallets
+    /// already yielded. The stream remembers the id of every wallet it
+    /// yielded (16 bytes each) and skips it when it comes again, in
+    /// whatever order the server lists them.
+    ///
+    /// **What it can miss.** Wallets created after the stream started are not
+    /// yielded (they sort before its position). A wallet deleted while it runs
+    /// pulls every later one a place up, so the wallet that moves across a
+    /// page boundary is never seen: list again if you need certainty. When
+    /// so many wallets are created meanwhile that the pages bring fewer new
+    /// wallets than their size can justify, the stream ends with
+    /// [`crate::Error::ListingCutShort`] rather than guess.
     pub fn list(&self) -> WalletListing {
         let query = PageQuery::new(paths::WALLETS, "limit", DEFAULT_LIMIT, MAX_LIMIT).rate_class(rate_class::READ);
-        WalletListing { client: self.client.clone(), query }
+        Listing::with_style(self.client, query, header_page)
     }
 
     /// `GET /api/v1/wallets/{id}`.
@@ -114,97 +132,19 @@ impl Wallets<'_> {
     }
 }
 
-/// A wallet listing (newest first: the API sorts by id, descending).
-#[derive(Debug, Clone)]
-pub struct WalletListing {
-    client: WalletsClient,
-    query: PageQuery,
-}
+/// A wallet listing (newest first: the API sorts by id, descending); see
+/// [`Wallets::list`].
+pub type WalletListing = Listing<Wallet, WalletsApi>;
 
 impl WalletListing {
-    /// Keeps up to `pages` page requests in flight while streaming, once a
-    /// page has said how many there are (default 1: one page at a time).
-    /// Items still come in order; every request goes through the client's
-    /// rate limiter and retry rules, and the first error stops the stream
-    /// and cancels the requests still in flight.
-    pub fn prefetch(mut self, pages: usize) -> Self {
-        self.query.set_prefetch(pages);
-        self
-    }
-
-    /// The first page to fetch (1-based, default 1).
-    pub fn page(mut self, page: u32) -> Self {
-        self.query.set_page(page);
-        self
-    }
-
-    /// Wallets per page, 1 to 10,000 (50 unless set, always sent).
-    pub fn limit(mut self, limit: u32) -> Self {
-        self.query.set_size(limit);
-        self
-    }
-
-    /// The most pages a [`stream`](WalletListing::stream) fetches (default
-    /// 10,000); a listing that still has full pages past it ends with
-    /// [`crate::Error::ListingCutShort`], never silently.
-    pub fn max_pages(mut self, pages: u32) -> Self {
-        self.query.set_max_pages(pages);
-        self
-    }
-
     /// Only wallets in this currency (`currency`).
-    pub fn currency(mut self, currency: impl Into<String>) -> Self {
-        self.query.set("currency", currency);
-        self
+    pub fn currency(self, currency: impl Into<String>) -> Self {
+        self.filter("currency", currency)
     }
 
     /// Only wallets with this name (`name`).
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.query.set("name", name);
-        self
-    }
-
-    async fn fetch(&self, page: u32) -> Result<Answer<Wallet>> {
-        let resp = self.client.send_raw(self.query.request(page)?).await?;
-        header_page(&resp, page, self.query.size())
-    }
-
-    /// Fetches one page, with the totals from the response headers.
-    ///
-    /// # Errors
-    /// [`crate::Error::InvalidRequest`] for page 0 or a limit outside 1–10,000
-    /// (before sending); API and transport errors.
-    pub async fn get(&self) -> Result<Page<Wallet>> {
-        let first = self.query.first_page();
-        Ok(self.fetch(first).await?.into_page(first, self.query.size()))
-    }
-
-    /// Streams every wallet from the chosen page on, fetching each page only
-    /// when the previous one is used up. Ends after a page that is short,
-    /// empty, larger than the limit, brings no wallet not yet yielded or
-    /// whose `X-Page` does not advance; on `X-Has-More: false` or the last
-    /// of `X-Total-Pages`; or after the first error.
-    ///
-    /// **Never the same wallet twice.** The API pages by offset over a
-    /// newest-first order, so a wallet created while the stream runs pushes
-    /// every older one a place down, and the next page starts with wallets
-    /// already yielded. The stream remembers the id of every wallet it
-    /// yielded (16 bytes each) and skips it when it comes again, in
-    /// whatever order the server lists them.
-    ///
-    /// **What it can miss.** Wallets created after the stream started are not
-    /// yielded (they sort before its position). A wallet deleted while it runs
-    /// pulls every later one a place up, so the wallet that moves across a
-    /// page boundary is never seen: list again if you need certainty. When
-    /// so many wallets are created meanwhile that the pages bring fewer new
-    /// wallets than their size can justify, the stream ends with
-    /// [`crate::Error::ListingCutShort`] rather than guess.
-    pub fn stream(&self) -> ItemStream<Wallet> {
-        let listing = self.clone();
-        stream_items(self.query.plan(Provider::Wallets), move |page| {
-            let listing = listing.clone();
-            async move { listing.fetch(page).await }
-        })
+    pub fn name(self, name: impl Into<String>) -> Self {
+        self.filter("name", name)
     }
 }
 

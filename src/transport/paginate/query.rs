@@ -2,6 +2,7 @@
 
 use super::walk::Plan;
 use crate::error::{Error, Provider, Result};
+use crate::transport::ratelimit::RateClass;
 use crate::transport::request::Request;
 
 /// Pages one listing may fetch unless told otherwise: far past any list
@@ -18,7 +19,7 @@ pub(crate) const DEFAULT_MAX_PAGES: u32 = 10_000;
 #[derive(Debug, Clone)]
 pub(crate) struct PageQuery {
     path: &'static str,
-    rate_class: Option<&'static str>,
+    rate_class: Option<RateClass>,
     filters: Vec<(&'static str, String)>,
     page: u32,
     size: Option<u32>,
@@ -48,7 +49,7 @@ impl PageQuery {
     }
 
     /// Counts each page request against this client-side rate-limit class.
-    pub(crate) fn rate_class(mut self, class: &'static str) -> Self {
+    pub(crate) fn rate_class(mut self, class: RateClass) -> Self {
         self.rate_class = Some(class);
         self
     }

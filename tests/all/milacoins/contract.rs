@@ -57,7 +57,7 @@ async fn logs_list_reads_one_page() {
     let server = MockServer::start().await;
     expect_get(&server, "/logs?limit=2&page=1", include_str!("../../../fixtures/milacoins/logs_page.json")).await;
 
-    let page = client(&server).logs().list().limit(2).get().await.unwrap();
+    let page = client(&server).logs().list().page_size(2).get().await.unwrap();
     assert_eq!((page.page, page.next_page, page.total_items, page.total_pages), (1, Some(2), Some(3), Some(2)));
     assert_eq!(page.items.len(), 2);
     let first = &page.items[0];
@@ -94,7 +94,7 @@ async fn logs_stream_walks_every_page() {
     expect_get(&server, "/logs?limit=2&page=2", &page2.to_string()).await;
 
     let ids: Vec<String> =
-        client(&server).logs().list().limit(2).stream().map_ok(|e| e.id.to_string()).try_collect().await.unwrap();
+        client(&server).logs().list().page_size(2).stream().map_ok(|e| e.id.to_string()).try_collect().await.unwrap();
     assert_eq!(ids, ["62d956eda0a3bf0730f5fd18", "62d956eda0a3bf0730f5fd19", "third"]);
 }
 
@@ -202,7 +202,7 @@ async fn transactions_list_sends_every_filter() {
         .status(TransactionStatus::Completed)
         .status(TransactionStatus::New)
         .transaction_type("deposit")
-        .limit(50)
+        .page_size(50)
         .page(2)
         .get()
         .await
@@ -258,7 +258,7 @@ async fn paging_across_several_pages_sees_every_item_exactly_once() {
         expect_get(&server, &format!("/transactions?status=completed&limit=3&page={page}"), &body.to_string()).await;
     }
 
-    let listing = client(&server).transactions().list().status(TransactionStatus::Completed).limit(3);
+    let listing = client(&server).transactions().list().status(TransactionStatus::Completed).page_size(3);
     let ids: Vec<String> = listing.stream().map_ok(|t| t.id.to_string()).try_collect().await.unwrap();
     assert_eq!(ids, ["t1", "t2", "t3", "t4", "t5", "t6", "t7"]);
     assert_eq!(server.received_requests().await.unwrap().len(), 3);
@@ -272,7 +272,7 @@ async fn paging_stops_on_an_empty_page_even_if_count_says_more() {
     expect_get(&server, "/transactions?limit=2&page=1", &first.to_string()).await;
     expect_get(&server, "/transactions?limit=2&page=2", &empty.to_string()).await;
 
-    let all: Vec<_> = client(&server).transactions().list().limit(2).stream().try_collect().await.unwrap();
+    let all: Vec<_> = client(&server).transactions().list().page_size(2).stream().try_collect().await.unwrap();
     assert_eq!(all.len(), 2);
 }
 
@@ -280,7 +280,7 @@ async fn paging_stops_on_an_empty_page_even_if_count_says_more() {
 async fn limits_and_ids_are_checked_before_sending() {
     let server = MockServer::start().await;
     let mila = client(&server);
-    let err = mila.transactions().list().limit(501).get().await.unwrap_err();
+    let err = mila.transactions().list().page_size(501).get().await.unwrap_err();
     assert!(matches!(err, Error::InvalidRequest(ref m) if m.contains("500")), "{err}");
     assert!(matches!(mila.logs().list().page(0).get().await, Err(Error::InvalidRequest(_))));
     assert!(matches!(mila.transactions().get(&TransactionId::from("../logs")).await, Err(Error::InvalidRequest(_))));

@@ -255,7 +255,7 @@ async fn a_transactions_page_in_other_readings_decodes_exactly() {
     )
     .await;
 
-    let page = client(&server).transactions().list().limit(2).get().await.unwrap();
+    let page = client(&server).transactions().list().page_size(2).get().await.unwrap();
     assert_eq!((page.total_items, page.next_page), (Some(2), None));
     let [first, second] = &page.items[..] else { panic!("two transactions") };
 
@@ -342,7 +342,7 @@ async fn named_credential_setters_sign_like_credentials_in_any_order() {
     let server = MockServer::start().await;
     expect_get(&server, "/logs?limit=2&page=1", include_str!("../../../fixtures/milacoins/logs_page.json")).await;
     let mila = MilaCoinsClient::builder().secret_key(SECRET).api_key(KEY).base_url(server.uri()).build().unwrap();
-    assert_eq!(mila.logs().list().limit(2).get().await.unwrap().items.len(), 2);
+    assert_eq!(mila.logs().list().page_size(2).get().await.unwrap().items.len(), 2);
 
     let err = MilaCoinsClient::builder().api_key(KEY).base_url(server.uri()).build().unwrap_err();
     let Error::Config(message) = &err else { panic!("a config error: {err}") };

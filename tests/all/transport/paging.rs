@@ -296,7 +296,7 @@ fn play(style: Style, case: Case) -> (Vec<String>, Result<(), Error>, u32) {
             h.milacoins
                 .transactions()
                 .list()
-                .limit(case.size)
+                .page_size(case.size)
                 .prefetch(case.prefetch)
                 .stream()
                 .map(|r| r.map(|t| format!("P-{}", t.id))),
@@ -305,7 +305,7 @@ fn play(style: Style, case: Case) -> (Vec<String>, Result<(), Error>, u32) {
             h.wallets
                 .wallets()
                 .list()
-                .limit(case.size)
+                .page_size(case.size)
                 .prefetch(case.prefetch)
                 .stream()
                 .map(|r| r.map(|w| format!("P-{}", w.id))),

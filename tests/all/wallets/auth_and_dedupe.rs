@@ -133,7 +133,7 @@ async fn serve_pages(server: &MockServer, pages: &[String]) {
 }
 
 async fn streamed_ids(server: &MockServer) -> Vec<String> {
-    client(server).wallets().list().limit(3).stream().map_ok(|w| w.id.to_string()).try_collect().await.unwrap()
+    client(server).wallets().list().page_size(3).stream().map_ok(|w| w.id.to_string()).try_collect().await.unwrap()
 }
 
 #[tokio::test]
@@ -216,7 +216,7 @@ async fn a_server_ignoring_page_is_asked_twice_and_the_stream_ends() {
     let ids: Vec<String> = client(&server)
         .wallets()
         .list()
-        .limit(3)
+        .page_size(3)
         .prefetch(1)
         .stream()
         .map_ok(|w| w.id.to_string())
@@ -234,7 +234,7 @@ async fn the_page_bound_ends_a_stream_with_an_error_naming_the_route_and_page() 
         let ids = [page * 10, page * 10 - 1, page * 10 - 2].map(|n| n.to_string());
         mount_page(&server, page, wallets_with(&ids.each_ref().map(String::as_str)), Some(true), 9, 1).await;
     }
-    let mut stream = client(&server).wallets().list().limit(3).max_pages(2).stream();
+    let mut stream = client(&server).wallets().list().page_size(3).max_pages(2).stream();
     let mut ids = Vec::new();
     let err = loop {
         match stream.try_next().await {

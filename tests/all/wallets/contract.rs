@@ -76,7 +76,7 @@ async fn list_sends_filters_and_reads_the_documented_page() {
         .mount(&server)
         .await;
 
-    let page = client(&server).wallets().list().limit(10).currency("USD").name("Main wallet").get().await.unwrap();
+    let page = client(&server).wallets().list().page_size(10).currency("USD").name("Main wallet").get().await.unwrap();
     assert_eq!(page.page, 1);
     assert_eq!(
         (page.page_size, page.total_items, page.total_pages, page.next_page),
@@ -219,7 +219,7 @@ async fn paging_limits_are_checked_before_sending() {
     let server = MockServer::start().await;
     forbid_others(&server).await;
     let c = client(&server);
-    for listing in [c.wallets().list().page(0), c.wallets().list().limit(0), c.wallets().list().limit(10_001)] {
+    for listing in [c.wallets().list().page(0), c.wallets().list().page_size(0), c.wallets().list().page_size(10_001)] {
         let err = listing.get().await.unwrap_err();
         assert!(matches!(err, Error::InvalidRequest(_)), "{err:?}");
         let err = listing.stream().try_collect::<Vec<_>>().await.unwrap_err();
@@ -231,7 +231,7 @@ async fn paging_limits_are_checked_before_sending() {
         .expect(1)
         .mount(&server)
         .await;
-    c.wallets().list().limit(10_000).get().await.unwrap();
+    c.wallets().list().page_size(10_000).get().await.unwrap();
 }
 
 fn wallets_json(ids: std::ops::RangeInclusive<u64>) -> String {
@@ -279,7 +279,7 @@ async fn stream_sees_every_wallet_once_and_stops_on_has_more_false() {
     mount_page(&server, 4, wallets_json(9..=9), Some(false), 9, 0).await;
 
     let c = client(&server);
-    let mut stream = c.wallets().list().limit(3).stream();
+    let mut stream = c.wallets().list().page_size(3).stream();
     let first = stream.try_next().await.unwrap().unwrap();
     assert_eq!(first.id, WalletId::from(1));
     assert_eq!(server.received_requests().await.unwrap().len(), 1, "page 2 is fetched only when needed");
@@ -301,7 +301,7 @@ async fn stream_stops_on_an_empty_page_even_if_more_is_claimed() {
     let ids: Vec<u64> = client(&server)
         .wallets()
         .list()
-        .limit(3)
+        .page_size(3)
         .stream()
         .map_ok(|w| w.id.as_u64().unwrap())
         .try_collect()
@@ -320,7 +320,7 @@ async fn without_has_more_the_total_pages_decide() {
     let ids: Vec<u64> = client(&server)
         .wallets()
         .list()
-        .limit(3)
+        .page_size(3)
         .stream()
         .map_ok(|w| w.id.as_u64().unwrap())
         .try_collect()
@@ -343,7 +343,7 @@ async fn stream_starts_at_the_chosen_page_and_ends_after_an_error() {
         .expect(1)
         .mount(&server)
         .await;
-    let mut stream = client(&server).wallets().list().page(2).limit(3).stream();
+    let mut stream = client(&server).wallets().list().page(2).page_size(3).stream();
     for id in 4..=6 {
         assert_eq!(stream.try_next().await.unwrap().unwrap().id, WalletId::from(id));
     }
