@@ -264,8 +264,8 @@ impl Request {
     }
 }
 
-/// The longest idempotency key accepted, in bytes (Stripe's limit; Milta
-/// documents none).
+/// The longest idempotency key accepted, in bytes (Stripe's limit; the
+/// provider documents name none).
 pub(crate) const MAX_IDEMPOTENCY_KEY_LEN: usize = 255;
 
 /// The one rule for idempotency keys, applied to every keyed request before

@@ -78,7 +78,7 @@ impl<T> Answer<T> {
         self.total_pages.is_some_and(|last| number >= last) || self.total_items.is_some_and(|total| read >= total)
     }
 
-    /// The page `number` as [`get`](crate::milta::Listing::get) returns it,
+    /// The page `number` as [`get`](crate::client::Listing::get) returns it,
     /// its `next_page` decided by the rules a stream follows.
     pub(crate) fn into_page(self, number: u32, asked: u32) -> Page<T> {
         let received = self.items.len();

@@ -11,7 +11,7 @@ pub(crate) const DEFAULT_MAX_PAGES: u32 = 10_000;
 
 /// Path, filters, first page and page size of a listing, validated before
 /// anything is sent. Query order is filters, then size, then page
-/// (MilaCoins signs it as sent).
+/// (a signed query is signed as sent).
 ///
 /// The page size is always sent, the document's default when none was set:
 /// the paging rules read a page against the size asked for, so the server

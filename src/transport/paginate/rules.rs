@@ -9,7 +9,7 @@ pub(crate) enum End {
     /// The page held no item.
     Empty,
     /// The page held more items than were asked for: the server sent the
-    /// whole list (as the Milta document's reference-data example does).
+    /// whole list (as a reference-data example of the documents does).
     WholeList,
     /// Every item on the page was already yielded: the server repeats itself.
     NothingNew,
