@@ -173,7 +173,7 @@ impl<A: Api, Out> ClientBuilder<A, Out> {
     }
 
     /// Keeps the client-side limits in `limiter` instead of this
-    /// process, e.g. [`RedisRateLimiter`](crate::RedisRateLimiter) so every
+    /// process, e.g. `RedisRateLimiter` (feature `redis`) so every
     /// replica using the same API key shares one window per route class.
     pub fn rate_limiter(mut self, limiter: impl RateLimiter + 'static) -> Self {
         self.options.limiter = Some(Arc::new(limiter));

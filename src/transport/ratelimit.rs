@@ -157,7 +157,7 @@ pub enum Refusal {
 }
 
 /// Where client-side rate limits are kept. The in-process sliding window is
-/// the default; [`crate::RedisRateLimiter`] (feature `redis`) shares one
+/// the default; `RedisRateLimiter` (feature `redis`) shares one
 /// window per API key and route class across every replica.
 ///
 /// `scope` names the credentials (a digest, never the key itself), so one
