@@ -95,6 +95,11 @@ impl fmt::Debug for Transport {
 }
 
 impl Transport {
+    /// [`request::derived_idempotency_key`] under this client's credentials.
+    pub(crate) fn derived_idempotency_key(&self, req: &request::Request) -> String {
+        request::derived_idempotency_key(&self.inner.limit_scope, req)
+    }
+
     /// Builds a transport, refusing plain HTTP to anything but loopback and
     /// HTTPS without a TLS feature (unless the caller brings a client).
     pub(crate) fn new(config: TransportConfig<'_>) -> Result<Self> {

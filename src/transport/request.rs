@@ -295,9 +295,52 @@ pub(crate) fn check_idempotency_key(key: &str) -> Result<()> {
     )))
 }
 
+/// The idempotency key that follows the payment: a UUID (RFC 9562 custom
+/// layout) from the SHA-256 of the credentials' `scope`, the method, the
+/// path and the exact body bytes. The same request from the same account
+/// always carries the same key, in this process or after a restart, so the
+/// server answers a repeat with the original outcome; a request that
+/// differs by one byte carries another key.
+pub(crate) fn derived_idempotency_key(scope: &str, req: &Request) -> String {
+    use sha2::Digest;
+    let mut hash = sha2::Sha256::new();
+    for part in [scope.as_bytes(), req.method.as_str().as_bytes(), req.path.as_bytes(), req.body().unwrap_or_default()]
+    {
+        hash.update((part.len() as u64).to_be_bytes());
+        hash.update(part);
+    }
+    let digest = hash.finalize();
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    uuid::Builder::from_custom_bytes(bytes).into_uuid().to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_derived_key_follows_scope_method_path_and_exact_body() {
+        let req = |path: &str, body: &str| {
+            Request::post(path).json(&serde_json::value::RawValue::from_string(body.into()).unwrap()).unwrap()
+        };
+        let key = derived_idempotency_key("milta:ab", &req("/transfers", r#"{"amount":10.00}"#));
+        assert!(check_idempotency_key(&key).is_ok(), "{key}");
+        assert_eq!(key, derived_idempotency_key("milta:ab", &req("/transfers", r#"{"amount":10.00}"#)), "stable");
+        for other in [
+            derived_idempotency_key("milta:cd", &req("/transfers", r#"{"amount":10.00}"#)),
+            derived_idempotency_key("milta:ab", &req("/transfers/batch", r#"{"amount":10.00}"#)),
+            derived_idempotency_key("milta:ab", &req("/transfers", r#"{"amount":10.0}"#)),
+            derived_idempotency_key("milta:ab", &Request::get("/transfers")),
+        ] {
+            assert_ne!(key, other);
+        }
+        // Parts are length-prefixed: moving a byte from one part to the next is another key.
+        assert_ne!(
+            derived_idempotency_key("milta:a", &req("b/transfers", "{}")),
+            derived_idempotency_key("milta:ab", &req("/transfers", "{}"))
+        );
+    }
 
     #[test]
     fn idempotency_keys_are_1_to_255_visible_ascii_characters() {

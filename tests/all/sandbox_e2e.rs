@@ -155,6 +155,47 @@ async fn the_unknown_outcome_recipes_leave_exactly_one_transfer_and_one_invoice(
     assert_eq!(sb.milacoins().invoices_with_external_id("RECIPE-2"), 1);
 }
 
+/// A service that lost a transfer's answer and restarted (a new client, no
+/// memory of the first call, not even its `OutcomeUnknown`) sends the same
+/// payment again: the key follows the payment, so the sandbox answers with
+/// the transfer it made, and one transfer exists.
+#[tokio::test]
+async fn the_same_payment_sent_again_after_a_restart_is_made_once() {
+    use walletkit::milta::{ExternalId, PhoneNumber, ProductId, TransferRequest};
+    let sb = sandbox("milta:drop-first").await;
+    let transfer = TransferRequest::new(
+        ExternalId::from("RESTART-1"),
+        ProductId::from("PRODUCT_123"),
+        PhoneNumber::from("+447700900001"),
+        Decimal::new(1250, 2),
+        "GBP",
+    );
+    // No retry: the process dies with the answer lost.
+    let before_restart = tours::milta_on(&sb).retry_policy(fast().max_retries(0)).build().unwrap();
+    let err = before_restart.transfers().create(&transfer).await.unwrap_err();
+    assert!(err.as_outcome_unknown().is_some(), "{err:?}");
+    assert_eq!(sb.milta().transfers_with_external_id("RESTART-1"), 1, "the server acted before the answer was lost");
+    drop(before_restart);
+
+    let after_restart = tours::milta_on(&sb).retry_policy(fast()).build().unwrap();
+    let made = after_restart.transfers().create(&transfer).await.unwrap();
+    assert_eq!(sb.milta().transfers_with_external_id("RESTART-1"), 1, "sent again, made once");
+    let only = sb.milta().transfers().into_iter().find(|t| t.external_id == "RESTART-1").unwrap();
+    assert_eq!(made.transfer_id.as_str(), only.transfer_id, "the answer names the transfer first made");
+
+    // A payment that differs in one field is another payment, with another key.
+    let other = TransferRequest::new(
+        ExternalId::from("RESTART-1"),
+        ProductId::from("PRODUCT_123"),
+        PhoneNumber::from("+447700900001"),
+        Decimal::new(1251, 2),
+        "GBP",
+    );
+    let err = after_restart.transfers().create(&other).await.unwrap_err();
+    assert_eq!(err.kind(), walletkit::ErrorKind::Duplicate, "{err}");
+    assert_eq!(sb.milta().transfers_with_external_id("RESTART-1"), 1);
+}
+
 /// MilaCoins callbacks: a receiver gets the callbacks of a completed and a
 /// cancelled payment page and confirms each through the signed API.
 #[tokio::test]

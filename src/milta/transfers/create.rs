@@ -1,22 +1,27 @@
 //! `POST /transfers` and `GET /transfers/{id}`.
 
 use super::resend::RESEND;
-use super::{new_idempotency_key, transfer_path, Transfer, TransferId, TransferRequest, Transfers};
+use super::{keyed, transfer_path, Transfer, TransferId, TransferRequest, Transfers};
 use crate::error::Result;
-use crate::milta::client::{paths, rate_class, IDEMPOTENCY_HEADER};
+use crate::milta::client::{paths, rate_class};
 use crate::milta::envelope;
-use crate::transport::request::check_idempotency_key;
 use crate::Request;
 
 impl Transfers<'_> {
-    /// `POST /transfers` with a fresh idempotency key, reused by every retry.
+    /// `POST /transfers` under an idempotency key that follows the payment:
+    /// derived from your API key id and the exact request body, so the same
+    /// transfer sent again (by a retry, a resend, or your service after a
+    /// restart that lost the answer) carries the same key, and Milta answers
+    /// it with the transfer it made, within its 24 hours. A transfer that
+    /// differs in any field carries another key.
     ///
     /// # Errors
     /// [`Error::InvalidRequest`](crate::Error::InvalidRequest) for a non-positive amount; API errors
     /// ([`crate::ErrorKind::Duplicate`] for a reused `externalId`); and
     /// [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown) when every attempt lost its answer.
     pub async fn create(&self, transfer: &TransferRequest) -> Result<Transfer> {
-        self.create_with_key(transfer, new_idempotency_key()).await
+        let req = self.keyed_by_content(unkeyed_create(transfer)?)?;
+        envelope::data(&self.client.send_raw(req).await?)
     }
 
     /// `POST /transfers` with your own idempotency key (valid 24 h at Milta).
@@ -39,14 +44,18 @@ impl Transfers<'_> {
     }
 }
 
-/// `POST /transfers` for `transfer` under `key`: the one place its body is
-/// made, so a resend produces the same bytes as the first send.
+/// `POST /transfers` for `transfer` under `key`.
 pub(super) fn create_request(transfer: &TransferRequest, key: String) -> Result<Request> {
+    keyed(unkeyed_create(transfer)?, key)
+}
+
+/// `POST /transfers` for `transfer`, not yet keyed: the one place its body
+/// is made, so a resend (and a derived key) sees the same bytes as the
+/// first send.
+fn unkeyed_create(transfer: &TransferRequest) -> Result<Request> {
     transfer.validate()?;
-    check_idempotency_key(&key)?;
     Ok(Request::post(paths::TRANSFERS)
         .json(transfer)?
-        .idempotency_key(IDEMPOTENCY_HEADER, key)
         .reference("externalId", transfer.external_id().as_str())
         .recovery(RESEND)
         .rate_class(rate_class::TRANSFER_CREATE))

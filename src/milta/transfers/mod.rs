@@ -31,8 +31,20 @@ fn transfer_path(id: &TransferId) -> Result<crate::transport::request::RequestPa
     crate::transport::path::with_id(paths::TRANSFER, "transfer id", id.as_str())
 }
 
-fn new_idempotency_key() -> String {
-    uuid::Uuid::new_v4().to_string()
+/// `req` under idempotency key `key`, refused before sending when the key
+/// is not one the server can tell apart.
+fn keyed(req: crate::Request, key: String) -> Result<crate::Request> {
+    crate::transport::request::check_idempotency_key(&key)?;
+    Ok(req.idempotency_key(super::client::IDEMPOTENCY_HEADER, key))
+}
+
+impl Transfers<'_> {
+    /// `req` under the key that follows the payment: derived from this
+    /// client's credentials and `req`'s exact bytes (see [`Transfers::create`]).
+    fn keyed_by_content(&self, req: crate::Request) -> Result<crate::Request> {
+        let key = self.client.transport.derived_idempotency_key(&req);
+        keyed(req, key)
+    }
 }
 
 #[cfg(test)]

@@ -23,8 +23,9 @@ impl Transfers<'_> {
     /// # Errors
     /// [`Error::InvalidRequest`] when `unknown` carries no idempotency key or
     /// no recorded body, is for another call or another body, or its key is
-    /// older than Milta's 24 hours (look the transfer up by `externalId`
-    /// instead); otherwise as [`Transfers::create_with_key`].
+    /// older than Milta's 24 hours (the document offers no lookup by
+    /// `externalId`: read the transfer by id if you have it, otherwise a
+    /// person checks it); otherwise as [`Transfers::create_with_key`].
     pub async fn resend(&self, transfer: &TransferRequest, unknown: &crate::OutcomeUnknown) -> Result<Transfer> {
         let key = resendable_key(unknown, std::time::SystemTime::now())?;
         let req = same_as_first_sent(create_request(transfer, key)?, unknown)?;
@@ -95,7 +96,8 @@ fn resendable_key(unknown: &crate::OutcomeUnknown, now: std::time::SystemTime) -
     if age >= IDEMPOTENCY_KEY_LIFETIME {
         return Err(Error::InvalidRequest(format!(
             "idempotency key {key} was first sent {} h ago; Milta keeps keys 24 h, so resending could transfer twice: \
-             look the transfer up by its externalId instead",
+             read the transfer by its id if you have it, otherwise have a person check it (Milta offers no lookup \
+             by externalId)",
             age.as_secs() / 3600
         )));
     }

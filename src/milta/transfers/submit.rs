@@ -6,11 +6,10 @@ use serde::Serialize;
 
 use super::request::check_unique_external_ids;
 use super::resend::RESEND;
-use super::{new_idempotency_key, BatchEntry, BatchResponse, ExternalId, TransferRequest, Transfers, MAX_BATCH};
+use super::{keyed, BatchEntry, BatchResponse, ExternalId, TransferRequest, Transfers, MAX_BATCH};
 use crate::error::{Error, Result};
-use crate::milta::client::{paths, rate_class, IDEMPOTENCY_HEADER};
+use crate::milta::client::{paths, rate_class};
 use crate::milta::envelope;
-use crate::transport::request::check_idempotency_key;
 use crate::Request;
 
 #[derive(Serialize)]
@@ -62,13 +61,17 @@ pub struct BatchRef {
 }
 
 impl Transfers<'_> {
-    /// `POST /transfers/batch` with up to 100 transfers and a fresh idempotency key.
+    /// `POST /transfers/batch` with up to 100 transfers, under an
+    /// idempotency key that follows the batch's exact bytes (as
+    /// [`create`](Transfers::create)): the same batch sent again carries the
+    /// same key.
     ///
     /// # Errors
     /// [`Error::InvalidRequest`] for an empty batch, more than 100 entries, a
     /// repeated `externalId` or a non-positive amount; API and transport errors.
     pub async fn batch(&self, transfers: &[TransferRequest]) -> Result<BatchResponse> {
-        self.batch_with_key(transfers, new_idempotency_key()).await
+        let req = self.keyed_by_content(unkeyed_batch(transfers)?)?;
+        envelope::data(&self.client.send_raw(req).await?)
     }
 
     /// [`batch`](Transfers::batch) with your own idempotency key.
@@ -97,8 +100,14 @@ impl Transfers<'_> {
         check_unique_external_ids(transfers)?;
         let mut outcomes = Vec::with_capacity(transfers.len());
         for (index, chunk) in transfers.chunks(MAX_BATCH).enumerate() {
-            let batch = BatchRef { index, idempotency_key: new_idempotency_key() };
-            match self.batch_with_key(chunk, batch.idempotency_key.clone()).await {
+            let req = unkeyed_batch(chunk).and_then(|req| self.keyed_by_content(req));
+            let key = req.as_ref().ok().and_then(|req| req.idempotency_key_value()).unwrap_or_default();
+            let batch = BatchRef { index, idempotency_key: key.to_string() };
+            let answer = match req {
+                Ok(req) => self.client.send_raw(req).await.and_then(|resp| envelope::data(&resp)),
+                Err(e) => Err(e),
+            };
+            match answer {
                 Ok(resp) => outcomes.extend(match_entries(chunk, resp, &batch)),
                 Err(e) => {
                     let error = Arc::new(e);
@@ -114,8 +123,13 @@ impl Transfers<'_> {
     }
 }
 
-/// `POST /transfers/batch` for `transfers` under `key`; as [`create_request`].
+/// `POST /transfers/batch` for `transfers` under `key`.
 pub(super) fn batch_request(transfers: &[TransferRequest], key: String) -> Result<Request> {
+    keyed(unkeyed_batch(transfers)?, key)
+}
+
+/// `POST /transfers/batch` for `transfers`, not yet keyed; as `unkeyed_create`.
+fn unkeyed_batch(transfers: &[TransferRequest]) -> Result<Request> {
     let (Some(first), Some(last)) = (transfers.first(), transfers.last()) else {
         return Err(Error::InvalidRequest(format!("a batch carries 1 to {MAX_BATCH} transfers, got 0")));
     };
@@ -129,10 +143,8 @@ pub(super) fn batch_request(transfers: &[TransferRequest], key: String) -> Resul
         t.validate()?;
     }
     check_unique_external_ids(transfers)?;
-    check_idempotency_key(&key)?;
     Ok(Request::post(paths::TRANSFERS_BATCH)
         .json(&BatchBody { transfers })?
-        .idempotency_key(IDEMPOTENCY_HEADER, key)
         .recovery(RESEND)
         .reference("externalId", format!("{}..{}", first.external_id(), last.external_id()))
         .rate_class(rate_class::TRANSFER_CREATE))

@@ -178,7 +178,7 @@ async fn localisation_headers_per_client_and_overridden_per_request() {
 }
 
 #[tokio::test]
-async fn create_transfer_sends_exact_body_and_a_fresh_idempotency_key() {
+async fn create_transfer_sends_exact_body_and_a_key_that_follows_the_payment() {
     let (server, milta) = setup().await;
     Mock::given(method("POST"))
         .and(path(p("/transfers")))
@@ -191,7 +191,11 @@ async fn create_transfer_sends_exact_body_and_a_fresh_idempotency_key() {
         .respond_with(ResponseTemplate::new(201).set_body_json(json!({"status": "success", "data": {
             "transferId": "T-9001", "externalId": "TXN-001", "status": "PENDING", "amount": 10.00, "currency": "GBP"
         }})))
-        .expect(2)
+        .expect(3)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ok(json!({"transferId": "T-9002", "status": "PENDING"})))
         .mount(&server)
         .await;
     let req = TransferRequest::new(
@@ -205,6 +209,27 @@ async fn create_transfer_sends_exact_body_and_a_fresh_idempotency_key() {
     assert_eq!((t.transfer_id.as_str(), &t.status), ("T-9001", &TransferStatus::Pending));
     assert_eq!(t.amount, Some(gbp(10, 0)));
     milta.transfers().create(&req).await.unwrap();
+    // A restarted service: a new client, the same account.
+    let same_account = MiltaClient::builder()
+        .base_url(format!("{}{BASE}", server.uri()))
+        .credentials("key-id", "key-secret")
+        .build()
+        .unwrap();
+    same_account.transfers().create(&req).await.unwrap();
+    let other_account = MiltaClient::builder()
+        .base_url(format!("{}{BASE}", server.uri()))
+        .credentials("key-id-2", "key-secret")
+        .build()
+        .unwrap();
+    other_account.transfers().create(&req).await.unwrap();
+    let other_amount = TransferRequest::new(
+        ExternalId::from("TXN-001"),
+        ProductId::from("PRODUCT_123"),
+        PhoneNumber::from("+447700900001"),
+        gbp(1001, 2),
+        "GBP",
+    );
+    milta.transfers().create(&other_amount).await.unwrap();
     let keys: Vec<String> = server
         .received_requests()
         .await
@@ -212,8 +237,11 @@ async fn create_transfer_sends_exact_body_and_a_fresh_idempotency_key() {
         .iter()
         .map(|r| r.headers["x-idempotency-key"].to_str().unwrap().to_string())
         .collect();
-    assert_ne!(keys[0], keys[1], "each call gets its own key");
-    assert!(uuid::Uuid::parse_str(&keys[0]).is_ok_and(|u| u.get_version_num() == 4));
+    assert_eq!(keys[0], keys[1], "the same payment carries the same key");
+    assert_eq!(keys[0], keys[2], "from any client of the same account, as after a restart");
+    assert_ne!(keys[0], keys[3], "another account's payment has another key");
+    assert_ne!(keys[0], keys[4], "another amount is another payment");
+    assert!(uuid::Uuid::parse_str(&keys[0]).is_ok_and(|u| u.get_version_num() == 8), "{}", keys[0]);
 }
 
 #[tokio::test]
