@@ -20,13 +20,7 @@ fn ok(data: serde_json::Value) -> ResponseTemplate {
 #[tokio::test(flavor = "current_thread")]
 async fn traces_name_the_route_not_the_id_and_warn_on_unknown_outcomes() {
     let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::DEBUG)
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let _guard = captured.install(tracing::Level::DEBUG);
 
     let server = MockServer::start().await;
     Mock::given(method("GET"))

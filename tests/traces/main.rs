@@ -27,6 +27,16 @@ impl Write for Captured {
     }
 }
 
+impl Captured {
+    /// Makes this thread's subscriber one that writes every event down to
+    /// `level` here, until the guard is dropped.
+    pub fn install(&self, level: tracing::Level) -> tracing::subscriber::DefaultGuard {
+        let subscriber =
+            tracing_subscriber::fmt().with_max_level(level).with_writer(self.clone()).with_ansi(false).finish();
+        tracing::subscriber::set_default(subscriber)
+    }
+}
+
 impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
     type Writer = Captured;
     fn make_writer(&'a self) -> Captured {

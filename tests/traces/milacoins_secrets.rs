@@ -20,13 +20,7 @@ async fn no_secret_in_debug_errors_or_tracing() {
     const KEY: &str = "CANARY-API-KEY-7f3a";
     const SECRET: &str = "CANARY-SECRET-91c2";
     let capture = Capture::default();
-    let writer = capture.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let _guard = capture.install(tracing::Level::TRACE);
 
     let server = MockServer::start().await;
     Mock::given(method("GET"))

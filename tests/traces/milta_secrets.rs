@@ -22,13 +22,7 @@ fn assert_clean(what: &str, text: &str) {
 #[tokio::test(flavor = "current_thread")]
 async fn canary_secret_is_absent_from_debug_errors_and_traces() {
     let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let _guard = captured.install(tracing::Level::TRACE);
 
     let server = MockServer::start().await;
     Mock::given(method("GET"))

@@ -35,9 +35,7 @@ fn fast() -> RetryPolicy {
 #[tokio::test]
 async fn secrets_stay_out_of_debug_errors_and_traces() {
     let captured = Captured::default();
-    let subscriber =
-        tracing_subscriber::fmt().with_max_level(tracing::Level::TRACE).with_writer(captured.clone()).finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let _guard = captured.install(tracing::Level::TRACE);
     let mut seen: Vec<String> = Vec::new();
 
     // WaaS: a login, a call rejected once (re-login), a failing call, a lost answer.
