@@ -146,6 +146,11 @@ impl<D: Clone + Send> CachedLogin<D> {
         /// Pauses between looks at a lock another replica holds.
         const FIRST_PAUSE: Duration = Duration::from_millis(25);
         const LONGEST_PAUSE: Duration = Duration::from_millis(250);
+        /// The longest this replica waits on another's login before logging
+        /// in for itself: a lock kept alive for ever (a stuck holder, a
+        /// broken Redis) must not hold this call for ever.
+        const LONGEST_WAIT: Duration = Duration::from_secs(60);
+        let waiting_since = Instant::now();
         let from_shared = |(token, ttl): (SecretString, Option<Duration>)| CachedToken {
             token,
             refresh_at: ttl.and_then(|ttl| Instant::now().checked_add(ttl)),
@@ -190,6 +195,10 @@ impl<D: Clone + Send> CachedLogin<D> {
                     return result;
                 }
                 // A live holder keeps extending the lock; a crashed one's lapses within a hold.
+                Ok(None) if waiting_since.elapsed() >= LONGEST_WAIT => {
+                    tracing::warn!("another replica's login has held the lock for 60 s; logging in from this replica");
+                    return log_in().await;
+                }
                 Ok(None) => {
                     tokio::time::sleep(pause).await;
                     pause = (pause * 2).min(LONGEST_PAUSE);
@@ -218,15 +227,6 @@ impl<D: Clone + Send> CachedLogin<D> {
                 tracing::warn!(%message, "shared token cache unavailable; the rejected token stays there");
             }
         }
-    }
-}
-
-#[cfg(test)]
-impl super::Transport {
-    /// Whether two handles share one pool, limiter and retry budget (for
-    /// tests of a login sending through the client it authenticates).
-    pub(crate) fn same_as(&self, other: &super::Transport) -> bool {
-        std::sync::Arc::ptr_eq(&self.inner, &other.inner)
     }
 }
 

@@ -95,6 +95,13 @@ impl fmt::Debug for Transport {
 }
 
 impl Transport {
+    /// Whether two handles share one pool, limiter and retry budget (for
+    /// tests of a login sending through the client it authenticates).
+    #[cfg(test)]
+    pub(crate) fn same_as(&self, other: &Transport) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner)
+    }
+
     /// [`request::derived_idempotency_key`] under this client's credentials.
     pub(crate) fn derived_idempotency_key(&self, req: &request::Request) -> String {
         request::derived_idempotency_key(&self.inner.limit_scope, req)
