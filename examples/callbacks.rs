@@ -8,7 +8,7 @@ mod tours;
 
 use std::process::ExitCode;
 
-use walletkit_sandbox::{Sandbox, SandboxConfig};
+use walletkit::sandbox::{Sandbox, SandboxConfig};
 
 #[tokio::main]
 async fn main() -> ExitCode {

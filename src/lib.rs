@@ -60,8 +60,9 @@
 //! }
 //! ```
 //!
-//! Every provider has a sandbox in `walletkit-sandbox` (stateful fakes on
-//! loopback) and wiremock helpers behind the `test-util` feature.
+//! Every provider has a sandbox (stateful fakes on loopback, with ready
+//! clients: `walletkit::sandbox`, feature `sandbox`) and wiremock helpers
+//! behind the `test-util` feature.
 //!
 //! # Features
 //!
@@ -69,6 +70,9 @@
 //!   With neither, building a client for an `https` URL is a
 //!   [`Error::Config`] unless you pass your own client.
 //! - `test-util`: matchers, fixture responders and constructors for your tests.
+//! - `sandbox`: the stateful fakes of the four APIs and ready clients for
+//!   them, for your tests.
+//! - `redis`: client-side rate limits and login tokens shared by replicas.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -78,6 +82,8 @@ pub mod error;
 pub mod milacoins;
 pub mod milta;
 mod redact;
+#[cfg(feature = "sandbox")]
+pub mod sandbox;
 #[cfg(feature = "test-util")]
 pub mod test_util;
 mod transport;

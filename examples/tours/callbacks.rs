@@ -11,8 +11,8 @@ use axum::routing::any;
 use axum::Router;
 use tokio::sync::mpsc;
 use walletkit::milacoins::{parse_callback, Callback, CallbackUrl, PaymentPageRequest, WalletName};
+use walletkit::sandbox::{InvoiceEnd, Sandbox, SandboxClient as _};
 use walletkit::Decimal;
-use walletkit_sandbox::{InvoiceEnd, Sandbox};
 
 use super::BoxError;
 
@@ -43,7 +43,7 @@ pub async fn tour(sandbox: &Sandbox) -> Result<(), BoxError> {
     let app = Router::new().route("/hooks/milacoins", any(receive)).with_state(seen);
     let server = tokio::spawn(async move { axum::serve(listener, app).await });
 
-    let mila = super::milacoins_on(sandbox).build()?;
+    let mila = sandbox.milacoins().client()?;
     let callback_url = CallbackUrl::for_endpoint(&endpoint)?;
     println!("callbacks: receiver at {endpoint}; callbackUrl {}", callback_url.as_str());
     let run = &uuid::Uuid::new_v4().simple().to_string()[..8];

@@ -12,38 +12,14 @@ pub mod wallets;
 
 use std::process::ExitCode;
 
-use walletkit::milacoins::{MilaCoinsClient, MilaCoinsClientBuilder};
-use walletkit::milta::{MiltaClient, MiltaClientBuilder};
-use walletkit::waas::{WaasClient, WaasClientBuilder};
-use walletkit::wallets::{WalletsClient, WalletsClientBuilder};
-use walletkit_sandbox::{Sandbox, SandboxConfig};
+use walletkit::milacoins::MilaCoinsClient;
+use walletkit::milta::MiltaClient;
+use walletkit::sandbox::{Sandbox, SandboxClient as _, SandboxConfig};
+use walletkit::waas::WaasClient;
+use walletkit::wallets::WalletsClient;
 
 /// Any error an example can end with.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
-
-/// A Milta client builder pointed at `sandbox`.
-pub fn milta_on(sandbox: &Sandbox) -> MiltaClientBuilder {
-    let api = sandbox.milta();
-    MiltaClient::builder().base_url(api.base_url()).credentials(api.key_id(), api.key_secret())
-}
-
-/// A MilaCoins client builder pointed at `sandbox`.
-pub fn milacoins_on(sandbox: &Sandbox) -> MilaCoinsClientBuilder {
-    let api = sandbox.milacoins();
-    MilaCoinsClient::builder().base_url(api.base_url()).credentials(api.api_key(), api.secret_key())
-}
-
-/// A Wallets client builder pointed at `sandbox`.
-pub fn wallets_on(sandbox: &Sandbox) -> WalletsClientBuilder {
-    let api = sandbox.wallets();
-    WalletsClient::builder().base_url(api.base_url()).token(api.token())
-}
-
-/// A WaaS client builder pointed at `sandbox`.
-pub fn waas_on(sandbox: &Sandbox) -> WaasClientBuilder {
-    let api = sandbox.waas();
-    WaasClient::builder().base_url(api.base_url()).credentials(api.username(), api.password())
-}
 
 /// Hands out clients: from the environment when a provider's credential
 /// variables are set, otherwise from one sandbox started on first need.
@@ -66,7 +42,7 @@ impl Connections {
         if any_set(&["MILTA_API_KEY_ID", "MILTA_API_KEY_SECRET"]) {
             return Ok(MiltaClient::from_env()?);
         }
-        Ok(milta_on(self.sandbox("milta", "MILTA_API_KEY_ID/SECRET").await?).build()?)
+        Ok(self.sandbox("milta", "MILTA_API_KEY_ID/SECRET").await?.milta().client()?)
     }
 
     /// A MilaCoins client (`MILACOINS_API_KEY`, `MILACOINS_SECRET_KEY`, `MILACOINS_BASE_URL`).
@@ -74,7 +50,7 @@ impl Connections {
         if any_set(&["MILACOINS_API_KEY", "MILACOINS_SECRET_KEY"]) {
             return Ok(MilaCoinsClient::from_env()?);
         }
-        Ok(milacoins_on(self.sandbox("milacoins", "MILACOINS_API_KEY/SECRET_KEY").await?).build()?)
+        Ok(self.sandbox("milacoins", "MILACOINS_API_KEY/SECRET_KEY").await?.milacoins().client()?)
     }
 
     /// A Wallets client (`WALLETS_BASE_URL`, `WALLETS_TOKEN`).
@@ -82,7 +58,7 @@ impl Connections {
         if any_set(&["WALLETS_TOKEN"]) {
             return Ok(WalletsClient::from_env()?);
         }
-        Ok(wallets_on(self.sandbox("wallets", "WALLETS_TOKEN").await?).build()?)
+        Ok(self.sandbox("wallets", "WALLETS_TOKEN").await?.wallets().client()?)
     }
 
     /// A WaaS client (`WAAS_BASE_URL`, `WAAS_USERNAME`, `WAAS_PASSWORD`).
@@ -90,7 +66,7 @@ impl Connections {
         if any_set(&["WAAS_USERNAME", "WAAS_PASSWORD"]) {
             return Ok(WaasClient::from_env()?);
         }
-        Ok(waas_on(self.sandbox("waas", "WAAS_USERNAME/PASSWORD").await?).build()?)
+        Ok(self.sandbox("waas", "WAAS_USERNAME/PASSWORD").await?.waas().client()?)
     }
 }
 

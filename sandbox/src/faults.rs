@@ -58,6 +58,10 @@ pub struct Faults {
     pub drop_after_post: Option<Trigger>,
     /// Added before every request is processed.
     pub latency: Duration,
+    /// Added after a request is processed and before its answer is written:
+    /// the server has acted while the client still waits, the moment a
+    /// client process that dies loses the answer.
+    pub answer_latency: Duration,
     /// Serve the plausible alternative readings of the API's document
     /// instead of its plain spelling: both id spellings and alias fields side
     /// by side, amounts as strings (WaaS: as numbers), identifiers as numbers
@@ -87,6 +91,7 @@ impl Default for Faults {
             server_errors_gets_only: false,
             drop_after_post: None,
             latency: Duration::ZERO,
+            answer_latency: Duration::ZERO,
             variants: false,
             paging: None,
         }
@@ -202,6 +207,9 @@ pub(crate) async fn middleware(State(state): State<Arc<FaultState>>, req: Reques
     {
         state.record(|c| c.dropped += 1);
         resp.extensions_mut().insert(DropConnection);
+    }
+    if !faults.answer_latency.is_zero() {
+        tokio::time::sleep(faults.answer_latency).await;
     }
     resp
 }

@@ -19,7 +19,7 @@ prints their base URLs and credentials as shell `export` lines.
   --faults SPEC   e.g. 'all:429-first,retry-after=0;milta+waas:drop-first'
                   items: 429-first 429-every=N retry-after=SECS 5xx-first
                   5xx-every=N 5xx-gets-only drop-first drop-every=N
-                  latency=MS variants no-limits (milta) none
+                  latency=MS answer-latency=MS variants no-limits (milta) none
                   paging misbehaviours: ignores-page repeats-last-page
                   lies-about-totals has-more-forever
   --host ADDR     address to bind (default 127.0.0.1)

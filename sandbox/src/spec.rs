@@ -7,7 +7,7 @@
 //! ITEM   = "429-first" | "429-every=N" | "retry-after=SECS"
 //!        | "5xx-first" | "5xx-every=N" | "5xx-gets-only"
 //!        | "drop-first" | "drop-every=N"
-//!        | "latency=MS" | "variants" | "no-limits" (Milta) | "none" (clear the target's faults)
+//!        | "latency=MS" | "answer-latency=MS" | "variants" | "no-limits" (Milta) | "none" (clear the target's faults)
 //!        | "ignores-page" | "repeats-last-page" | "lies-about-totals" | "has-more-forever"
 //! ```
 //!
@@ -86,6 +86,10 @@ fn apply(faults: &mut Faults, item: &str) -> Result<bool, FaultSpecError> {
             faults.latency = Duration::from_millis(u64::from(number(name, value)?));
             Ok(false)
         }
+        "answer-latency" => {
+            faults.answer_latency = Duration::from_millis(u64::from(number(name, value)?));
+            Ok(false)
+        }
         "variants" => flag(faults, |f| f.variants = true),
         "ignores-page" => flag(faults, |f| f.paging = Some(PagingFault::IgnoresPage)),
         "repeats-last-page" => flag(faults, |f| f.paging = Some(PagingFault::RepeatsLastPage)),
@@ -112,6 +116,7 @@ impl SandboxConfig {
     /// ITEM   = "429-first" | "429-every=N" | "retry-after=SECS"
     ///        | "5xx-first" | "5xx-every=N" | "5xx-gets-only"
     ///        | "drop-first" | "drop-every=N" | "latency=MS"
+    ///        | "answer-latency=MS" (act, then wait before answering)
     ///        | "variants" (serve the documents' other plausible spellings)
     ///        | "no-limits" (Milta's documented limits off) | "none" (clear)
     ///        | "ignores-page" | "repeats-last-page" | "lies-about-totals"
@@ -189,6 +194,9 @@ mod tests {
         assert!(SandboxConfig::default().milta.limits.is_some());
         assert!(c.milacoins.faults.variants);
         assert!(!c.milta.faults.variants && !c.wallets.faults.variants && !c.waas.faults.variants);
+        let c = SandboxConfig::default().with_fault_spec("milta:answer-latency=250").unwrap();
+        assert_eq!(c.milta.faults.answer_latency, Duration::from_millis(250));
+        assert_eq!(c.waas.faults.answer_latency, Duration::ZERO);
     }
 
     #[test]

@@ -17,6 +17,8 @@ mod support;
 mod documents;
 mod milacoins;
 mod milta;
+#[cfg(unix)]
+mod restart;
 mod sandbox_e2e;
 #[cfg(feature = "test-util")]
 mod test_util;

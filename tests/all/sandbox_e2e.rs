@@ -9,12 +9,12 @@ use std::time::Duration;
 
 use chrono::Utc;
 use walletkit::milacoins::{InvoiceRequest, WalletName};
+use walletkit::sandbox::{Faults, Sandbox, SandboxClient as _, SandboxConfig, Trigger};
 use walletkit::waas::{
     AccountName, AccountRequest, AccountStatus, AccountTransferRequest, AccountTypeCode, ClientRequest,
     ClientServiceRequest, ServiceCode, SourceTransactionId, TransactionRequest, TransactionSource,
 };
 use walletkit::Decimal;
-use walletkit_sandbox::{Faults, Sandbox, SandboxConfig, Trigger};
 
 use crate::support::fast;
 
@@ -23,10 +23,10 @@ async fn sandbox(spec: &str) -> Sandbox {
 }
 
 async fn run_all_tours(sb: &Sandbox) {
-    tours::milta::tour(&tours::milta_on(sb).retry_policy(fast()).build().unwrap()).await.unwrap();
-    tours::milacoins::tour(&tours::milacoins_on(sb).retry_policy(fast()).build().unwrap()).await.unwrap();
-    tours::wallets::tour(&tours::wallets_on(sb).retry_policy(fast()).build().unwrap()).await.unwrap();
-    tours::waas::tour(&tours::waas_on(sb).retry_policy(fast()).build().unwrap()).await.unwrap();
+    tours::milta::tour(&sb.milta().client_builder().retry_policy(fast()).build().unwrap()).await.unwrap();
+    tours::milacoins::tour(&sb.milacoins().client_builder().retry_policy(fast()).build().unwrap()).await.unwrap();
+    tours::wallets::tour(&sb.wallets().client_builder().retry_policy(fast()).build().unwrap()).await.unwrap();
+    tours::waas::tour(&sb.waas().client_builder().retry_policy(fast()).build().unwrap()).await.unwrap();
 }
 
 /// Every Milta transfer exists once per `externalId`; returns how many there are.
@@ -124,7 +124,7 @@ async fn every_flow_finishes_under_variants_with_429s_and_5xx_on_gets() {
 async fn the_unknown_outcome_recipes_leave_exactly_one_transfer_and_one_invoice() {
     use walletkit::milta::{ExternalId, PhoneNumber, ProductId, TransferRequest};
     let sb = sandbox("milta+milacoins:drop-every=1").await;
-    let milta = tours::milta_on(&sb).retry_policy(fast()).build().unwrap();
+    let milta = sb.milta().client_builder().retry_policy(fast()).build().unwrap();
     let transfer = TransferRequest::new(
         ExternalId::from("RECIPE-1"),
         ProductId::from("PRODUCT_123"),
@@ -140,7 +140,7 @@ async fn the_unknown_outcome_recipes_leave_exactly_one_transfer_and_one_invoice(
     assert_eq!(sb.milta().transfers_with_external_id("RECIPE-1"), 1, "the resend answered with the same transfer");
     assert_eq!(resent.external_id.as_ref().map(|e| e.as_str()), Some("RECIPE-1"));
 
-    let mila = tours::milacoins_on(&sb).retry_policy(fast()).build().unwrap();
+    let mila = sb.milacoins().client_builder().retry_policy(fast()).build().unwrap();
     let invoice = walletkit::milacoins::InvoiceRequest::new(
         walletkit::milacoins::WalletName::from("EUR"),
         Decimal::new(1050, 2),
@@ -171,13 +171,13 @@ async fn the_same_payment_sent_again_after_a_restart_is_made_once() {
         "GBP",
     );
     // No retry: the process dies with the answer lost.
-    let before_restart = tours::milta_on(&sb).retry_policy(fast().max_retries(0)).build().unwrap();
+    let before_restart = sb.milta().client_builder().retry_policy(fast().max_retries(0)).build().unwrap();
     let err = before_restart.transfers().create(&transfer).await.unwrap_err();
     assert!(err.as_outcome_unknown().is_some(), "{err:?}");
     assert_eq!(sb.milta().transfers_with_external_id("RESTART-1"), 1, "the server acted before the answer was lost");
     drop(before_restart);
 
-    let after_restart = tours::milta_on(&sb).retry_policy(fast()).build().unwrap();
+    let after_restart = sb.milta().client_builder().retry_policy(fast()).build().unwrap();
     let made = after_restart.transfers().create(&transfer).await.unwrap();
     assert_eq!(sb.milta().transfers_with_external_id("RESTART-1"), 1, "sent again, made once");
     let only = sb.milta().transfers().into_iter().find(|t| t.external_id == "RESTART-1").unwrap();
@@ -210,7 +210,7 @@ async fn the_callbacks_example_runs_end_to_end() {
 #[tokio::test]
 async fn milta_flow_finishes_through_idempotent_retries_when_posts_lose_their_answer() {
     let sb = sandbox("milta:drop-every=2").await;
-    tours::milta::tour(&tours::milta_on(&sb).retry_policy(fast()).build().unwrap()).await.unwrap();
+    tours::milta::tour(&sb.milta().client_builder().retry_policy(fast()).build().unwrap()).await.unwrap();
     assert!(sb.milta().fault_counts().dropped >= 2, "{:?}", sb.milta().fault_counts());
     assert_eq!(assert_no_duplicate_transfers(&sb), 152);
 }
@@ -218,7 +218,7 @@ async fn milta_flow_finishes_through_idempotent_retries_when_posts_lose_their_an
 #[tokio::test]
 async fn a_milacoins_invoice_whose_answer_is_lost_is_outcome_unknown_and_booked_once() {
     let sb = sandbox("milacoins:drop-first").await;
-    let mila = tours::milacoins_on(&sb).retry_policy(fast()).build().unwrap();
+    let mila = sb.milacoins().client_builder().retry_policy(fast()).build().unwrap();
     let invoice = InvoiceRequest::new(WalletName::from("EUR"), Decimal::new(1050, 2), "EUR").external_id("ORDER-1");
     let err = mila.invoices().create(&invoice).await.unwrap_err();
     let unknown = err.as_outcome_unknown().unwrap_or_else(|| panic!("expected outcome unknown, got {err}"));
@@ -229,7 +229,7 @@ async fn a_milacoins_invoice_whose_answer_is_lost_is_outcome_unknown_and_booked_
 #[tokio::test]
 async fn waas_money_movements_whose_answer_is_lost_are_outcome_unknown_and_booked_once() {
     let sb = sandbox("none").await;
-    let waas = tours::waas_on(&sb).retry_policy(fast()).build().unwrap();
+    let waas = sb.waas().client_builder().retry_policy(fast()).build().unwrap();
     let client = waas
         .clients()
         .create(
