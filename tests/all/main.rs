@@ -20,6 +20,7 @@ mod milta;
 #[cfg(unix)]
 mod restart;
 mod sandbox_e2e;
+mod service_example;
 #[cfg(feature = "test-util")]
 mod test_util;
 mod transport;
