@@ -80,9 +80,7 @@ impl MilaCoinsSandbox {
         let method = self.state.callback_method;
         let body = match method {
             CallbackMethod::Get => None,
-            CallbackMethod::Post => Some(
-                obj! {"event": event, "invoiceID": id, "externalID": external_id}.to_string(),
-            ),
+            CallbackMethod::Post => Some(obj! {"event": event, "invoiceID": id, "externalID": external_id}.to_string()),
         };
         let status = call(&url, body.as_deref()).await?;
         Ok(Some(CallbackCall { method, url, status }))
