@@ -54,13 +54,14 @@ pub use accounts::{
     Account, AccountId, AccountName, AccountNumber, AccountRequest, AccountStatus, AccountTypeCode, Accounts,
 };
 pub use client::{rate_class, WaasApi, WaasClient, WaasClientBuilder};
-pub use clients::{Client, ClientCode, ClientId, ClientRequest, ClientRequestBuilder, Clients};
+pub use clients::{Client, ClientCode, ClientId, ClientRequest, ClientRequired, Clients};
 pub use login::{LoginDetails, WaasLogin, WaasLoginBuilder};
 pub use services::{
-    ClientService, ClientServiceCode, ClientServiceId, ClientServiceRequest, ClientServices, FeeType, ServiceCode,
+    ClientService, ClientServiceCode, ClientServiceId, ClientServiceRequest, ClientServiceRequired, ClientServices,
+    FeeType, ServiceCode,
 };
 pub use transactions::{
     SourceTransactionData, SourceTransactionId, Transaction, TransactionId, TransactionPair, TransactionRequest,
     TransactionSource, TransactionType, Transactions,
 };
-pub use transfers::{AccountTransferRequest, AccountTransferRequestBuilder, AccountTransfers};
+pub use transfers::{AccountTransferRequest, AccountTransferRequired, AccountTransfers};

@@ -6,16 +6,18 @@
 use chrono::{TimeZone, Utc};
 use futures_util::TryStreamExt;
 use walletkit::milacoins::{
-    LogId, PaymentPageRequest, RefundStatus, TransactionId as MilaTransactionId, TransactionStatus, WalletName,
+    CancelUrl, CompletedUrl, LogId, PaymentPageRequest, RefundStatus, TransactionId as MilaTransactionId,
+    TransactionStatus, WalletName,
 };
 use walletkit::milta::{
     ExternalId, PhoneNumber, PricingRequest, ProductId, ProviderId, TransferId, TransferRequest, TransferStatus,
 };
 use walletkit::test_util::{basic_auth, bearer_token, fixtures, milacoins_signature};
 use walletkit::waas::{
-    AccountName, AccountNumber, AccountRequest, AccountStatus, AccountTransferRequest, AccountTypeCode, ClientCode,
-    ClientRequest, ClientServiceCode, ClientServiceRequest, FeeType, ServiceCode, SourceTransactionId,
-    TransactionId as WaasTransactionId, TransactionRequest, TransactionSource, TransactionType,
+    AccountName, AccountNumber, AccountRequest, AccountStatus, AccountTransferRequest, AccountTransferRequired,
+    AccountTypeCode, ClientCode, ClientRequest, ClientRequired, ClientServiceCode, ClientServiceRequest,
+    ClientServiceRequired, FeeType, ServiceCode, SourceTransactionId, TransactionId as WaasTransactionId,
+    TransactionRequest, TransactionSource, TransactionType,
 };
 use walletkit::wallets::{CurrencyId, WalletId, WalletType};
 use walletkit::{ErrorKind, RetryPolicy, Timestamp};
@@ -201,10 +203,14 @@ async fn every_milacoins_fixture_decodes_through_its_call() {
     assert_eq!((invoice.currency.as_deref(), invoice.external_id.as_deref()), (Some("EUR"), Some("ORDER-42")));
     assert_eq!(invoice.created_at, Some(Utc.with_ymd_and_hms(2022, 7, 21, 13, 45, 49).unwrap()));
 
-    let page_request = PaymentPageRequest::new(WalletName::from("USDT"), dec("250"), "USD")
-        .cancel_url("https://shop.example/cancel")
-        .completed_url("https://shop.example/done")
-        .external_id("ORDER-43");
+    let page_request = PaymentPageRequest::new(
+        WalletName::from("USDT"),
+        dec("250"),
+        "USD",
+        CancelUrl::from("https://shop.example/cancel"),
+        CompletedUrl::from("https://shop.example/done"),
+    )
+    .external_id("ORDER-43");
     let page = mila.invoices().create_payment_page(&page_request).await.unwrap();
     assert_eq!((page.id.as_str(), page.amount), ("62d8df9142d15eaa837f8acf", Some(dec("250"))));
     assert!(page.url.unwrap().ends_with("/payment-page/62d8df9142d15eaa837f8acf"));
@@ -350,18 +356,17 @@ async fn every_waas_fixture_decodes_through_its_call() {
 
 /// The document's client request example.
 fn client_request() -> ClientRequest {
-    ClientRequest::builder()
-        .client_name("LIPAD")
-        .client_email("[email protected]")
-        .client_phone_number("254712345678")
-        .contact_person_name("Admin")
-        .contact_person_email("[email protected]")
-        .contact_person_msisdn("254712345678")
-        .business_pin("1")
-        .country("Canada")
-        .is_active(true)
-        .build()
-        .unwrap()
+    ClientRequest::new(ClientRequired {
+        client_name: "LIPAD".into(),
+        client_email: "[email protected]".into(),
+        client_phone_number: "254712345678".into(),
+        contact_person_name: "Admin".into(),
+        contact_person_email: "[email protected]".into(),
+        contact_person_msisdn: "254712345678".into(),
+        business_pin: "1".into(),
+        country: "Canada".into(),
+        is_active: true,
+    })
 }
 
 /// The document's account request example.
@@ -378,12 +383,15 @@ fn account_request() -> AccountRequest {
 
 /// The document's client service request example.
 fn client_service_request() -> ClientServiceRequest {
-    ClientServiceRequest::new(
-        ClientCode::from("LIPNZPMF7O"),
-        "Payout KES Nairobi",
-        ServiceCode::from("CUSTOM_SERVICE"),
-        dec("1.0")..=dec("100.0"),
-    )
+    ClientServiceRequest::new(ClientServiceRequired {
+        client_code: ClientCode::from("LIPNZPMF7O"),
+        client_service_name: "Payout KES Nairobi".into(),
+        service_code: ServiceCode::from("CUSTOM_SERVICE"),
+        has_transaction_fee: true,
+        minimum_transaction_amount: dec("1.0"),
+        maximum_transaction_amount: dec("100.0"),
+        is_active: true,
+    })
     .transaction_fee(FeeType::Fixed, dec("0.0"))
 }
 
@@ -401,14 +409,13 @@ fn transaction_request() -> TransactionRequest {
 
 /// The document's internal transfer request example.
 fn transfer_request() -> AccountTransferRequest {
-    AccountTransferRequest::builder()
-        .source_account_number(AccountNumber::from("10000014"))
-        .destination_account_number(AccountNumber::from("10000015"))
-        .client_service_code(ClientServiceCode::from("INT_NHQ5Y77"))
-        .transaction_amount(dec("10.0"))
-        .source_transaction_id(SourceTransactionId::from("1"))
-        .transaction_source(TransactionSource::Internal)
-        .transaction_date(Utc.with_ymd_and_hms(2022, 7, 29, 12, 34, 56).unwrap())
-        .build()
-        .unwrap()
+    AccountTransferRequest::new(AccountTransferRequired {
+        source_account_number: AccountNumber::from("10000014"),
+        destination_account_number: AccountNumber::from("10000015"),
+        client_service_code: ClientServiceCode::from("INT_NHQ5Y77"),
+        transaction_amount: dec("10.0"),
+        source_transaction_id: SourceTransactionId::from("1"),
+        transaction_source: TransactionSource::Internal,
+        transaction_date: Utc.with_ymd_and_hms(2022, 7, 29, 12, 34, 56).unwrap(),
+    })
 }

@@ -330,10 +330,18 @@ async fn a_webhook_is_a_hint_confirmed_by_reading_the_transfer() {
         .mount(&server)
         .await;
     let m = milta(&server);
-    let confirmed = m.transfers().confirm_webhook(br#"{"data":{"transferId":"T-1","status":"FAILED"}}"#).await.unwrap();
+    // As a framework hands it over: a POST with a JSON body.
+    let webhook = |body: &'static str| {
+        http::Request::post("/hooks/milta")
+            .header(http::header::CONTENT_TYPE, "application/json")
+            .body(bytes::Bytes::from_static(body.as_bytes()))
+            .unwrap()
+    };
+    let confirmed =
+        m.transfers().confirm_webhook(&webhook(r#"{"data":{"transferId":"T-1","status":"FAILED"}}"#)).await.unwrap();
     assert_eq!(confirmed.unwrap().status, TransferStatus::Completed, "the API's status, not the webhook's claim");
-    assert!(m.transfers().confirm_webhook(br#"{"ping":true}"#).await.unwrap().is_none());
-    let err = m.transfers().confirm_webhook(br#"{"transferId":"../balance"}"#).await.unwrap_err();
+    assert!(m.transfers().confirm_webhook(&webhook(r#"{"ping":true}"#)).await.unwrap().is_none());
+    let err = m.transfers().confirm_webhook(&webhook(r#"{"transferId":"../balance"}"#)).await.unwrap_err();
     assert!(matches!(err, Error::InvalidRequest(_)), "{err}");
 }
 
