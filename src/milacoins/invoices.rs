@@ -280,12 +280,16 @@ impl Invoices<'_> {
     }
 }
 
+/// `req` with what to do after a lost answer. The document offers one way
+/// to find an invoice without its id: `GET /transactions` filtered by
+/// `externalID` (it does not say an unpaid invoice is listed, so finding
+/// none is no proof). Without an `externalID` nothing identifies it.
 fn with_reference(req: Request, external_id: Option<&str>) -> Request {
     match external_id {
         Some(id) => req
             .reference("externalID", id)
-            .recovery("look the invoice up with transactions().find_by_external_id(..) before creating it again"),
-        None => req.recovery("no externalID was sent: list recent transactions to find the invoice"),
+            .recovery("before creating it again, look for its externalID with transactions().find_by_external_id"),
+        None => req.recovery("no externalID was sent, so a person checks recent transactions before creating it again"),
     }
 }
 

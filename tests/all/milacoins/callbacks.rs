@@ -179,7 +179,10 @@ async fn a_refusal_is_safe_to_log() {
     let external = format!("ORDER-1%0D%0Alevel=INFO%20msg=paid{}", "x".repeat(100_000));
     let result =
         client(&server).confirm(&callback(&format!("event=complete&invoice=INV-PAID&external={external}"))).await;
-    let text = result.unwrap_err().to_string();
-    assert!(!text.contains(['\r', '\n']) && text.len() < 400, "{text}");
-    assert!(text.contains(r"ORDER-1\r\nlevel=INFO msg=paid"), "{text}");
+    let err = result.unwrap_err();
+    let text = err.to_string();
+    assert!(!text.contains(['\r', '\n']) && text.len() < 200 && !text.contains("ORDER-1"), "{text}");
+    let mismatch = err.as_callback_mismatch().unwrap_or_else(|| panic!("{err:?}"));
+    assert!(!mismatch.callback.contains(['\r', '\n']) && mismatch.callback.len() < 400, "{mismatch:?}");
+    assert!(mismatch.callback.contains(r"ORDER-1\r\nlevel=INFO msg=paid"), "{mismatch:?}");
 }
