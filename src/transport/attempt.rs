@@ -46,15 +46,15 @@ impl Attempted {
         }
     }
 
-    /// What the attempt came to, in a few words for its `debug` line.
-    pub(super) fn result(&self) -> String {
+    /// What the attempt came to beyond its status, in a few words for its
+    /// `debug` line; `None` for a plain answer.
+    pub(super) fn failure(&self) -> Option<&'static str> {
         match self {
-            Attempted::Success { status, .. } => format!("status {status}"),
-            Attempted::TooLarge { status, .. } => format!("status {status}, body over the cap"),
-            Attempted::Failed(Failure::Answer { api, .. }) => format!("status {}", api.status),
-            Attempted::Failed(Failure::Connect(_)) => "could not connect".to_string(),
-            Attempted::Failed(Failure::NoAnswer { .. }) => "no answer".to_string(),
-            Attempted::Failed(Failure::Redirected { .. }) => "answered from another URL".to_string(),
+            Attempted::Success { .. } | Attempted::Failed(Failure::Answer { .. }) => None,
+            Attempted::TooLarge { .. } => Some("body over the size cap"),
+            Attempted::Failed(Failure::Connect(_)) => Some("could not connect"),
+            Attempted::Failed(Failure::NoAnswer { .. }) => Some("no answer"),
+            Attempted::Failed(Failure::Redirected { .. }) => Some("answered from another URL"),
         }
     }
 
@@ -74,7 +74,7 @@ impl Attempted {
             Attempted::TooLarge { limit, .. } => tracing::trace!(attempt, %url, limit, "answer over the size cap"),
             Attempted::Failed(Failure::Answer { api, headers }) => {
                 let (code, message) = (api.code.as_deref().unwrap_or_default(), api.message.as_str());
-                tracing::trace!(attempt, %url, headers = %names(headers), code, message, "error answer");
+                tracing::trace!(attempt, %url, headers = %names(headers), code, server_message = message, "error answer");
             }
             Attempted::Failed(Failure::Connect(e)) => {
                 tracing::trace!(attempt, %url, error = %error_chain(e), "could not connect");

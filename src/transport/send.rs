@@ -71,9 +71,9 @@ impl Transport {
             let latency = attempt_started.elapsed();
             attempted.detail(attempts, &call.url, &inner.secrets);
             let status = attempted.status();
-            let result = attempted.result();
+            let failed = attempted.failure();
             let report = |outcome, next: &str| {
-                attempt_line(&info, &result, latency, next);
+                attempt_line(&info, status, failed, latency, next);
                 if let Some(hook) = &inner.options.hook {
                     hook.0.on_end(&AttemptReport { info, status, latency, outcome });
                 }
@@ -251,25 +251,38 @@ fn finish(span: &tracing::Span, status: Option<u16>, attempts: u32, outcome: &'s
 }
 
 /// One attempt as one short `debug` line: what was asked (method and route
-/// template, never a query or an id), what came of it, how long it took,
-/// and what happens next. It is an event of its own, outside the call's
-/// span, so a subscriber that prints span fields on every line still prints
-/// it short; the detail is at `trace`, inside the span.
-fn attempt_line(info: &AttemptInfo<'_>, result: &str, latency: std::time::Duration, next: &str) {
+/// template, never a query or an id), what came of it (the status, or the
+/// `failure` when there is none or it is not all), how long it took, and
+/// what happens next. It is an event of its own, outside the call's span, so
+/// a subscriber that prints span fields on every line still prints it short;
+/// the detail is at `trace`, inside the span.
+fn attempt_line(
+    info: &AttemptInfo<'_>,
+    status: Option<u16>,
+    failure: Option<&str>,
+    latency: std::time::Duration,
+    next: &str,
+) {
     let elapsed_ms = u64::try_from(latency.as_millis()).unwrap_or(u64::MAX);
     let route = info.route.split(['?', '#']).next().unwrap_or_default();
-    tracing::debug!(
-        target: "walletkit",
-        parent: None,
-        provider = %info.provider,
-        method = info.method,
-        route,
-        result,
-        elapsed_ms,
-        attempt = info.attempt,
-        next,
-        "attempt"
-    );
+    let (provider, method, attempt) = (info.provider, info.method, info.attempt);
+    match (status, failure) {
+        (Some(status), None) => tracing::debug!(
+            target: "walletkit",
+            parent: None,
+            %provider, method, route, status, elapsed_ms, attempt, next, "attempt"
+        ),
+        (Some(status), Some(failure)) => tracing::debug!(
+            target: "walletkit",
+            parent: None,
+            %provider, method, route, status, failure, elapsed_ms, attempt, next, "attempt"
+        ),
+        (None, failure) => tracing::debug!(
+            target: "walletkit",
+            parent: None,
+            %provider, method, route, failure = failure.unwrap_or("no answer"), elapsed_ms, attempt, next, "attempt"
+        ),
+    }
 }
 
 /// Why a call stopped, for its last attempt's line.
