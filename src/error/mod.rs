@@ -5,6 +5,14 @@
 //! reconcile before retrying ([`Error::OutcomeUnknown`]), fix the request
 //! ([`Error::InvalidRequest`], [`Error::Config`]) or report the provider
 //! ([`Error::Decode`]).
+//!
+//! Every `Display` is one sentence under 200 characters that says what
+//! happened and what to do, safe to log or return: it never holds a
+//! reference of the call (idempotency key, `externalId`, transfer id), a
+//! URL, a secret or a server's own words, which may repeat any of those.
+//! They are fields, reached through the accessors (`as_api`,
+//! `as_outcome_unknown`, …) and shown by `Debug`; log them where you log
+//! details.
 
 use std::time::Duration;
 
@@ -72,7 +80,12 @@ pub enum Error {
     },
     /// A request with side effects was sent and either no answer came back or
     /// the server failed (500, 502, 504, or 503 without `Retry-After`), so it
-    /// may have acted. Reconcile by the carried reference before sending again.
+    /// may have acted. The sentence ends with what to do for this call
+    /// ([`Sent::recovery`], only what the provider's document offers): Milta,
+    /// send the same request again within 24 h; MilaCoins, look for the
+    /// invoice's `externalID` among the transactions; WaaS, which documents no
+    /// read, a person checks it. The README's "After a lost answer" table
+    /// has every money call.
     #[error("{0}")]
     OutcomeUnknown(Box<OutcomeUnknown>),
     /// A request with side effects was accepted (2xx) but its answer could
@@ -199,7 +212,8 @@ impl Error {
         }
     }
 
-    /// The reconciliation details, when an accepted answer could not be read.
+    /// What was sent and what could not be read, when an accepted answer
+    /// could not be read.
     pub fn as_accepted_unreadable(&self) -> Option<&AcceptedUnreadable> {
         match self {
             Error::AcceptedUnreadable(e) => Some(e),
@@ -215,7 +229,8 @@ impl Error {
         }
     }
 
-    /// The reconciliation details, when the outcome is unknown.
+    /// What was sent (method, route, references, key, body, first use) and
+    /// what to do ([`Sent::recovery`]), when the outcome is unknown.
     pub fn as_outcome_unknown(&self) -> Option<&OutcomeUnknown> {
         match self {
             Error::OutcomeUnknown(e) => Some(e),

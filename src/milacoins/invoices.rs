@@ -3,10 +3,13 @@
 //!
 //! Neither is idempotent and MilaCoins takes no idempotency key, so a request
 //! whose answer is lost (or that meets a server failure) is never re-sent:
-//! the call returns [`Error::OutcomeUnknown`] carrying the `externalID`, to
-//! reconcile by (for example with [`Listing::external_id`](super::Listing::external_id)
-//! on transactions) before trying again. Without an `externalID` there is
-//! nothing to find the invoice by, so always set one when money depends on it.
+//! the call returns [`Error::OutcomeUnknown`] carrying the `externalID`.
+//! Before creating it again, look for it among the transactions, which the
+//! document lets you filter by `externalID`
+//! ([`Transactions::find_by_external_id`](super::Transactions::find_by_external_id));
+//! the document does not say an unpaid invoice is listed, so finding none
+//! is no proof. Without an `externalID` nothing finds the invoice and a
+//! person decides, so always set one when money depends on it.
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Serialize, Serializer};
