@@ -59,11 +59,11 @@ impl CallbackUrl {
     /// [`Error::InvalidRequest`] when `endpoint` is not an http(s) URL or has a fragment.
     pub fn for_endpoint(endpoint: &str) -> Result<Self> {
         let parsed = Url::parse(endpoint)
-            .map_err(|e| Error::InvalidRequest(format!("callback endpoint `{endpoint}` is not a URL: {e}")))?;
+            .map_err(|e| Error::InvalidRequest(format!("the callback endpoint is not a URL ({e})")))?;
         if !matches!(parsed.scheme(), "http" | "https") || parsed.fragment().is_some() {
-            return Err(Error::InvalidRequest(format!(
-                "callback endpoint `{endpoint}` must be http(s) without a fragment"
-            )));
+            return Err(Error::InvalidRequest(
+                "the callback endpoint must be an HTTP(S) URL without a fragment".into(),
+            ));
         }
         let joiner = if endpoint.contains('?') { '&' } else { '?' };
         Ok(CallbackUrl(format!("{endpoint}{joiner}event={EVENT}&invoice={INVOICE_ID}&external={EXTERNAL_ID}")))

@@ -3,10 +3,13 @@
 //!
 //! Neither is idempotent and MilaCoins takes no idempotency key, so a request
 //! whose answer is lost (or that meets a server failure) is never re-sent:
-//! the call returns [`Error::OutcomeUnknown`] carrying the `externalID`, to
-//! reconcile by (for example with [`Listing::external_id`](super::Listing::external_id)
-//! on transactions) before trying again. Without an `externalID` there is
-//! nothing to find the invoice by, so always set one when money depends on it.
+//! the call returns [`Error::OutcomeUnknown`] carrying the `externalID`.
+//! Before creating it again, look for it among the transactions, which the
+//! document lets you filter by `externalID`
+//! ([`Transactions::find_by_external_id`](super::Transactions::find_by_external_id));
+//! the document does not say an unpaid invoice is listed, so finding none
+//! is no proof. Without an `externalID` nothing finds the invoice and a
+//! person decides, so always set one when money depends on it.
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Serialize, Serializer};
@@ -308,12 +311,16 @@ impl Invoices<'_> {
     }
 }
 
+/// `req` with what to do after a lost answer. The document offers one way
+/// to find an invoice without its id: `GET /transactions` filtered by
+/// `externalID` (it does not say an unpaid invoice is listed, so finding
+/// none is no proof). Without an `externalID` nothing identifies it.
 fn with_reference(req: Request, external_id: Option<&str>) -> Request {
     match external_id {
         Some(id) => req
             .reference("externalID", id)
-            .recovery("look the invoice up with transactions().find_by_external_id(..) before creating it again"),
-        None => req.recovery("no externalID was sent: list recent transactions to find the invoice"),
+            .recovery("before creating it again, look for its externalID with transactions().find_by_external_id"),
+        None => req.recovery("no externalID was sent, so a person checks recent transactions before creating it again"),
     }
 }
 

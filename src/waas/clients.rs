@@ -239,6 +239,7 @@ impl Clients<'_> {
         let req = Request::post(paths::CLIENTS)
             .json(request)?
             .reference("client_email", request.client_email.clone())
+            .recovery(super::transactions::WAAS_RECOVERY)
             .rate_class(rate_class::SETUP);
         self.client.send_raw(req).await?.json()
     }

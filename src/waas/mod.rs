@@ -9,8 +9,11 @@
 //!
 //! Money moves here: credits, debits, transfers and reversals are never
 //! re-sent after a lost answer. You get [`crate::Error::OutcomeUnknown`]
-//! carrying your `source_transaction_id` (or the reversed `transaction_id`)
-//! to reconcile by. [`SourceTransactionId::generate`] makes unique references.
+//! carrying your `source_transaction_id` (or the reversed `transaction_id`).
+//! The document offers no endpoint that reads a transaction back and does
+//! not say what a repeated `source_transaction_id` does, so do not send it
+//! again: a person who can see the ledger checks it by that reference.
+//! [`SourceTransactionId::generate`] makes unique references.
 //!
 //! ```no_run
 //! # async fn run() -> walletkit::Result<()> {

@@ -218,6 +218,7 @@ impl ClientServices<'_> {
         let req = Request::post(paths::CLIENT_SERVICES)
             .json(request)?
             .reference("client_service_name", request.client_service_name.clone())
+            .recovery(super::transactions::WAAS_RECOVERY)
             .rate_class(rate_class::SETUP);
         self.client.send_raw(req).await?.json()
     }

@@ -411,7 +411,8 @@ async fn every_documented_error_code_maps_over_http() {
         let api = err.as_api().expect("an API error");
         assert_eq!(api.code.as_deref(), Some(code.to_string().as_str()));
         assert_eq!(api.request_id.as_deref(), Some(format!("req-{code}").as_str()));
-        assert!(err.to_string().contains(name), "{err}");
+        assert!(api.message.contains(name), "{api:?}");
+        assert!(err.to_string().contains(&format!("({code})")), "{err}");
     }
     let limited = mila.transactions().get(&TransactionId::from("e4302")).await.unwrap_err();
     assert!(limited.is_retryable(), "4302 is a rate limit");
