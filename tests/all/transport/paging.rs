@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::Duration;
 
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use axum::response::IntoResponse;
 use axum::routing::get;
@@ -88,6 +88,9 @@ impl Case {
 struct Server {
     case: Option<Case>,
     requests: u32,
+    /// The case being played; its clients' base URLs start with it, so a
+    /// request a previous case's stream left in flight is not counted.
+    generation: u64,
 }
 
 type Shared = Arc<Mutex<Server>>;
@@ -167,9 +170,12 @@ struct Params {
     size: u32,
 }
 
-/// Counts the request and answers from the model.
-fn answer(state: &Shared, params: &Params) -> Option<(Case, Served)> {
+/// Counts the request and answers from the model, when it is the current case's.
+fn answer(state: &Shared, generation: u64, params: &Params) -> Option<(Case, Served)> {
     let mut server = state.lock().unwrap_or_else(PoisonError::into_inner);
+    if generation != server.generation {
+        return None;
+    }
     server.requests += 1;
     let case = server.case?;
     let mut served = serve(case, params.page, params.size, server.requests);
@@ -183,8 +189,14 @@ fn answer(state: &Shared, params: &Params) -> Option<(Case, Served)> {
     Some((case, served))
 }
 
-async fn milta(State(state): State<Shared>, Query(params): Query<Params>) -> axum::response::Response {
-    let Some((_, served)) = answer(&state, &params) else { return axum::http::StatusCode::GONE.into_response() };
+async fn milta(
+    State(state): State<Shared>,
+    Path(generation): Path<u64>,
+    Query(params): Query<Params>,
+) -> axum::response::Response {
+    let Some((_, served)) = answer(&state, generation, &params) else {
+        return axum::http::StatusCode::GONE.into_response();
+    };
     let items: Vec<Value> = served.ids.iter().map(|id| json!({"productId": format!("P-{id}"), "name": "n"})).collect();
     let mut data = json!({ "items": items });
     // Nothing to say of position or totals: no block, as in the document's example.
@@ -197,8 +209,14 @@ async fn milta(State(state): State<Shared>, Query(params): Query<Params>) -> axu
     axum::Json(json!({"status": "success", "data": data})).into_response()
 }
 
-async fn milacoins(State(state): State<Shared>, Query(params): Query<Params>) -> axum::response::Response {
-    let Some((_, served)) = answer(&state, &params) else { return axum::http::StatusCode::GONE.into_response() };
+async fn milacoins(
+    State(state): State<Shared>,
+    Path(generation): Path<u64>,
+    Query(params): Query<Params>,
+) -> axum::response::Response {
+    let Some((_, served)) = answer(&state, generation, &params) else {
+        return axum::http::StatusCode::GONE.into_response();
+    };
     let docs: Vec<Value> = served.ids.iter().map(|id| json!({"id": id.to_string(), "status": "completed"})).collect();
     let mut body = json!({ "docs": docs, "limit": params.size });
     if let Some(page) = served.page {
@@ -210,8 +228,14 @@ async fn milacoins(State(state): State<Shared>, Query(params): Query<Params>) ->
     axum::Json(body).into_response()
 }
 
-async fn wallets(State(state): State<Shared>, Query(params): Query<Params>) -> axum::response::Response {
-    let Some((_, served)) = answer(&state, &params) else { return axum::http::StatusCode::GONE.into_response() };
+async fn wallets(
+    State(state): State<Shared>,
+    Path(generation): Path<u64>,
+    Query(params): Query<Params>,
+) -> axum::response::Response {
+    let Some((_, served)) = answer(&state, generation, &params) else {
+        return axum::http::StatusCode::GONE.into_response();
+    };
     let items: Vec<Value> =
         served.ids.iter().map(|id| json!({"id": id, "currency_id": 1, "amount": 1, "type": "PREPAID"})).collect();
     let mut headers = HeaderMap::new();
@@ -240,9 +264,9 @@ enum Style {
 struct Harness {
     runtime: tokio::runtime::Runtime,
     state: Shared,
-    milta: MiltaClient,
-    milacoins: MilaCoinsClient,
-    wallets: WalletsClient,
+    base: String,
+    /// One connection pool for every case's clients (building one per client is slow).
+    http: reqwest::Client,
 }
 
 fn harness() -> &'static Harness {
@@ -251,40 +275,60 @@ fn harness() -> &'static Harness {
         let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
         let state = Shared::default();
         let app = Router::new()
-            .route("/api/v1/partner/inventories/products", get(milta))
-            .route("/transactions", get(milacoins))
-            .route("/api/v1/wallets", get(wallets))
+            .route("/{generation}/api/v1/partner/inventories/products", get(milta))
+            .route("/{generation}/transactions", get(milacoins))
+            .route("/{generation}/api/v1/wallets", get(wallets))
             .with_state(state.clone());
         let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         runtime.spawn(async move { axum::serve(listener, app).await });
-        let retry = RetryPolicy::none();
-        let milta = MiltaClient::builder()
-            .base_url(format!("{base}/api/v1/partner"))
-            .credentials("id", "secret")
-            .rate_limits_enabled(false)
-            .retry_policy(retry)
-            .build()
-            .unwrap();
-        let milacoins = MilaCoinsClient::builder()
-            .base_url(base.clone())
-            .credentials("key", "secret")
-            .retry_policy(retry)
-            .build()
-            .unwrap();
-        let wallets = WalletsClient::builder().base_url(base).token("t").retry_policy(retry).build().unwrap();
-        Harness { runtime, state, milta, milacoins, wallets }
+        let http = reqwest::Client::builder().no_proxy().build().unwrap();
+        Harness { runtime, state, base, http }
     })
+}
+
+/// The three clients, on the server under the case `generation`.
+fn clients(h: &Harness, generation: u64) -> (MiltaClient, MilaCoinsClient, WalletsClient) {
+    let base = format!("{}/{generation}", h.base);
+    let retry = RetryPolicy::none();
+    let milta = MiltaClient::builder()
+        .base_url(format!("{base}/api/v1/partner"))
+        .credentials("id", "secret")
+        .rate_limits_enabled(false)
+        .retry_policy(retry)
+        .http_client(h.http.clone())
+        .build()
+        .unwrap();
+    let milacoins = MilaCoinsClient::builder()
+        .base_url(base.clone())
+        .credentials("key", "secret")
+        .retry_policy(retry)
+        .http_client(h.http.clone())
+        .build()
+        .unwrap();
+    let wallets = WalletsClient::builder()
+        .base_url(base)
+        .token("t")
+        .retry_policy(retry)
+        .http_client(h.http.clone())
+        .build()
+        .unwrap();
+    (milta, milacoins, wallets)
 }
 
 /// Streams the listing in `style` under `case`: the ids yielded, how the
 /// stream ended, and how many requests the server saw.
 fn play(style: Style, case: Case) -> (Vec<String>, Result<(), Error>, u32) {
     let h = harness();
-    *h.state.lock().unwrap_or_else(PoisonError::into_inner) = Server { case: Some(case), requests: 0 };
+    let generation = {
+        let mut server = h.state.lock().unwrap_or_else(PoisonError::into_inner);
+        *server = Server { case: Some(case), requests: 0, generation: server.generation + 1 };
+        server.generation
+    };
+    let (milta, milacoins, wallets) = clients(h, generation);
     let stream: ItemStream<String> = match style {
         Style::Milta => Box::pin(
-            h.milta
+            milta
                 .inventories()
                 .products()
                 .page_size(case.size)
@@ -293,7 +337,7 @@ fn play(style: Style, case: Case) -> (Vec<String>, Result<(), Error>, u32) {
                 .map(|r| r.map(|p| p.product_id.map(|id| id.to_string()).unwrap_or_default())),
         ),
         Style::MilaCoins => Box::pin(
-            h.milacoins
+            milacoins
                 .transactions()
                 .list()
                 .page_size(case.size)
@@ -302,7 +346,7 @@ fn play(style: Style, case: Case) -> (Vec<String>, Result<(), Error>, u32) {
                 .map(|r| r.map(|t| format!("P-{}", t.id))),
         ),
         Style::Wallets => Box::pin(
-            h.wallets
+            wallets
                 .wallets()
                 .list()
                 .page_size(case.size)
