@@ -11,6 +11,7 @@ use std::time::Duration;
 mod api;
 mod callback_mismatch;
 mod decode;
+mod journal;
 mod kind;
 mod provider;
 mod reconcile;
@@ -19,6 +20,7 @@ mod sent;
 pub use api::ApiError;
 pub use callback_mismatch::CallbackMismatch;
 pub use decode::DecodeError;
+pub use journal::{JournalError, JournalErrorKind};
 pub use kind::ErrorKind;
 pub use provider::Provider;
 pub use reconcile::{AcceptedUnreadable, OutcomeUnknown};
@@ -111,6 +113,11 @@ pub enum Error {
     /// invoice, another order, another status or amount): do not act on it.
     #[error("{0}")]
     CallbackMismatch(Box<CallbackMismatch>),
+    /// The journal of money movements could not record or read an intent
+    /// (see [`JournalErrorKind`]). Before a send, nothing was sent; after
+    /// one, the intent stays unfinished for recovery.
+    #[error(transparent)]
+    Journal(Box<JournalError>),
     /// The request was refused before sending.
     #[error("request refused before sending: {0}")]
     InvalidRequest(String),
@@ -135,6 +142,7 @@ impl Error {
             Error::Config(_) => ErrorKind::Config,
             Error::ListingCutShort { .. } => ErrorKind::ListingCutShort,
             Error::CallbackMismatch(_) => ErrorKind::CallbackMismatch,
+            Error::Journal(_) => ErrorKind::Journal,
         }
     }
 
@@ -202,6 +210,12 @@ impl Error {
             Error::OutcomeUnknown(e) => Some(e),
             _ => None,
         }
+    }
+}
+
+impl From<JournalError> for Error {
+    fn from(e: JournalError) -> Self {
+        Error::Journal(Box::new(e))
     }
 }
 
