@@ -15,7 +15,7 @@ async fn main() -> ExitCode {
     tours::init_tracing();
     let result = async {
         let sandbox = Sandbox::start(SandboxConfig::default()).await?;
-        tours::callbacks::tour(&sandbox).await
+        tours::callbacks::tour(&sandbox).await.map(drop)
     }
     .await;
     tours::exit("callbacks example", result)

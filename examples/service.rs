@@ -27,7 +27,8 @@ use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::http::request::Parts;
+use axum::http::{Method, Request, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -35,7 +36,8 @@ use futures_util::TryStreamExt as _;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use walletkit::milacoins::{
-    parse_callback, CallbackEvent, CallbackUrl, MilaCoinsClient, PaymentPageRequest, WalletName,
+    parse_callback, CallbackEvent, CallbackUrl, CancelUrl, CompletedUrl, MilaCoinsClient, PaymentPageRequest,
+    WalletName,
 };
 use walletkit::milta::{ExternalId, MiltaClient, PhoneNumber, ProductId, TransferRequest};
 use walletkit::sandbox::{InvoiceEnd, Sandbox, SandboxClient as _, SandboxConfig};
@@ -93,9 +95,9 @@ async fn create_payout(State(app): State<App>, Json(payout): Json<PayoutRequest>
     }
 }
 
-async fn milta_webhook(State(app): State<App>, body: Bytes) -> Response {
+async fn milta_webhook(State(app): State<App>, parts: Parts, body: Bytes) -> Response {
     // The document defines no webhook signature: read the transfer back.
-    match app.milta.transfers().confirm_webhook(&body).await {
+    match app.milta.transfers().confirm_webhook(&Request::from_parts(parts, body)).await {
         Ok(Some(transfer)) => {
             Json(json!({ "transfer_id": transfer.transfer_id.as_str(), "status": transfer.status.to_string() }))
                 .into_response()
@@ -117,11 +119,15 @@ async fn create_checkout(State(app): State<App>, Json(checkout): Json<CheckoutRe
         return (StatusCode::UNPROCESSABLE_ENTITY, Json(json!({ "error": "amount is not a decimal number" })))
             .into_response();
     };
-    let page = PaymentPageRequest::new(WalletName::from("EUR"), amount, checkout.currency)
-        .external_id(checkout.order)
-        .cancel_url("https://shop.example/cancelled?invoice={INVOICE_ID}")
-        .completed_url("https://shop.example/thanks?invoice={INVOICE_ID}")
-        .callback_url(app.callback_url.clone());
+    let page = PaymentPageRequest::new(
+        WalletName::from("EUR"),
+        amount,
+        checkout.currency,
+        CancelUrl::from("https://shop.example/cancelled?invoice={INVOICE_ID}"),
+        CompletedUrl::from("https://shop.example/thanks?invoice={INVOICE_ID}"),
+    )
+    .external_id(checkout.order)
+    .callback_url(app.callback_url.clone());
     match app.milacoins.invoices().create_payment_page(&page).await {
         Ok(invoice) => {
             Json(json!({ "invoice": invoice.id.as_str(), "pay_at": invoice.url.as_deref() })).into_response()
@@ -134,16 +140,8 @@ async fn create_checkout(State(app): State<App>, Json(checkout): Json<CheckoutRe
 
 /// The callback arrives as a GET (the document puts the event and ids in the
 /// URL); a POST is read the same way.
-async fn milacoins_callback(
-    State(app): State<App>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let headers: Vec<(&str, &str)> =
-        headers.iter().filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?))).collect();
-    let callback = match parse_callback(method.as_str(), &uri.to_string(), &headers, &body) {
+async fn milacoins_callback(State(app): State<App>, parts: Parts, body: Bytes) -> Response {
+    let callback = match parse_callback(&Request::from_parts(parts, body)) {
         Ok(callback) => callback,
         Err(e) => return failure(&e),
     };

@@ -49,9 +49,10 @@
 //!     );
 //!     match milta.transfers().create(&transfer).await {
 //!         Ok(created) => println!("{} is {}", created.transfer_id, created.status),
-//!         // The server may have acted: find out before sending again.
-//!         Err(Error::OutcomeUnknown(unknown)) => eprintln!("reconcile by {:?}", unknown.sent.reference),
-//!         Err(Error::AcceptedUnreadable(accepted)) => eprintln!("accepted, reconcile by {:?}", accepted.sent.reference),
+//!         // The server may have acted: the sentence says what to do (for Milta,
+//!         // send the same transfer again within 24 h); the references are fields.
+//!         Err(Error::OutcomeUnknown(unknown)) => eprintln!("{unknown} reference: {:?}", unknown.sent.reference),
+//!         Err(Error::AcceptedUnreadable(accepted)) => eprintln!("{accepted} reference: {:?}", accepted.sent.reference),
 //!         Err(e) if e.kind() == ErrorKind::InsufficientFunds => eprintln!("top up first: {e}"),
 //!         Err(e) if e.is_retryable() => eprintln!("try again after {:?}: {e}", e.retry_after()),
 //!         Err(e) => return Err(e.into()),

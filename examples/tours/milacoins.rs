@@ -8,7 +8,9 @@ use std::collections::BTreeMap;
 use super::money;
 use chrono::{TimeDelta, TimeZone, Utc};
 use futures_util::TryStreamExt;
-use walletkit::milacoins::{InvoiceRequest, MilaCoinsClient, PaymentPageRequest, TransactionStatus, WalletName};
+use walletkit::milacoins::{
+    CancelUrl, CompletedUrl, InvoiceRequest, MilaCoinsClient, PaymentPageRequest, TransactionStatus, WalletName,
+};
 use walletkit::Decimal;
 
 /// A request target without its query, which can be long: `/transactions?…`.
@@ -70,12 +72,16 @@ pub async fn tour(mila: &MilaCoinsClient) -> walletkit::Result<()> {
     );
 
     let amount = Decimal::new(2500, 2);
-    let page = PaymentPageRequest::new(wallet.clone(), amount, currency)
-        .cancel_url("https://shop.example/cancel?invoice={INVOICE_ID}&order={EXTERNAL_ID}")
-        .completed_url("https://shop.example/done?invoice={INVOICE_ID}&order={EXTERNAL_ID}")
-        .external_id(format!("{order}-page"))
-        .callback_url("https://shop.example/hooks/milacoins/{EVENT}?invoice={INVOICE_ID}")
-        .customer_email("customer@example.com");
+    let page = PaymentPageRequest::new(
+        wallet.clone(),
+        amount,
+        currency,
+        CancelUrl::from("https://shop.example/cancel?invoice={INVOICE_ID}&order={EXTERNAL_ID}"),
+        CompletedUrl::from("https://shop.example/done?invoice={INVOICE_ID}&order={EXTERNAL_ID}"),
+    )
+    .external_id(format!("{order}-page"))
+    .callback_url("https://shop.example/hooks/milacoins/{EVENT}?invoice={INVOICE_ID}")
+    .customer_email("customer@example.com");
     let page = mila.invoices().create_payment_page(&page).await?;
     println!(
         "milacoins: payment page {} for {} into {}: {}",

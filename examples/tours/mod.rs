@@ -105,7 +105,8 @@ pub fn exit(example: &str, result: Result<(), BoxError>) -> ExitCode {
         Err(e) => {
             eprintln!("{example} failed: {e}");
             if let Some(unknown) = e.downcast_ref::<walletkit::Error>().and_then(walletkit::Error::as_outcome_unknown) {
-                eprintln!("the outcome is unknown: reconcile by {:?} before retrying", unknown.sent.reference);
+                // The line above says what to do; the references are fields.
+                eprintln!("its reference: {:?}", unknown.sent.reference);
             }
             ExitCode::FAILURE
         }

@@ -7,9 +7,9 @@
 use super::money;
 use chrono::Utc;
 use walletkit::waas::{
-    AccountName, AccountRequest, AccountStatus, AccountTransferRequest, AccountTypeCode, ClientRequest,
-    ClientServiceRequest, ServiceCode, SourceTransactionId, Transaction, TransactionRequest, TransactionSource,
-    WaasClient,
+    AccountName, AccountRequest, AccountStatus, AccountTransferRequest, AccountTransferRequired, AccountTypeCode,
+    ClientRequest, ClientRequired, ClientServiceRequest, ClientServiceRequired, ServiceCode, SourceTransactionId,
+    Transaction, TransactionRequest, TransactionSource, WaasClient,
 };
 use walletkit::Decimal;
 
@@ -42,17 +42,18 @@ pub async fn tour(waas: &WaasClient) -> walletkit::Result<()> {
 
     // Unique names, so the example can run more than once.
     let tag = SourceTransactionId::generate().as_str()[..8].to_string();
-    let client = ClientRequest::builder()
-        .client_name(format!("walletkit example {tag}"))
-        .client_email(format!("example-{tag}@example.com"))
-        .client_phone_number("254712345678")
-        .contact_person_name("Example Admin")
-        .contact_person_email(format!("admin-{tag}@example.com"))
-        .contact_person_msisdn("254712345678")
-        .business_pin(format!("PIN-{tag}"))
-        .country("Kenya")
-        .description("created by walletkit's waas example")
-        .build()?;
+    let client = ClientRequest::new(ClientRequired {
+        client_name: format!("walletkit example {tag}"),
+        client_email: format!("example-{tag}@example.com"),
+        client_phone_number: "254712345678".into(),
+        contact_person_name: "Example Admin".into(),
+        contact_person_email: format!("admin-{tag}@example.com"),
+        contact_person_msisdn: "254712345678".into(),
+        business_pin: format!("PIN-{tag}"),
+        country: "Kenya".into(),
+        is_active: true,
+    })
+    .description("created by walletkit's waas example");
     let client = waas.clients().create(&client).await?;
     println!(
         "waas: client {} ({}), code {}",
@@ -84,19 +85,22 @@ pub async fn tour(waas: &WaasClient) -> walletkit::Result<()> {
         );
     }
 
-    let limits = Decimal::ONE..=Decimal::new(1_000_000, 0);
-    let service = ClientServiceRequest::new(
-        client.client_code.clone(),
-        format!("Example service {tag}"),
-        ServiceCode::from("CUSTOM_SERVICE"),
-        limits.clone(),
-    );
+    let (minimum, maximum) = (Decimal::ONE, Decimal::new(1_000_000, 0));
+    let service = ClientServiceRequest::new(ClientServiceRequired {
+        client_code: client.client_code.clone(),
+        client_service_name: format!("Example service {tag}"),
+        service_code: ServiceCode::from("CUSTOM_SERVICE"),
+        has_transaction_fee: false,
+        minimum_transaction_amount: minimum,
+        maximum_transaction_amount: maximum,
+        is_active: true,
+    });
     let service = waas.client_services().create(&service).await?;
     println!(
         "waas: client service {} allows {} to {}, {}",
         service.client_service_code,
-        money(service.minimum_transaction_amount.or(Some(*limits.start())), Some(CURRENCY)),
-        money(service.maximum_transaction_amount.or(Some(*limits.end())), Some(CURRENCY)),
+        money(service.minimum_transaction_amount.or(Some(minimum)), Some(CURRENCY)),
+        money(service.maximum_transaction_amount.or(Some(maximum)), Some(CURRENCY)),
         if service.has_transaction_fee == Some(true) { "with a fee" } else { "no fee" },
     );
 
@@ -116,14 +120,16 @@ pub async fn tour(waas: &WaasClient) -> walletkit::Result<()> {
     let debit = waas.transactions().debit(&entry(Decimal::new(25_050, 2)).transaction_narration("purchase")).await?;
     show("debit", &debit);
 
-    let transfer = AccountTransferRequest::builder()
-        .source_account_number(main.account_number.clone())
-        .destination_account_number(savings.account_number.clone())
-        .client_service_code(code.clone())
-        .transaction_amount(Decimal::new(10_000, 2))
-        .source_transaction_id(SourceTransactionId::generate())
-        .transaction_narration("to savings")
-        .build()?;
+    let transfer = AccountTransferRequest::new(AccountTransferRequired {
+        source_account_number: main.account_number.clone(),
+        destination_account_number: savings.account_number.clone(),
+        client_service_code: code.clone(),
+        transaction_amount: Decimal::new(10_000, 2),
+        source_transaction_id: SourceTransactionId::generate(),
+        transaction_source: TransactionSource::Internal,
+        transaction_date: Utc::now(),
+    })
+    .transaction_narration("to savings");
     let transfer = waas.account_transfers().create(&transfer).await?;
     show("transfer out", &transfer.source_transaction);
     show("transfer in", &transfer.destination_transaction);

@@ -6,6 +6,7 @@ use std::time::Duration;
 use rust_decimal::Decimal;
 
 use crate::faults::Faults;
+use crate::milacoins::CallbackMethod;
 
 /// Configuration of a whole sandbox. `SandboxConfig::default()` binds every
 /// API to a free loopback port with the default credentials and no faults.
@@ -132,6 +133,10 @@ pub struct MilaCoinsConfig {
     /// Seconds added to the server's clock (negative: behind), to exercise a
     /// client's clock-offset learning from the `Date` header.
     pub clock_skew_secs: i64,
+    /// How a payment page's `callbackUrl` is called when a test ends its
+    /// invoice: `GET` (the default; the document puts everything in the URL)
+    /// or `POST`.
+    pub callback_method: CallbackMethod,
     /// Fault switches.
     pub faults: Faults,
 }
@@ -143,6 +148,7 @@ impl Default for MilaCoinsConfig {
             secret_key: "sandbox-milacoins-secret-key".into(),
             time_window: Duration::from_secs(30),
             clock_skew_secs: 0,
+            callback_method: CallbackMethod::Get,
             faults: Faults::default(),
         }
     }

@@ -51,7 +51,7 @@ use tokio::net::TcpListener;
 
 pub use config::{Limit, MilaCoinsConfig, MiltaConfig, MiltaLimits, SandboxConfig, WaasConfig, WalletsConfig};
 pub use faults::{FaultCounts, Faults, Trigger};
-pub use milacoins::{CallbackCall, InvoiceEnd, MilaCoinsInvoice, MilaCoinsSandbox};
+pub use milacoins::{CallbackCall, CallbackMethod, InvoiceEnd, MilaCoinsInvoice, MilaCoinsSandbox};
 pub use milta::{MiltaSandbox, MiltaTransfer};
 pub use paging::PagingFault;
 pub use spec::FaultSpecError;

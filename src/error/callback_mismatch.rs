@@ -10,8 +10,8 @@ const SHOWN_CHARS: usize = 64;
 
 /// A callback (or webhook) whose claim the provider's signed API does not
 /// bear out: forged, stale, or about another payment. Never act on it. The
-/// values are as sent but cut to 64 characters, with control and
-/// bidirectional characters escaped, so the error is safe to log.
+/// values are fields, as sent but cut to 64 characters, with control and
+/// bidirectional characters escaped; `Display` names only the field.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CallbackMismatch {
@@ -33,18 +33,17 @@ impl CallbackMismatch {
     }
 }
 
+/// One sentence naming the claim that differs; the values themselves (an
+/// id, an amount) are fields, never in the sentence.
 impl fmt::Display for CallbackMismatch {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let fetched =
+            if self.fetched.is_some() { "differs from what the API says" } else { "is absent from the API's answer" };
         write!(
             f,
-            "{} callback not confirmed: its {} is `{}` but the API says ",
-            self.provider, self.field, self.callback
-        )?;
-        match &self.fetched {
-            Some(fetched) => write!(f, "`{fetched}`")?,
-            None => f.write_str("none")?,
-        }
-        f.write_str("; do not act on it (forged, stale or about another payment)")
+            "{} callback not confirmed: its {} {fetched}; do not act on it (forged, stale or about another payment).",
+            self.provider, self.field
+        )
     }
 }
 
@@ -63,19 +62,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn values_are_cut_and_escaped_so_the_error_is_one_short_line() {
+    fn values_are_fields_cut_and_escaped_and_the_sentence_names_only_the_claim() {
         let forged = format!("ORDER-1\r\nlevel=INFO msg=paid\u{202e}{}", "x".repeat(1_000_000));
         let e = CallbackMismatch::new(Provider::MilaCoins, "externalID", &forged, None);
-        let text = e.to_string();
-        assert!(!text.contains(['\r', '\n', '\u{202e}']), "{text}");
-        assert!(text.contains(r"ORDER-1\r\nlevel=INFO msg=paid\u{202e}xx"), "{text}");
-        assert!(text.len() < 300, "{} bytes", text.len());
-        assert!(text.ends_with("none; do not act on it (forged, stale or about another payment)"), "{text}");
-        let e = CallbackMismatch::new(Provider::MilaCoins, "event", "complete", Some("new"));
+        assert!(!e.callback.contains(['\r', '\n', '\u{202e}']), "{}", e.callback);
+        assert!(e.callback.starts_with(r"ORDER-1\r\nlevel=INFO msg=paid\u{202e}xx"), "{}", e.callback);
+        assert_eq!(e.callback.chars().count(), SHOWN_CHARS);
         assert_eq!(
             e.to_string(),
-            "milacoins callback not confirmed: its event is `complete` but the API says `new`; \
-             do not act on it (forged, stale or about another payment)"
+            "milacoins callback not confirmed: its externalID is absent from the API's answer; do not act on it (forged, \
+             stale or about another payment)."
+        );
+        let e = CallbackMismatch::new(Provider::MilaCoins, "event", "complete", Some("new"));
+        assert_eq!((e.callback.as_str(), e.fetched.as_deref()), ("complete", Some("new")));
+        assert_eq!(
+            e.to_string(),
+            "milacoins callback not confirmed: its event differs from what the API says; do not act on it \
+             (forged, stale or about another payment)."
         );
     }
 }

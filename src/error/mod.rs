@@ -5,10 +5,19 @@
 //! reconcile before retrying ([`Error::OutcomeUnknown`]), fix the request
 //! ([`Error::InvalidRequest`], [`Error::Config`]) or report the provider
 //! ([`Error::Decode`]).
+//!
+//! Every `Display` is one sentence under 200 characters that says what
+//! happened and what to do, safe to log or return: it never holds a
+//! reference of the call (idempotency key, `externalId`, transfer id), a
+//! URL, a secret or a server's own words, which may repeat any of those.
+//! They are fields, reached through the accessors (`as_api`,
+//! `as_outcome_unknown`, …) and shown by `Debug`; log them where you log
+//! details.
 
 use std::time::Duration;
 
 mod api;
+mod brief;
 mod callback_mismatch;
 mod decode;
 mod journal;
@@ -26,6 +35,8 @@ pub use provider::Provider;
 pub use reconcile::{AcceptedUnreadable, OutcomeUnknown};
 pub use sent::Sent;
 
+pub(crate) use brief::{brief, last_cause};
+
 /// The source of a transport failure, kept for `Error::source()`.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
@@ -40,30 +51,43 @@ pub enum Error {
     #[error("{0}")]
     Api(Box<ApiError>),
     /// The connection could not be established; nothing was sent, so retrying is safe.
-    #[error("{provider}: could not connect: {message}")]
+    #[error(
+        "{provider} could not be reached ({}); nothing was sent, so trying again is safe.",
+        brief(last_cause(message), 64)
+    )]
     Connect {
         /// Which API was called.
         provider: Provider,
-        /// What failed, with its causes on one line.
+        /// What failed, with its causes on one line (never the URL);
+        /// `Display` shows the innermost cause, cut to 64 characters.
         message: String,
-        /// The underlying error (reqwest's, usually), when there is one.
+        /// The underlying error (reqwest's, usually, without the URL), when there is one.
         #[source]
         source: Option<BoxError>,
     },
     /// An idempotent request was sent but no complete answer arrived (timeout, reset).
-    #[error("{provider}: no answer: {message}")]
+    #[error(
+        "{provider} sent no complete answer ({}); the call has no side effects, so sending it again is safe.",
+        brief(last_cause(message), 64)
+    )]
     Network {
         /// Which API was called.
         provider: Provider,
-        /// What failed, with its causes on one line.
+        /// What failed, with its causes on one line (never the URL);
+        /// `Display` shows the innermost cause, cut to 64 characters.
         message: String,
-        /// The underlying error (reqwest's, usually), when there is one.
+        /// The underlying error (reqwest's, usually, without the URL), when there is one.
         #[source]
         source: Option<BoxError>,
     },
     /// A request with side effects was sent and either no answer came back or
     /// the server failed (500, 502, 504, or 503 without `Retry-After`), so it
-    /// may have acted. Reconcile by the carried reference before sending again.
+    /// may have acted. The sentence ends with what to do for this call
+    /// ([`Sent::recovery`], only what the provider's document offers): Milta,
+    /// send the same request again within 24 h; MilaCoins, look for the
+    /// invoice's `externalID` among the transactions; WaaS, which documents no
+    /// read, a person checks it. The README's "After a lost answer" table
+    /// has every money call.
     #[error("{0}")]
     OutcomeUnknown(Box<OutcomeUnknown>),
     /// A request with side effects was accepted (2xx) but its answer could
@@ -76,7 +100,9 @@ pub enum Error {
     /// The client-side rate limit would hold the call past its deadline, so
     /// it was not sent. Safe to try again after `wait`.
     #[error(
-        "{provider}: not sent: the client-side rate limit of {class} would hold it {wait:?}, past the call's deadline"
+        "{provider}: not sent, as the client-side rate limit of {class} would hold it {} s, past the call's \
+         deadline; try again after that wait.",
+        seconds(*wait)
     )]
     LocalRateLimit {
         /// Which API the call was for.
@@ -88,17 +114,20 @@ pub enum Error {
     },
     /// A shared rate limiter (Redis) could not be asked and is set to fail
     /// closed, so the call was not sent. Safe to try again.
-    #[error("{provider}: not sent: the shared rate limiter is unavailable: {message}")]
+    #[error(
+        "{provider}: not sent, as the shared rate limiter is unavailable ({}); try again later.",
+        brief(last_cause(message), 64)
+    )]
     RateLimiterUnavailable {
         /// Which API the call was for.
         provider: Provider,
-        /// What failed.
+        /// What failed; `Display` shows its innermost cause, cut to 64 characters.
         message: String,
     },
     /// A listing was cut short by one of its bounds (pages per listing, or
     /// requests the items received can justify) while its pages still
     /// looked full: what it yielded is not known to be the whole list.
-    #[error("{provider}: listing GET {route} cut short before page {page}: {reason}")]
+    #[error("{provider}: listing GET {} cut short before page {page}; {reason}.", brief(route, 48))]
     ListingCutShort {
         /// Which API was listed.
         provider: Provider,
@@ -106,7 +135,7 @@ pub enum Error {
         route: String,
         /// The page that would have been asked for next.
         page: u32,
-        /// Which bound ended it, and what to do.
+        /// Which bound ended it, and what to do, as the end of a sentence.
         reason: String,
     },
     /// A callback claims what the provider's signed API contradicts (another
@@ -118,11 +147,14 @@ pub enum Error {
     /// one, the intent stays unfinished for recovery.
     #[error(transparent)]
     Journal(Box<JournalError>),
-    /// The request was refused before sending.
-    #[error("request refused before sending: {0}")]
+    /// The request was refused before sending (or, for a callback, could
+    /// not be read): fix it. The text says why and names no reference of the
+    /// call (no id, key or URL: you hold them).
+    #[error("invalid request: {}.", brief(.0, 170))]
     InvalidRequest(String),
-    /// The client could not be configured.
-    #[error("configuration error: {0}")]
+    /// The client could not be configured. The text says what is missing or
+    /// wrong and never holds a URL or a secret.
+    #[error("configuration error: {}.", brief(.0, 170))]
     Config(String),
 }
 
@@ -188,7 +220,8 @@ impl Error {
         }
     }
 
-    /// The reconciliation details, when an accepted answer could not be read.
+    /// What was sent and what could not be read, when an accepted answer
+    /// could not be read.
     pub fn as_accepted_unreadable(&self) -> Option<&AcceptedUnreadable> {
         match self {
             Error::AcceptedUnreadable(e) => Some(e),
@@ -204,7 +237,8 @@ impl Error {
         }
     }
 
-    /// The reconciliation details, when the outcome is unknown.
+    /// What was sent (method, route, references, key, body, first use) and
+    /// what to do ([`Sent::recovery`]), when the outcome is unknown.
     pub fn as_outcome_unknown(&self) -> Option<&OutcomeUnknown> {
         match self {
             Error::OutcomeUnknown(e) => Some(e),
@@ -222,5 +256,15 @@ impl From<JournalError> for Error {
 impl From<ApiError> for Error {
     fn from(e: ApiError) -> Self {
         Error::Api(Box::new(e))
+    }
+}
+
+/// A wait in whole seconds for a sentence, never `0` for a wait that is not none.
+fn seconds(wait: Duration) -> u64 {
+    let whole = wait.as_secs();
+    if wait.subsec_nanos() > 0 {
+        whole + 1
+    } else {
+        whole
     }
 }

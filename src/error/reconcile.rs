@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+use super::brief::brief;
 use super::{Provider, Sent};
 
 /// What a caller needs to find out whether a lost request took effect.
@@ -13,7 +14,9 @@ pub struct OutcomeUnknown {
     pub provider: Provider,
     /// What was sent: method, path, references, body and when the key was first sent.
     pub sent: Sent,
-    /// Why the outcome is unknown: the lost answer, or the server's failure.
+    /// Why the outcome is unknown, in full: the lost answer, or the
+    /// server's failure with its code and words in parentheses (`Display`
+    /// shows what comes before them, cut to 44 characters).
     pub cause: String,
 }
 
@@ -30,16 +33,30 @@ impl OutcomeUnknown {
     }
 }
 
+/// One sentence: the call (route, no ids), a short cause and what to do
+/// ([`Sent::recovery`]). The references, the key and the full cause are fields.
 impl fmt::Display for OutcomeUnknown {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{} {} {}: sent, but the outcome is unknown ({}); reconcile before retrying",
-            self.provider, self.sent.method, self.sent.path, self.cause
-        )?;
-        self.sent.write_reconcile_by(f)
+            "{} {}: outcome unknown ({}); {}.",
+            self.provider,
+            self.sent.call(),
+            brief(shown_cause(&self.cause), 44),
+            self.sent.recovery.unwrap_or(CHECK_FIRST)
+        )
     }
 }
+
+/// The part of a cause a sentence shows: before any parenthesis, where a
+/// server's code and words start (`status 502 (INTERNAL_ERROR: …)` shows
+/// `status 502`).
+fn shown_cause(cause: &str) -> &str {
+    cause.split_once(" (").map_or(cause, |(before, _)| before)
+}
+
+/// What to do after an unknown outcome when the call names no recovery.
+const CHECK_FIRST: &str = "check whether it took effect before sending it again";
 
 /// A call with side effects that the server accepted (a 2xx) but whose
 /// answer could not be read: money may have moved. Never resend it as is;
@@ -84,19 +101,18 @@ impl AcceptedUnreadable {
     }
 }
 
+/// One sentence: the call (route, no ids), its status and what to do. What
+/// could not be read, the excerpt and the references are fields.
 impl fmt::Display for AcceptedUnreadable {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{} {} {} was accepted (status {}) but its answer could not be read",
-            self.provider, self.sent.method, self.sent.path, self.status
-        )?;
-        if let Some(path) = &self.json_path {
-            write!(f, " at `{path}`")?;
-        }
-        write!(f, ": {}; the server may have acted, do not resend: reconcile", self.message)?;
-        self.sent.write_reconcile_by(f)?;
-        write!(f, "; body starts {:?}", self.excerpt)
+            "{} {} was accepted (status {}) but its answer could not be read; it took effect, so do not send it \
+             again: reconcile by its reference.",
+            self.provider,
+            self.sent.call(),
+            self.status
+        )
     }
 }
 
@@ -108,7 +124,7 @@ mod tests {
     #[test]
     fn accepted_unreadable_says_not_to_resend_and_is_not_retryable() {
         let mut accepted = AcceptedUnreadable::new(Provider::Milta, "POST", "/transfers", 201, "bad");
-        accepted.sent.idempotency_key = Some("k".into());
+        accepted.sent.idempotency_key = Some("key-77".into());
         accepted.sent.reference = Some(("externalId".into(), "TXN-1".into()));
         accepted.sent.body = Some(bytes::Bytes::from_static(br#"{"pin":"1234"}"#));
         accepted.json_path = Some("data.transferId".into());
@@ -117,13 +133,31 @@ mod tests {
         assert!(!e.is_retryable());
         assert_eq!((e.kind(), e.status()), (ErrorKind::AcceptedUnreadable, Some(201)));
         let text = e.to_string();
-        for part in
-            ["accepted (status 201)", "do not resend", "externalId=TXN-1", "idempotency key k", "data.transferId"]
-        {
-            assert!(text.contains(part), "{part}: {text}");
+        assert_eq!(
+            text,
+            "milta POST /transfers was accepted (status 201) but its answer could not be read; it took effect, so \
+             do not send it again: reconcile by its reference."
+        );
+        let debug = format!("{e:?}");
+        for part in ["TXN-1", "key-77", "data.transferId"] {
+            assert!(!text.contains(part), "a reference or server text in Display: {text}");
+            assert!(debug.contains(part), "{part} is a field: {debug}");
         }
-        for shown in [text, format!("{e:?}"), format!("{e:#?}")] {
+        for shown in [text, debug, format!("{e:#?}")] {
             assert!(!shown.contains("1234"), "the body sent is never shown: {shown}");
         }
+    }
+
+    #[test]
+    fn an_unknown_outcome_names_the_route_a_short_cause_and_the_recovery() {
+        let mut unknown = OutcomeUnknown::new(Provider::Waas, "POST", "/api/v1/transactions/7607", "x".repeat(600));
+        unknown.sent.route = "/api/v1/transactions/{id}".into();
+        unknown.sent.reference = Some(("transaction_id".into(), "7607".into()));
+        let text = unknown.to_string();
+        assert!(text.starts_with("waas POST /api/v1/transactions/{id}: outcome unknown (xxx"), "{text}");
+        assert!(text.ends_with("…); check whether it took effect before sending it again."), "{text}");
+        assert!(!text.contains("7607") && text.chars().count() < 200, "{text}");
+        unknown.sent.recovery = Some("do this");
+        assert!(unknown.to_string().ends_with("; do this."));
     }
 }

@@ -13,14 +13,19 @@ use bytes::Bytes;
 pub struct Sent {
     /// HTTP method.
     pub method: String,
-    /// Path the request was sent to.
+    /// Path the request was sent to (ids included, no query).
     pub path: String,
+    /// The route template the path was made from (`/transfers/{id}`), or
+    /// the path when it holds no id: what `Display` names, never the raw ids.
+    pub route: String,
     /// The idempotency key sent with the request, if any.
     pub idempotency_key: Option<String>,
     /// The caller's reference to reconcile by, as `(field name, value)`,
     /// for example `("externalID", "INV-1")`.
     pub reference: Option<(String, String)>,
-    /// How to find out whether the request took effect, for this API.
+    /// What to do to find out whether the request took effect, for this
+    /// API and call, as the end of a sentence (the errors' `Display` ends
+    /// with it): only what the provider's document offers.
     pub recovery: Option<&'static str>,
     /// The body exactly as sent, so a resend under the same key can be
     /// checked byte for byte against it. Kept out of `Debug` and `Display`:
@@ -36,9 +41,11 @@ impl Sent {
     /// A `method` `path` request sent now, without references or body; set
     /// those with the fields.
     pub fn new(method: impl Into<String>, path: impl Into<String>) -> Self {
+        let path = path.into();
         Sent {
             method: method.into(),
-            path: path.into(),
+            route: path.clone(),
+            path,
             idempotency_key: None,
             reference: None,
             recovery: None,
@@ -47,19 +54,11 @@ impl Sent {
         }
     }
 
-    /// The end of a "reconcile" message: by which reference, under which
-    /// idempotency key, and how to recover, each when known.
-    pub(super) fn write_reconcile_by(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if let Some((field, value)) = &self.reference {
-            write!(f, " by {field}={value}")?;
-        }
-        if let Some(key) = &self.idempotency_key {
-            write!(f, " [idempotency key {key}]")?;
-        }
-        if let Some(how) = self.recovery {
-            write!(f, "; {how}")?;
-        }
-        Ok(())
+    /// The call as a `Display` names it: the method and the route template
+    /// (at most 48 characters, never a query).
+    pub(super) fn call(&self) -> String {
+        let route = self.route.split(['?', '#']).next().unwrap_or_default();
+        format!("{} {}", self.method, super::brief::brief(route, 48))
     }
 }
 
@@ -69,6 +68,7 @@ impl fmt::Debug for Sent {
         f.debug_struct("Sent")
             .field("method", &self.method)
             .field("path", &self.path)
+            .field("route", &self.route)
             .field("idempotency_key", &self.idempotency_key)
             .field("reference", &self.reference)
             .field("recovery", &self.recovery)

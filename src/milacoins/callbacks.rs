@@ -4,6 +4,10 @@
 //! reads the real transaction back through the signed API and refuses a
 //! callback it contradicts.
 //!
+//! The document puts the event and the ids in the callback's URL, so a
+//! callback may arrive as a `GET` (the walletkit sandbox calls it so) or as
+//! a `POST`: mount your route for both (axum: `get(hook).post(hook)`).
+//!
 //! ```
 //! use walletkit::milacoins::{parse_callback, CallbackEvent, CallbackUrl};
 //!
@@ -13,13 +17,18 @@
 //!     "https://shop.example/hooks/milacoins?event={EVENT}&invoice={INVOICE_ID}&external={EXTERNAL_ID}"
 //! );
 //!
-//! // What your web framework received, as plain values:
-//! let callback = parse_callback("GET", "/hooks/milacoins?event=complete&invoice=62d8&external=ORDER-42", &[], b"")?;
+//! // What your web framework received (axum, hyper and tower share `http::Request`):
+//! let request = http::Request::get("/hooks/milacoins?event=complete&invoice=62d8&external=ORDER-42")
+//!     .body(bytes::Bytes::new())
+//!     .expect("a valid request");
+//! let callback = parse_callback(&request)?;
 //! assert_eq!(callback.event, CallbackEvent::Complete);
 //! assert_eq!(callback.external_id.as_deref(), Some("ORDER-42"));
 //! # Ok::<(), walletkit::Error>(())
 //! ```
 
+use http::header::CONTENT_TYPE;
+use http::{HeaderMap, Method, Request, Uri};
 use url::Url;
 
 use super::invoices::InvoiceId;
@@ -50,11 +59,11 @@ impl CallbackUrl {
     /// [`Error::InvalidRequest`] when `endpoint` is not an http(s) URL or has a fragment.
     pub fn for_endpoint(endpoint: &str) -> Result<Self> {
         let parsed = Url::parse(endpoint)
-            .map_err(|e| Error::InvalidRequest(format!("callback endpoint `{endpoint}` is not a URL: {e}")))?;
+            .map_err(|e| Error::InvalidRequest(format!("the callback endpoint is not a URL ({e})")))?;
         if !matches!(parsed.scheme(), "http" | "https") || parsed.fragment().is_some() {
-            return Err(Error::InvalidRequest(format!(
-                "callback endpoint `{endpoint}` must be http(s) without a fragment"
-            )));
+            return Err(Error::InvalidRequest(
+                "the callback endpoint must be an HTTP(S) URL without a fragment".into(),
+            ));
         }
         let joiner = if endpoint.contains('?') { '&' } else { '?' };
         Ok(CallbackUrl(format!("{endpoint}{joiner}event={EVENT}&invoice={INVOICE_ID}&external={EXTERNAL_ID}")))
@@ -118,22 +127,41 @@ wire_object! {
     }
 }
 
-/// Reads a callback from what your web framework received, as plain values:
-/// the method, the URL (absolute, or the path and query), the headers and
-/// the body. The query of a [`CallbackUrl`] is read first; a JSON or form
-/// body fills in what the query lacks.
+/// Reads a callback from the request your web framework received, body
+/// collected: `http::Request` is the type axum, hyper and tower share (in
+/// axum, take `parts: http::request::Parts, body: Bytes` and call this with
+/// `&http::Request::from_parts(parts, body)`, or use
+/// [`parse_callback_parts`] with the `Method`, `Uri`, `HeaderMap` and
+/// `Bytes` extractors).
+///
+/// The document puts the event and the ids in the URL, so MilaCoins may call
+/// with `GET` (as the walletkit sandbox does) or `POST`: mount the route for
+/// both methods (axum: `get(hook).post(hook)`), or one of them is answered
+/// `405` and the callback is lost. The query of a [`CallbackUrl`] is read
+/// first; a JSON body, or a form body (`Content-Type:
+/// application/x-www-form-urlencoded`), fills in what the query lacks.
 ///
 /// # Errors
 /// [`Error::InvalidRequest`] when the callback names no event, or names an
 /// amount that is not a decimal (a claim that cannot be read cannot be
 /// confirmed either).
-pub fn parse_callback(method: &str, url: &str, headers: &[(&str, &str)], body: &[u8]) -> Result<Callback> {
-    let absolute = Url::parse(url).or_else(|_| Url::parse("http://callback.invalid").and_then(|base| base.join(url)));
-    let absolute = absolute.map_err(|e| Error::InvalidRequest(format!("callback URL `{url}`: {e}")))?;
-    let query =
-        |names: &[&str]| absolute.query_pairs().find(|(k, _)| names.contains(&k.as_ref())).map(|(_, v)| v.into_owned());
-    let is_form = headers.iter().any(|(name, value)| {
-        name.eq_ignore_ascii_case("content-type") && value.starts_with("application/x-www-form-urlencoded")
+pub fn parse_callback<B: AsRef<[u8]>>(request: &Request<B>) -> Result<Callback> {
+    parse_callback_parts(request.method(), request.uri(), request.headers(), request.body().as_ref())
+}
+
+/// [`parse_callback`] over the request's parts, as a framework's extractors
+/// hand them over (axum: `Method`, `Uri`, `HeaderMap`, `Bytes`).
+///
+/// # Errors
+/// As [`parse_callback`].
+pub fn parse_callback_parts(method: &Method, uri: &Uri, headers: &HeaderMap, body: &[u8]) -> Result<Callback> {
+    let pairs: Vec<(String, String)> =
+        url::form_urlencoded::parse(uri.query().unwrap_or_default().as_bytes()).into_owned().collect();
+    let query = |names: &[&str]| pairs.iter().find(|(k, _)| names.contains(&k.as_str())).map(|(_, v)| v.clone());
+    let is_form = headers.get_all(CONTENT_TYPE).iter().any(|value| {
+        let value = value.as_bytes();
+        let form = b"application/x-www-form-urlencoded";
+        value.len() >= form.len() && value[..form.len()].eq_ignore_ascii_case(form)
     });
     let from_body = if body.iter().all(u8::is_ascii_whitespace) {
         None
@@ -200,48 +228,80 @@ mod tests {
         assert!(CallbackUrl::for_endpoint("not a url").is_err());
     }
 
+    /// A request as a framework hands it over.
+    fn request(method: &str, uri: &str, content_type: Option<&str>, body: &'static [u8]) -> Request<bytes::Bytes> {
+        let mut builder = Request::builder().method(method).uri(uri);
+        if let Some(content_type) = content_type {
+            builder = builder.header(CONTENT_TYPE, content_type);
+        }
+        builder.body(bytes::Bytes::from_static(body)).unwrap()
+    }
+
+    fn get(uri: &str) -> Result<Callback> {
+        parse_callback(&request("GET", uri, None, b""))
+    }
+
     #[test]
     fn callbacks_read_from_the_query_a_json_body_or_a_form() {
-        let c = parse_callback("GET", "http://me/h?event=cancel&invoice=inv%2D1&external=ORDER%201", &[], b"").unwrap();
+        let c = get("http://me/h?event=cancel&invoice=inv%2D1&external=ORDER%201").unwrap();
         assert_eq!(
             (c.event, c.invoice_id.unwrap().0, c.external_id.unwrap()),
             (CallbackEvent::Cancel, "inv-1".into(), "ORDER 1".into())
         );
 
-        let c =
-            parse_callback("POST", "/h", &[], br#"{"event":"complete","invoiceId":"i-2","externalID":"O-2"}"#).unwrap();
+        let json = br#"{"event":"complete","invoiceId":"i-2","externalID":"O-2"}"#;
+        let c = parse_callback(&request("POST", "/h", Some("application/json"), json)).unwrap();
         assert_eq!(
             (c.event, c.invoice_id.unwrap().0, c.external_id.unwrap()),
             (CallbackEvent::Complete, "i-2".into(), "O-2".into())
         );
 
-        let form = [("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")];
-        let c = parse_callback("POST", "/h", &form, b"event=refunded&invoice=i-3").unwrap();
+        let form = Some("Application/X-WWW-Form-Urlencoded; charset=utf-8");
+        let c = parse_callback(&request("POST", "/h", form, b"event=refunded&invoice=i-3")).unwrap();
         assert_eq!(c.event, CallbackEvent::Unknown("refunded".into()), "an unknown event is kept raw");
         assert_eq!(c.external_id, None);
+        let c = parse_callback(&request("POST", "/h", None, b"event=refunded&invoice=i-3"));
+        assert!(matches!(c, Err(Error::InvalidRequest(_))), "a form is read only when it says it is one: {c:?}");
+    }
+
+    #[test]
+    fn the_query_wins_over_the_body_and_the_parts_read_the_same() {
+        let req = request(
+            "POST",
+            "/h?event=complete&invoice=Q",
+            Some("application/json"),
+            br#"{"event":"cancel","invoice":"B","externalID":"E"}"#,
+        );
+        let c = parse_callback(&req).unwrap();
+        assert_eq!(
+            (c.event.clone(), c.invoice_id.clone().unwrap().0, c.external_id.as_deref()),
+            (CallbackEvent::Complete, "Q".into(), Some("E"))
+        );
+        let parts = parse_callback_parts(req.method(), req.uri(), req.headers(), req.body()).unwrap();
+        assert_eq!(parts, c);
     }
 
     #[test]
     fn an_amount_and_currency_are_read_exactly_when_named_and_an_unreadable_amount_is_refused() {
-        let c = parse_callback("GET", "/h?event=complete&amount=10.50&currency=EUR", &[], b"").unwrap();
+        let c = get("/h?event=complete&amount=10.50&currency=EUR").unwrap();
         assert_eq!((c.amount.map(|a| a.to_string()), c.currency.as_deref()), (Some("10.50".into()), Some("EUR")));
-        let c =
-            parse_callback("POST", "/h", &[], br#"{"event":"complete","invoiceAmount":12345678901234567.89}"#).unwrap();
+        let json = br#"{"event":"complete","invoiceAmount":12345678901234567.89}"#;
+        let c = parse_callback(&request("POST", "/h", None, json)).unwrap();
         assert_eq!(c.amount.map(|a| a.to_string()).as_deref(), Some("12345678901234567.89"));
-        let form = [("content-type", "application/x-www-form-urlencoded")];
-        let c = parse_callback("POST", "/h", &form, b"event=cancel&invoiceCurrency=USD").unwrap();
+        let form = Some("application/x-www-form-urlencoded");
+        let c = parse_callback(&request("POST", "/h", form, b"event=cancel&invoiceCurrency=USD")).unwrap();
         assert_eq!((c.amount, c.currency.as_deref()), (None, Some("USD")));
-        let c = parse_callback("GET", "/h?event=complete", &[], b"").unwrap();
+        let c = get("/h?event=complete").unwrap();
         assert_eq!((c.amount, c.currency), (None, None), "the documented template names neither");
-        let err = parse_callback("GET", "/h?event=complete&amount=ten%0A", &[], b"").unwrap_err();
-        assert!(matches!(&err, Error::InvalidRequest(m) if m.contains(r"`ten\n`")), "{err}");
+        let err = get("/h?event=complete&amount=ten%0A").unwrap_err();
+        assert!(matches!(&err, Error::InvalidRequest(m) if m.starts_with("GET ") && m.contains(r"`ten\n`")), "{err}");
     }
 
     #[test]
     fn unfilled_placeholders_and_missing_events_are_not_taken_for_values() {
-        let c = parse_callback("GET", "/h?event=complete&invoice={INVOICE_ID}&external=", &[], b"").unwrap();
+        let c = get("/h?event=complete&invoice=%7BINVOICE_ID%7D&external=").unwrap();
         assert_eq!((c.invoice_id, c.external_id), (None, None));
-        assert!(matches!(parse_callback("GET", "/h?invoice=1", &[], b""), Err(Error::InvalidRequest(_))));
-        assert!(matches!(parse_callback("GET", "/h?event={EVENT}", &[], b""), Err(Error::InvalidRequest(_))));
+        assert!(matches!(get("/h?invoice=1"), Err(Error::InvalidRequest(_))));
+        assert!(matches!(get("/h?event=%7BEVENT%7D"), Err(Error::InvalidRequest(_))));
     }
 }

@@ -3,10 +3,13 @@
 //!
 //! Neither is idempotent and MilaCoins takes no idempotency key, so a request
 //! whose answer is lost (or that meets a server failure) is never re-sent:
-//! the call returns [`Error::OutcomeUnknown`] carrying the `externalID`, to
-//! reconcile by (for example with [`Listing::external_id`](super::Listing::external_id)
-//! on transactions) before trying again. Without an `externalID` there is
-//! nothing to find the invoice by, so always set one when money depends on it.
+//! the call returns [`Error::OutcomeUnknown`] carrying the `externalID`.
+//! Before creating it again, look for it among the transactions, which the
+//! document lets you filter by `externalID`
+//! ([`Transactions::find_by_external_id`](super::Transactions::find_by_external_id));
+//! the document does not say an unpaid invoice is listed, so finding none
+//! is no proof. Without an `externalID` nothing finds the invoice and a
+//! person decides, so always set one when money depends on it.
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Serialize, Serializer};
@@ -20,6 +23,22 @@ use crate::Request;
 string_id! {
     /// A MilaCoins invoice id.
     InvoiceId
+}
+
+string_id! {
+    /// Where the payment page sends the customer when the payment is
+    /// cancelled or fails (`cancelUrl`), e.g.
+    /// `https://shop.example/cancel?invoice={INVOICE_ID}`: sent exactly as
+    /// given, so MilaCoins fills in `{INVOICE_ID}` and `{EXTERNAL_ID}`.
+    CancelUrl
+}
+
+string_id! {
+    /// Where the payment page sends the customer when the payment is
+    /// complete (`completedUrl`), e.g.
+    /// `https://shop.example/done?invoice={INVOICE_ID}`: sent exactly as
+    /// given, so MilaCoins fills in `{INVOICE_ID}` and `{EXTERNAL_ID}`.
+    CompletedUrl
 }
 
 string_id! {
@@ -103,22 +122,46 @@ impl InvoiceRequest {
     }
 }
 
-/// A hosted payment page to create: an invoice plus the two redirect URLs,
-/// which are named setters so one cannot be taken for the other. Both are
-/// required: [`Invoices::create_payment_page`] refuses a page without them
-/// before sending. The redirect and callback URLs are sent exactly as given,
+/// A hosted payment page to create: an invoice plus the two redirect URLs
+/// the document requires, which are [`PaymentPageRequest::new`]'s
+/// arguments. They are distinct types, so one cannot be taken for the other
+/// nor left out. The redirect and callback URLs are sent exactly as given,
 /// so the `{INVOICE_ID}`, `{EXTERNAL_ID}` and `{EVENT}` placeholders reach
 /// MilaCoins untouched.
 ///
 /// ```
-/// use walletkit::milacoins::{PaymentPageRequest, WalletName};
+/// use walletkit::milacoins::{CancelUrl, CompletedUrl, PaymentPageRequest, WalletName};
 /// use walletkit::Decimal;
 ///
-/// let page = PaymentPageRequest::new(WalletName::from("USDT"), Decimal::new(25000, 2), "USD")
-///     .cancel_url("https://shop.example/cancel?invoice={INVOICE_ID}")
-///     .completed_url("https://shop.example/done?invoice={INVOICE_ID}")
-///     .external_id("ORDER-43");
+/// let page = PaymentPageRequest::new(
+///     WalletName::from("USDT"),
+///     Decimal::new(25000, 2),
+///     "USD",
+///     CancelUrl::from("https://shop.example/cancel?invoice={INVOICE_ID}"),
+///     CompletedUrl::from("https://shop.example/done?invoice={INVOICE_ID}"),
+/// )
+/// .external_id("ORDER-43");
 /// # let _ = page;
+/// ```
+///
+/// Without the URLs, or with them swapped, it does not compile:
+///
+/// ```compile_fail
+/// # use walletkit::milacoins::{PaymentPageRequest, WalletName};
+/// # use walletkit::Decimal;
+/// let page = PaymentPageRequest::new(WalletName::from("USDT"), Decimal::new(25000, 2), "USD");
+/// ```
+///
+/// ```compile_fail
+/// # use walletkit::milacoins::{CancelUrl, CompletedUrl, PaymentPageRequest, WalletName};
+/// # use walletkit::Decimal;
+/// let page = PaymentPageRequest::new(
+///     WalletName::from("USDT"),
+///     Decimal::new(25000, 2),
+///     "USD",
+///     CompletedUrl::from("https://shop.example/done"),
+///     CancelUrl::from("https://shop.example/cancel"),
+/// );
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PaymentPageRequest {
@@ -128,10 +171,10 @@ pub struct PaymentPageRequest {
     currency: String,
     #[serde(rename = "externalID", skip_serializing_if = "Option::is_none")]
     external_id: Option<String>,
-    #[serde(rename = "cancelUrl", skip_serializing_if = "Option::is_none")]
-    cancel_url: Option<String>,
-    #[serde(rename = "completedUrl", skip_serializing_if = "Option::is_none")]
-    completed_url: Option<String>,
+    #[serde(rename = "cancelUrl")]
+    cancel_url: CancelUrl,
+    #[serde(rename = "completedUrl")]
+    completed_url: CompletedUrl,
     #[serde(rename = "callbackUrl", skip_serializing_if = "Option::is_none")]
     callback_url: Option<String>,
     #[serde(rename = "customerEmail", skip_serializing_if = "Option::is_none")]
@@ -143,37 +186,29 @@ pub struct PaymentPageRequest {
 }
 
 impl PaymentPageRequest {
-    /// A payment page for `amount` `currency` paid into `wallet`; set where
-    /// the customer goes afterwards with [`cancel_url`](Self::cancel_url) and
-    /// [`completed_url`](Self::completed_url) (both required).
-    pub fn new(wallet: WalletName, amount: Decimal, currency: impl Into<String>) -> Self {
+    /// A payment page for `amount` `currency` paid into `wallet`, sending
+    /// the customer to `cancel_url` or `completed_url` afterwards (both
+    /// required by the document; `{INVOICE_ID}` and `{EXTERNAL_ID}` in them
+    /// are filled in by MilaCoins).
+    pub fn new(
+        wallet: WalletName,
+        amount: Decimal,
+        currency: impl Into<String>,
+        cancel_url: CancelUrl,
+        completed_url: CompletedUrl,
+    ) -> Self {
         PaymentPageRequest {
             wallet,
             amount,
             currency: currency.into(),
             external_id: None,
-            cancel_url: None,
-            completed_url: None,
+            cancel_url,
+            completed_url,
             callback_url: None,
             customer_email: None,
             customer_last_name: None,
             customer_first_name: None,
         }
-    }
-
-    /// Where the customer goes when the payment is cancelled or fails
-    /// (`cancelUrl`, required; `{INVOICE_ID}` and `{EXTERNAL_ID}` are filled
-    /// in by MilaCoins).
-    pub fn cancel_url(mut self, url: impl Into<String>) -> Self {
-        self.cancel_url = Some(url.into());
-        self
-    }
-
-    /// Where the customer goes when the payment is complete (`completedUrl`,
-    /// required; `{INVOICE_ID}` and `{EXTERNAL_ID}` are filled in by MilaCoins).
-    pub fn completed_url(mut self, url: impl Into<String>) -> Self {
-        self.completed_url = Some(url.into());
-        self
     }
 
     /// Your reference (`externalID`): reconcile by it if the outcome is unknown.
@@ -260,32 +295,32 @@ impl Invoices<'_> {
     /// Sent once: never retried after the request went out.
     ///
     /// # Errors
-    /// As [`Invoices::create`], and [`Error::InvalidRequest`] for a missing
-    /// or blank cancel or completed URL.
+    /// As [`Invoices::create`], and [`Error::InvalidRequest`] for a blank
+    /// cancel or completed URL.
     pub async fn create_payment_page(&self, page: &PaymentPageRequest) -> Result<Invoice> {
         check_common(&page.wallet, page.amount, &page.currency)?;
-        let blank = |url: &Option<String>| url.as_deref().is_none_or(|u| u.trim().is_empty());
-        let missing: Vec<&str> = [("cancelUrl", blank(&page.cancel_url)), ("completedUrl", blank(&page.completed_url))]
+        let blank: Vec<&str> = [("cancelUrl", page.cancel_url.trim()), ("completedUrl", page.completed_url.trim())]
             .into_iter()
-            .filter_map(|(name, absent)| absent.then_some(name))
+            .filter_map(|(name, url)| url.is_empty().then_some(name))
             .collect();
-        if !missing.is_empty() {
-            return Err(Error::InvalidRequest(format!(
-                "a payment page needs {} (PaymentPageRequest::cancel_url, ::completed_url)",
-                missing.join(" and ")
-            )));
+        if !blank.is_empty() {
+            return Err(Error::InvalidRequest(format!("a payment page needs a non-blank {}", blank.join(" and "))));
         }
         let req = with_reference(Request::post(paths::PAYMENT_PAGE).json(page)?, page.external_id.as_deref());
         self.client.send_raw(req).await?.json()
     }
 }
 
+/// `req` with what to do after a lost answer. The document offers one way
+/// to find an invoice without its id: `GET /transactions` filtered by
+/// `externalID` (it does not say an unpaid invoice is listed, so finding
+/// none is no proof). Without an `externalID` nothing identifies it.
 fn with_reference(req: Request, external_id: Option<&str>) -> Request {
     match external_id {
         Some(id) => req
             .reference("externalID", id)
-            .recovery("look the invoice up with transactions().find_by_external_id(..) before creating it again"),
-        None => req.recovery("no externalID was sent: list recent transactions to find the invoice"),
+            .recovery("before creating it again, look for its externalID with transactions().find_by_external_id"),
+        None => req.recovery("no externalID was sent, so a person checks recent transactions before creating it again"),
     }
 }
 

@@ -36,12 +36,16 @@ mod signature_tests;
 mod transactions;
 
 pub use crate::transport::auth::MAX_CLOCK_OFFSET;
-pub use callbacks::{parse_callback, Callback, CallbackEvent, CallbackUrl, EVENT, EXTERNAL_ID, INVOICE_ID};
+pub use callbacks::{
+    parse_callback, parse_callback_parts, Callback, CallbackEvent, CallbackUrl, EVENT, EXTERNAL_ID, INVOICE_ID,
+};
 pub use client::{
     rate_class, Environment, MilaCoinsApi, MilaCoinsClient, MilaCoinsClientBuilder, PRODUCTION_BASE_URL,
     SANDBOX_BASE_URL,
 };
-pub use invoices::{Invoice, InvoiceId, InvoiceRequest, Invoices, PaymentPageRequest, WalletName};
+pub use invoices::{
+    CancelUrl, CompletedUrl, Invoice, InvoiceId, InvoiceRequest, Invoices, PaymentPageRequest, WalletName,
+};
 pub use listing::{Listing, MAX_LIMIT};
 pub use logs::{LogEntry, LogId, Logs};
 pub use reference::{Currency, Reference, Wallet};

@@ -76,15 +76,22 @@ impl Transfers<'_> {
         Box::pin(sync_wrapper::SyncStream::new(changes))
     }
 
-    /// Confirms a Milta webhook. The document describes no payload nor any
-    /// signature, so a webhook is a hint, never proof: this takes the
-    /// transfer id from the body (`transferId`, or inside `data`) and reads
-    /// the transfer through the API. `None` when the body names no transfer.
+    /// Confirms a Milta webhook from the request your web framework
+    /// received, body collected (`http::Request` is the type axum, hyper and
+    /// tower share; in axum, take `parts: http::request::Parts, body: Bytes`
+    /// and pass `&http::Request::from_parts(parts, body)`).
+    ///
+    /// The document says only that webhooks (on request) report status
+    /// changes to a URL set in the partner dashboard: no method, payload,
+    /// header nor signature. So a webhook is a hint, never proof: this takes
+    /// the transfer id from the JSON body (`transferId`, or inside `data`)
+    /// and reads the transfer through the API. `None` when the body names no
+    /// transfer.
     ///
     /// # Errors
     /// As [`Transfers::get`] (an id that is not one path segment is refused).
-    pub async fn confirm_webhook(&self, body: &[u8]) -> Result<Option<Transfer>> {
-        match transfer_id_in_webhook(body) {
+    pub async fn confirm_webhook<B: AsRef<[u8]>>(&self, request: &http::Request<B>) -> Result<Option<Transfer>> {
+        match transfer_id_in_webhook(request.body().as_ref()) {
             Some(id) => self.get(&id).await.map(Some),
             None => Ok(None),
         }

@@ -2,7 +2,7 @@
 //! size cap and the attempt timeout, and say what it came to as one
 //! [`Attempted`].
 
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE, LOCATION, RETRY_AFTER, USER_AGENT};
 use reqwest::Url;
@@ -12,7 +12,7 @@ use super::decide::Attempt;
 use super::request::Request;
 use super::{retry, Transport};
 use crate::error::{ApiError, BoxError, Error, ErrorKind, Provider, Result};
-use crate::redact::server_text;
+use crate::redact::{server_text, Secrets};
 
 /// What one attempt came to.
 pub(super) enum Attempted {
@@ -46,30 +46,54 @@ impl Attempted {
         }
     }
 
-    /// Tells the trace what attempt number `attempt` came to.
-    pub(super) fn trace(&self, attempt: u32, latency: Duration) {
-        let latency_ms = u64::try_from(latency.as_millis()).unwrap_or(u64::MAX);
+    /// What the attempt came to beyond its status, in a few words for its
+    /// `debug` line; `None` for a plain answer.
+    pub(super) fn failure(&self) -> Option<&'static str> {
         match self {
-            Attempted::Success { status, .. } => tracing::debug!(attempt, status, latency_ms, "response"),
-            Attempted::TooLarge { .. } => {}
-            Attempted::Failed(Failure::Answer { api, .. }) => {
-                tracing::debug!(attempt, status = api.status, latency_ms, "error response");
+            Attempted::Success { .. } | Attempted::Failed(Failure::Answer { .. }) => None,
+            Attempted::TooLarge { .. } => Some("body over the size cap"),
+            Attempted::Failed(Failure::Connect(_)) => Some("could not connect"),
+            Attempted::Failed(Failure::NoAnswer { .. }) => Some("no answer"),
+            Attempted::Failed(Failure::Redirected { .. }) => Some("answered from another URL"),
+        }
+    }
+
+    /// Tells the trace, at `trace` level and inside the call's span, the
+    /// detail of attempt number `attempt` to `url`: the full URL (cleaned of
+    /// the client's secrets), the response's header names, and the error.
+    pub(super) fn detail(&self, attempt: u32, url: &Url, secrets: &Secrets) {
+        if !tracing::enabled!(tracing::Level::TRACE) {
+            return;
+        }
+        let url = server_text(url.as_str(), secrets);
+        let names = |headers: &HeaderMap| headers.keys().map(HeaderName::as_str).collect::<Vec<_>>().join(",");
+        match self {
+            Attempted::Success { headers, body, .. } => {
+                tracing::trace!(attempt, %url, headers = %names(headers), body_bytes = body.len(), "answer");
+            }
+            Attempted::TooLarge { limit, .. } => tracing::trace!(attempt, %url, limit, "answer over the size cap"),
+            Attempted::Failed(Failure::Answer { api, headers }) => {
+                let (code, message) = (api.code.as_deref().unwrap_or_default(), api.message.as_str());
+                tracing::trace!(attempt, %url, headers = %names(headers), code, server_message = message, "error answer");
             }
             Attempted::Failed(Failure::Connect(e)) => {
-                tracing::debug!(attempt, latency_ms, error = %error_chain(e), "connect failed");
+                tracing::trace!(attempt, %url, error = %error_chain(e), "could not connect");
             }
             Attempted::Failed(Failure::NoAnswer { message, .. }) => {
-                tracing::debug!(attempt, latency_ms, %message, "no answer");
+                tracing::trace!(attempt, %url, %message, "no answer")
             }
-            Attempted::Failed(Failure::Redirected { api, to }) => {
-                tracing::debug!(attempt, status = api.status, latency_ms, %to, "answer came from another URL");
+            Attempted::Failed(Failure::Redirected { to, .. }) => {
+                tracing::trace!(attempt, %url, %to, "answer came from another URL");
             }
         }
     }
 }
 
 impl Failure {
+    /// A lost answer; reqwest's error loses the URL (which may carry a
+    /// query) before anything keeps it.
     fn no_answer(e: reqwest::Error) -> Self {
+        let e = e.without_url();
         Failure::NoAnswer { message: error_chain(&e), source: Some(e) }
     }
 
@@ -83,12 +107,19 @@ impl Failure {
         }
     }
 
-    /// Why a call that may have acted ended without a known outcome.
+    /// Why a call that may have acted ended without a known outcome, in
+    /// full: the status with the provider's code and message, or what the
+    /// transport met (never the URL).
     pub(super) fn cause(&self) -> String {
         match self {
-            Failure::Answer { api, .. } | Failure::Redirected { api, .. } => api.to_string(),
+            Failure::Answer { api, .. } | Failure::Redirected { api, .. } => match &api.code {
+                Some(code) => format!("status {} ({code}: {})", api.status, api.message),
+                None if api.message.is_empty() => format!("status {}", api.status),
+                None => format!("status {} ({})", api.status, api.message),
+            },
             Failure::Connect(e) => error_chain(e),
-            Failure::NoAnswer { message, .. } => message.clone(),
+            // The innermost cause says it: `connection closed before message completed`.
+            Failure::NoAnswer { message, .. } => format!("no answer: {}", crate::error::last_cause(message)),
         }
     }
 
@@ -142,7 +173,7 @@ impl Transport {
         let exchange = async {
             let mut resp = inner.http.execute(req).await.map_err(|e| {
                 if e.is_connect() {
-                    Failure::Connect(e)
+                    Failure::Connect(e.without_url())
                 } else {
                     Failure::no_answer(e)
                 }

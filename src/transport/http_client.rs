@@ -17,10 +17,11 @@ pub(super) fn check_base(base: &Url, options: &TransportOptions) -> Result<()> {
         && options.http_client.is_none()
         && !cfg!(any(feature = "rustls", feature = "native-tls"))
     {
-        return Err(Error::Config(format!(
-            "base URL `{base}` is HTTPS, but walletkit was built without TLS: enable its `rustls` (default) \
-             or `native-tls` feature, or pass your own client with `.http_client(..)`"
-        )));
+        return Err(Error::Config(
+            "the base URL is HTTPS but walletkit was built without TLS: enable its `rustls` or `native-tls` \
+             feature, or pass your own client with `.http_client(..)`"
+                .into(),
+        ));
     }
     Ok(())
 }
@@ -40,8 +41,7 @@ pub(super) fn user_agent(options: &TransportOptions) -> Result<HeaderValue> {
         agent.push(' ');
         agent.push_str(suffix);
     }
-    HeaderValue::from_str(&agent)
-        .map_err(|_| Error::Config(format!("user agent suffix {:?} is not a valid header value", agent)))
+    HeaderValue::from_str(&agent).map_err(|_| Error::Config("the user agent suffix is not a valid header value".into()))
 }
 
 /// walletkit's own client: no redirects, the connect timeout, the chosen TLS.
@@ -60,7 +60,7 @@ fn default_http_client(options: &TransportOptions, base: &Url) -> Result<reqwest
     if let Some(t) = options.connect_timeout {
         http = http.connect_timeout(t);
     }
-    http.build().map_err(|e| Error::Config(format!("HTTP client: {e}")))
+    http.build().map_err(|e| Error::Config(format!("the HTTP client could not be built ({e})")))
 }
 
 /// HTTPS, or plain HTTP to a loopback host only.
@@ -69,10 +69,10 @@ fn check_scheme(url: &Url) -> Result<()> {
         "https" => Ok(()),
         "http" if is_loopback(url) => Ok(()),
         "http" => Err(Error::Config(format!(
-            "plain HTTP is refused for non-loopback host `{}`; use https",
+            "plain HTTP is refused for the non-loopback host {}; use an HTTPS base URL",
             url.host_str().unwrap_or_default()
         ))),
-        other => Err(Error::Config(format!("unsupported URL scheme `{other}`"))),
+        other => Err(Error::Config(format!("the base URL's scheme {other} is not supported; use HTTPS"))),
     }
 }
 

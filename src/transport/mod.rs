@@ -110,8 +110,8 @@ impl Transport {
     /// Builds a transport, refusing plain HTTP to anything but loopback and
     /// HTTPS without a TLS feature (unless the caller brings a client).
     pub(crate) fn new(config: TransportConfig<'_>) -> Result<Self> {
-        let base = Url::parse(config.base_url)
-            .map_err(|e| Error::Config(format!("base URL `{}` is not a URL: {e}", config.base_url)))?;
+        let base =
+            Url::parse(config.base_url).map_err(|e| Error::Config(format!("the base URL is not a URL ({e})")))?;
         let options = config.options;
         http_client::check_base(&base, &options)?;
         let user_agent = http_client::user_agent(&options)?;

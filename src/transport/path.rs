@@ -19,9 +19,10 @@ pub(crate) fn with_id(template: &'static str, what: &str, id: &str) -> Result<Re
 /// case), whitespace or control characters.
 ///
 /// # Errors
-/// As above; the message names `what` and shows the id escaped.
+/// As above; the message names `what` and the rule, never the id (you hold
+/// it, and it may hold what breaks a log line).
 pub(crate) fn segment<'a>(what: &str, id: &'a str) -> Result<&'a str> {
-    let refuse = |why: &str| Err(Error::InvalidRequest(format!("{what} {:?} is not a valid path segment: {why}", id)));
+    let refuse = |why: &str| Err(Error::InvalidRequest(format!("the {what} is not a valid path segment: {why}")));
     if id.is_empty() {
         return refuse("it is empty");
     }
@@ -29,7 +30,15 @@ pub(crate) fn segment<'a>(what: &str, id: &'a str) -> Result<&'a str> {
         return refuse("it contains `..`");
     }
     if let Some(c) = id.chars().find(|c| matches!(c, '/' | '\\' | '?' | '#') || c.is_whitespace() || c.is_control()) {
-        return refuse(&format!("it contains {c:?}"));
+        let name = match c {
+            '/' => "a slash",
+            '\\' => "a backslash",
+            '?' => "a question mark",
+            '#' => "a hash sign",
+            c if c.is_whitespace() => "whitespace",
+            _ => "a control character",
+        };
+        return refuse(&format!("it contains {name}"));
     }
     let lower = id.to_ascii_lowercase();
     if ["%2e", "%2f", "%5c"].iter().any(|encoded| lower.contains(encoded)) {

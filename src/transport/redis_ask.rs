@@ -76,7 +76,7 @@ pub(crate) struct Link {
 pub(crate) async fn connect(url: &str, options: RedisOptions) -> Result<Link> {
     let secrets = Secrets::of(url);
     let target = without_credentials(url);
-    let fail = |why: String| Error::Config(secrets.redact(&format!("Redis at {target}: {why}")));
+    let fail = |why: String| Error::Config(secrets.redact(&format!("the Redis at {target} could not be used ({why})")));
     let client = redis::Client::open(url).map_err(|e| fail(e.to_string()))?;
     let config = ConnectionManagerConfig::new()
         .set_connection_timeout(options.connect_timeout)
@@ -105,18 +105,18 @@ impl Link {
     }
 }
 
-/// `url` as it may be shown: no user, password or query (`?pass=` is a
-/// password too), or nothing of it when it does not parse.
+/// `url` as it may be shown: its host and port (or a socket's path), never
+/// its user, password or query (`?pass=` is a password too), and nothing of
+/// it when it does not parse.
 fn without_credentials(url: &str) -> String {
     match url::Url::parse(url) {
-        Ok(mut parsed) => {
-            // Fails only for URLs without a host, which hold no credentials there.
-            let _ = parsed.set_username("");
-            let _ = parsed.set_password(None);
-            parsed.set_query(None);
-            parsed.set_fragment(None);
-            parsed.to_string()
-        }
+        // The host and port only: an error's text holds no URL.
+        Ok(parsed) => match (parsed.host_str(), parsed.port()) {
+            (Some(host), Some(port)) => format!("{host}:{port}"),
+            (Some(host), None) => host.to_string(),
+            // A socket: its path.
+            (None, _) => parsed.path().to_string(),
+        },
         Err(_) => "(a URL that does not parse)".to_string(),
     }
 }
@@ -188,8 +188,8 @@ mod tests {
 
     #[test]
     fn urls_are_shown_without_credentials() {
-        assert_eq!(without_credentials("redis://user:pw@10.0.0.5:6380/2"), "redis://10.0.0.5:6380/2");
-        assert_eq!(without_credentials("redis+unix:///run/redis.sock?db=1&pass=pw"), "redis+unix:///run/redis.sock");
+        assert_eq!(without_credentials("redis://user:pw@10.0.0.5:6380/2"), "10.0.0.5:6380");
+        assert_eq!(without_credentials("redis+unix:///run/redis.sock?db=1&pass=pw"), "/run/redis.sock");
         assert_eq!(without_credentials("redis://:pw@[::1"), "(a URL that does not parse)");
     }
 

@@ -245,6 +245,7 @@ impl Request {
     pub(crate) fn into_sent(self, first_sent_at: SystemTime) -> Sent {
         Sent {
             method: self.method.as_str().to_string(),
+            route: self.route().to_string(),
             path: self.path,
             idempotency_key: self.idempotency_key.map(|(_, key)| key),
             reference: self.reference,

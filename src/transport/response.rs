@@ -87,14 +87,14 @@ impl RawResponse {
         let excerpt = body_text(&self.body, &self.secrets);
         match &self.accepted {
             Some(sent) => {
+                // The one warning of this call; the key stays in the error's fields.
                 tracing::warn!(
                     provider = %self.provider,
                     method = %sent.method,
-                    path = %sent.path,
+                    route = %sent.route,
                     status = self.status,
-                    reference = ?sent.reference,
-                    idempotency_key = ?sent.idempotency_key,
-                    "accepted but unreadable answer; reconcile before resending"
+                    reference = %sent.reference.as_ref().map(|(field, value)| format!("{field}={value}")).unwrap_or_default(),
+                    "accepted but unreadable answer; reconcile, do not send again"
                 );
                 Error::AcceptedUnreadable(Box::new(AcceptedUnreadable {
                     provider: self.provider,

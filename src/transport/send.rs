@@ -12,7 +12,7 @@ use tracing::Instrument;
 
 use super::attempt::{Attempted, Failure};
 use super::auth::Rejection;
-use super::decide::{self, Attempt, Ending, Progress, Step};
+use super::decide::{self, Attempt, Ending, Progress, Step, StopReason};
 use super::hook::{AttemptInfo, AttemptOutcome, AttemptReport};
 use super::ratelimit::Refusal;
 use super::request::Request;
@@ -69,9 +69,11 @@ impl Transport {
             let attempt_started = Instant::now();
             let attempted = self.attempt(http_req, &call.url, token_used.as_ref()).await;
             let latency = attempt_started.elapsed();
-            attempted.trace(attempts, latency);
+            attempted.detail(attempts, &call.url, &inner.secrets);
             let status = attempted.status();
-            let report = |outcome| {
+            let failed = attempted.failure();
+            let report = |outcome, next: &str| {
+                attempt_line(&info, status, failed, latency, next);
                 if let Some(hook) = &inner.options.hook {
                     hook.0.on_end(&AttemptReport { info, status, latency, outcome });
                 }
@@ -79,17 +81,15 @@ impl Transport {
 
             let failure = match attempted {
                 Attempted::Success { status, headers, body } => {
-                    report(AttemptOutcome::Success);
-                    span.record("http.response.status_code", status);
-                    span.record("http.request.resend_count", attempts - 1);
-                    span.record("walletkit.outcome", "success");
+                    report(AttemptOutcome::Success, "done");
+                    finish(&span, Some(status), attempts, "success");
                     inner.budget.deposit();
                     let secrets = inner.secrets.with_token(token_used);
                     return Ok(call.answer(inner.provider, status, headers, body, secrets));
                 }
                 Attempted::TooLarge { status, limit } => {
-                    report(AttemptOutcome::Failed);
-                    span.record("walletkit.outcome", "too_large");
+                    report(AttemptOutcome::Failed, "stop");
+                    finish(&span, Some(status), attempts, "too_large");
                     let resp = call.answer(inner.provider, status, HeaderMap::new(), Vec::new(), inner.secrets.clone());
                     return Err(resp.unreadable(None, format!("response body exceeds the {limit}-byte cap")));
                 }
@@ -98,11 +98,9 @@ impl Transport {
             if let Failure::Answer { api, headers } = &failure {
                 if !recovered && self.recover(api, headers, token_used.as_ref()).await {
                     recovered = true;
-                    report(AttemptOutcome::Retry);
-                    tracing::debug!(attempt = attempts, status = api.status, "credentials renewed; sending again");
+                    report(AttemptOutcome::Retry, "retry with renewed credentials");
                     continue;
                 }
-                span.record("http.response.status_code", api.status);
             }
 
             let attempt = failure.decided();
@@ -111,18 +109,18 @@ impl Transport {
                 Progress { retries_done, elapsed: call.started.elapsed(), idempotent: call.idempotent, budget_left };
             match decide::next_step(&call.policy, progress, attempt, retry::jitter) {
                 Step::Retry(delay) if inner.budget.withdraw(attempt) => {
-                    report(AttemptOutcome::Retry);
-                    let delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
-                    tracing::debug!(attempt = attempts, "retry.delay_ms" = delay_ms, "retrying");
+                    report(AttemptOutcome::Retry, &format!("retry in {} ms", delay.as_millis()));
                     tokio::time::sleep(delay).await;
                     retries_done += 1;
                 }
                 step => {
-                    report(AttemptOutcome::Failed);
+                    let stop = match step {
+                        Step::Stop(reason) => format!("stop: {}", stop_name(reason)),
+                        Step::Retry(_) => format!("stop: {}", stop_name(StopReason::BudgetSpent)),
+                    };
+                    report(AttemptOutcome::Failed, &stop);
                     let ending = decide::ending(attempt, call.side_effects);
-                    span.record("http.request.resend_count", attempts - 1);
-                    span.record("walletkit.outcome", ending_name(ending));
-                    tracing::debug!(attempt = attempts, ?step, "stopping");
+                    finish(&span, status, attempts, ending_name(ending));
                     return Err(self.ending_error(call, ending, failure));
                 }
             }
@@ -192,14 +190,16 @@ impl Transport {
         }
         let cause = last.cause();
         let sent = call.req.into_sent(call.sent_at);
+        // The one warning of an unknown outcome: the call and the reference
+        // to reconcile by. The idempotency key and the full cause stay in
+        // the error's fields.
         tracing::warn!(
             %provider,
             method = %sent.method,
-            path = %sent.path,
-            reference = ?sent.reference,
-            idempotency_key = ?sent.idempotency_key,
-            %cause,
-            "outcome unknown; reconcile before resending"
+            route = %sent.route,
+            reference = %sent.reference.as_ref().map(|(field, value)| format!("{field}={value}")).unwrap_or_default(),
+            cause = %crate::error::brief(&cause, 64),
+            "outcome unknown; reconcile before sending again"
         );
         Error::OutcomeUnknown(Box::new(OutcomeUnknown { provider, sent, cause }))
     }
@@ -237,6 +237,62 @@ impl Call {
             _ => None,
         };
         RawResponse { provider, status, headers, body, accepted, secrets }
+    }
+}
+
+/// Records how the call ended on its span, once: a field recorded again
+/// would be printed again by a formatting subscriber.
+fn finish(span: &tracing::Span, status: Option<u16>, attempts: u32, outcome: &'static str) {
+    if let Some(status) = status {
+        span.record("http.response.status_code", status);
+    }
+    span.record("http.request.resend_count", attempts - 1);
+    span.record("walletkit.outcome", outcome);
+}
+
+/// One attempt as one short `debug` line: what was asked (method and route
+/// template, never a query or an id), what came of it (the status, or the
+/// `failure` when there is none or it is not all), how long it took, and
+/// what happens next. It is an event of its own, outside the call's span, so
+/// a subscriber that prints span fields on every line still prints it short;
+/// the detail is at `trace`, inside the span.
+fn attempt_line(
+    info: &AttemptInfo<'_>,
+    status: Option<u16>,
+    failure: Option<&str>,
+    latency: std::time::Duration,
+    next: &str,
+) {
+    let elapsed_ms = u64::try_from(latency.as_millis()).unwrap_or(u64::MAX);
+    let route = info.route.split(['?', '#']).next().unwrap_or_default();
+    let (provider, method, attempt) = (info.provider, info.method, info.attempt);
+    match (status, failure) {
+        (Some(status), None) => tracing::debug!(
+            target: "walletkit",
+            parent: None,
+            %provider, method, route, status, elapsed_ms, attempt, next, "attempt"
+        ),
+        (Some(status), Some(failure)) => tracing::debug!(
+            target: "walletkit",
+            parent: None,
+            %provider, method, route, status, failure, elapsed_ms, attempt, next, "attempt"
+        ),
+        (None, failure) => tracing::debug!(
+            target: "walletkit",
+            parent: None,
+            %provider, method, route, failure = failure.unwrap_or("no answer"), elapsed_ms, attempt, next, "attempt"
+        ),
+    }
+}
+
+/// Why a call stopped, for its last attempt's line.
+fn stop_name(reason: StopReason) -> &'static str {
+    match reason {
+        StopReason::NotRetryable => "not retryable",
+        StopReason::RetriesExhausted => "retries used up",
+        StopReason::WaitTooLong => "server asks for a longer wait",
+        StopReason::Deadline => "deadline",
+        StopReason::BudgetSpent => "retry budget spent",
     }
 }
 

@@ -185,6 +185,7 @@ impl Accounts<'_> {
         let req = Request::post(paths::ACCOUNTS)
             .json(request)?
             .reference("account_name", request.account_name.as_str())
+            .recovery(super::transactions::WAAS_RECOVERY)
             .rate_class(rate_class::SETUP);
         self.client.send_raw(req).await?.json()
     }

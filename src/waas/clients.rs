@@ -20,26 +20,25 @@ string_id!(
 );
 
 /// A client profile to create. Every field of the document's payload table
-/// is here. Its required fields are all plain text, so they are set by name
-/// through [`ClientRequest::builder`]: a client's email cannot land where the
-/// contact person's goes.
+/// is here: the required ones come together in a [`ClientRequired`] given
+/// to [`ClientRequest::new`], the optional ones have setters.
 ///
 /// ```
-/// use walletkit::waas::ClientRequest;
+/// use walletkit::waas::{ClientRequest, ClientRequired};
 ///
-/// let request = ClientRequest::builder()
-///     .client_name("LIPAD")
-///     .client_email("info@lipad.example")
-///     .client_phone_number("254712345678")
-///     .contact_person_name("Admin")
-///     .contact_person_email("admin@lipad.example")
-///     .contact_person_msisdn("254712345678")
-///     .business_pin("A102035")
-///     .country("Kenya")
-///     .description("Payments for LIPAD")
-///     .build()?;
+/// let request = ClientRequest::new(ClientRequired {
+///     client_name: "LIPAD".into(),
+///     client_email: "info@lipad.example".into(),
+///     client_phone_number: "254712345678".into(),
+///     contact_person_name: "Admin".into(),
+///     contact_person_email: "admin@lipad.example".into(),
+///     contact_person_msisdn: "254712345678".into(),
+///     business_pin: "A102035".into(),
+///     country: "Kenya".into(),
+///     is_active: true,
+/// })
+/// .description("Payments for LIPAD");
 /// assert_eq!(request.client_email(), "info@lipad.example");
-/// # Ok::<(), walletkit::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ClientRequest {
@@ -61,112 +60,79 @@ pub struct ClientRequest {
     is_active: bool,
 }
 
+/// The fields the document requires of a client profile, by name. Most are
+/// plain text, so they are named rather than positional: a struct literal
+/// must name every field, so none can be left out, and a client's email
+/// cannot silently land where the contact person's goes.
+///
+/// Left out, one does not compile:
+///
+/// ```compile_fail
+/// use walletkit::waas::{ClientRequest, ClientRequired};
+///
+/// let request = ClientRequest::new(ClientRequired {
+///     client_name: "LIPAD".into(),
+///     client_email: "info@lipad.example".into(),
+///     client_phone_number: "254712345678".into(),
+///     contact_person_name: "Admin".into(),
+///     contact_person_email: "admin@lipad.example".into(),
+///     contact_person_msisdn: "254712345678".into(),
+///     country: "Kenya".into(),
+///     is_active: true,
+/// });
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientRequired {
+    /// Name of the client, a business or a person.
+    pub client_name: String,
+    /// Email address of the client: what a lost answer is reconciled by.
+    pub client_email: String,
+    /// Phone number of the client, with the country code.
+    pub client_phone_number: String,
+    /// Name of the contact person managing the account.
+    pub contact_person_name: String,
+    /// Email address of the contact person.
+    pub contact_person_email: String,
+    /// Phone number of the contact person, with the country code.
+    pub contact_person_msisdn: String,
+    /// Business identification number or PIN.
+    pub business_pin: String,
+    /// The country where the client is located.
+    pub country: String,
+    /// Whether the profile is active, sent as `1` or `0`.
+    pub is_active: bool,
+}
+
 impl ClientRequest {
-    /// A builder with nothing set but `is_active` (on).
-    pub fn builder() -> ClientRequestBuilder {
-        ClientRequestBuilder::default()
-    }
-
-    /// The client's email: what a lost answer is reconciled by.
-    pub fn client_email(&self) -> &str {
-        &self.client_email
-    }
-}
-
-/// Builds a [`ClientRequest`], one named setter per field of the document's
-/// payload. Required: `client_name`, `client_email`, `client_phone_number`,
-/// `contact_person_name`, `contact_person_email`, `contact_person_msisdn`,
-/// `business_pin` and `country`; [`build`](ClientRequestBuilder::build)
-/// names any that is missing or blank. `is_active` is required by the
-/// document too, and is on unless you turn it off.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ClientRequestBuilder {
-    client_name: Option<String>,
-    client_email: Option<String>,
-    client_phone_number: Option<String>,
-    contact_person_name: Option<String>,
-    contact_person_email: Option<String>,
-    contact_person_msisdn: Option<String>,
-    business_pin: Option<String>,
-    physical_address: Option<String>,
-    country: Option<String>,
-    logo: Option<String>,
-    description: Option<String>,
-    is_active: bool,
-}
-
-impl Default for ClientRequestBuilder {
-    fn default() -> Self {
-        ClientRequestBuilder {
-            client_name: None,
-            client_email: None,
-            client_phone_number: None,
-            contact_person_name: None,
-            contact_person_email: None,
-            contact_person_msisdn: None,
-            business_pin: None,
+    /// A client profile with the document's required fields; add the
+    /// optional ones with [`physical_address`](Self::physical_address),
+    /// [`logo`](Self::logo) and [`description`](Self::description).
+    pub fn new(required: ClientRequired) -> Self {
+        let ClientRequired {
+            client_name,
+            client_email,
+            client_phone_number,
+            contact_person_name,
+            contact_person_email,
+            contact_person_msisdn,
+            business_pin,
+            country,
+            is_active,
+        } = required;
+        ClientRequest {
+            client_name,
+            client_email,
+            client_phone_number,
+            contact_person_name,
+            contact_person_email,
+            contact_person_msisdn,
+            business_pin,
             physical_address: None,
-            country: None,
+            country,
             logo: None,
             description: None,
-            is_active: true,
+            is_active,
         }
-    }
-}
-
-impl ClientRequestBuilder {
-    /// Name of the client, a business or a person (required).
-    pub fn client_name(mut self, name: impl Into<String>) -> Self {
-        self.client_name = Some(name.into());
-        self
-    }
-
-    /// Email address of the client (required).
-    pub fn client_email(mut self, email: impl Into<String>) -> Self {
-        self.client_email = Some(email.into());
-        self
-    }
-
-    /// Phone number of the client, with the country code (required).
-    pub fn client_phone_number(mut self, phone: impl Into<String>) -> Self {
-        self.client_phone_number = Some(phone.into());
-        self
-    }
-
-    /// Name of the contact person managing the account (required).
-    pub fn contact_person_name(mut self, name: impl Into<String>) -> Self {
-        self.contact_person_name = Some(name.into());
-        self
-    }
-
-    /// Email address of the contact person (required).
-    pub fn contact_person_email(mut self, email: impl Into<String>) -> Self {
-        self.contact_person_email = Some(email.into());
-        self
-    }
-
-    /// Phone number of the contact person, with the country code (required).
-    pub fn contact_person_msisdn(mut self, phone: impl Into<String>) -> Self {
-        self.contact_person_msisdn = Some(phone.into());
-        self
-    }
-
-    /// Business identification number or PIN (required).
-    pub fn business_pin(mut self, pin: impl Into<String>) -> Self {
-        self.business_pin = Some(pin.into());
-        self
-    }
-
-    /// The country where the client is located (required).
-    pub fn country(mut self, country: impl Into<String>) -> Self {
-        self.country = Some(country.into());
-        self
-    }
-
-    /// Whether the profile is active, sent as `1` or `0` (default: active).
-    pub fn is_active(mut self, is_active: bool) -> Self {
-        self.is_active = is_active;
-        self
     }
 
     /// The client's physical address.
@@ -187,38 +153,30 @@ impl ClientRequestBuilder {
         self
     }
 
-    /// The request, once every required field is set.
-    ///
-    /// # Errors
-    /// [`Error::InvalidRequest`] naming every required field that is
-    /// missing or blank.
-    pub fn build(self) -> Result<ClientRequest> {
-        let mut missing = Vec::new();
-        let mut take = |name: &'static str, value: Option<String>| match value {
-            Some(v) if !v.trim().is_empty() => v,
-            _ => {
-                missing.push(name);
-                String::new()
-            }
-        };
-        let request = ClientRequest {
-            client_name: take("client_name", self.client_name),
-            client_email: take("client_email", self.client_email),
-            client_phone_number: take("client_phone_number", self.client_phone_number),
-            contact_person_name: take("contact_person_name", self.contact_person_name),
-            contact_person_email: take("contact_person_email", self.contact_person_email),
-            contact_person_msisdn: take("contact_person_msisdn", self.contact_person_msisdn),
-            business_pin: take("business_pin", self.business_pin),
-            physical_address: self.physical_address,
-            country: take("country", self.country),
-            logo: self.logo,
-            description: self.description,
-            is_active: self.is_active,
-        };
-        if missing.is_empty() {
-            Ok(request)
+    /// The client's email: what a lost answer is reconciled by.
+    pub fn client_email(&self) -> &str {
+        &self.client_email
+    }
+
+    /// Refuses blank required text before sending.
+    fn validate(&self) -> Result<()> {
+        let blank: Vec<&str> = [
+            ("client_name", &self.client_name),
+            ("client_email", &self.client_email),
+            ("client_phone_number", &self.client_phone_number),
+            ("contact_person_name", &self.contact_person_name),
+            ("contact_person_email", &self.contact_person_email),
+            ("contact_person_msisdn", &self.contact_person_msisdn),
+            ("business_pin", &self.business_pin),
+            ("country", &self.country),
+        ]
+        .into_iter()
+        .filter_map(|(name, value)| value.trim().is_empty().then_some(name))
+        .collect();
+        if blank.is_empty() {
+            Ok(())
         } else {
-            Err(Error::InvalidRequest(format!("a client request needs {} (missing or blank)", missing.join(", "))))
+            Err(Error::InvalidRequest(format!("a client request needs a non-blank {}", blank.join(", "))))
         }
     }
 }
@@ -270,15 +228,18 @@ pub struct Clients<'a> {
 
 impl Clients<'_> {
     /// `POST /api/v1/clients`. Not idempotent: a lost answer is
-    /// [`crate::Error::OutcomeUnknown`] carrying the `client_email` to look for.
+    /// [`Error::OutcomeUnknown`] carrying the `client_email` to look for.
     ///
     /// # Errors
-    /// API errors (the document lists none; any body is mapped), transport
-    /// errors, and [`crate::Error::OutcomeUnknown`].
+    /// [`Error::InvalidRequest`] naming every required field that is blank
+    /// (before sending); API errors (the document lists none; any body is
+    /// mapped), transport errors, and [`Error::OutcomeUnknown`].
     pub async fn create(&self, request: &ClientRequest) -> Result<Client> {
+        request.validate()?;
         let req = Request::post(paths::CLIENTS)
             .json(request)?
             .reference("client_email", request.client_email.clone())
+            .recovery(super::transactions::WAAS_RECOVERY)
             .rate_class(rate_class::SETUP);
         self.client.send_raw(req).await?.json()
     }

@@ -9,8 +9,11 @@
 //!
 //! Money moves here: credits, debits, transfers and reversals are never
 //! re-sent after a lost answer. You get [`crate::Error::OutcomeUnknown`]
-//! carrying your `source_transaction_id` (or the reversed `transaction_id`)
-//! to reconcile by. [`SourceTransactionId::generate`] makes unique references.
+//! carrying your `source_transaction_id` (or the reversed `transaction_id`).
+//! The document offers no endpoint that reads a transaction back and does
+//! not say what a repeated `source_transaction_id` does, so do not send it
+//! again: a person who can see the ledger checks it by that reference.
+//! [`SourceTransactionId::generate`] makes unique references.
 //!
 //! ```no_run
 //! # async fn run() -> walletkit::Result<()> {
@@ -54,13 +57,14 @@ pub use accounts::{
     Account, AccountId, AccountName, AccountNumber, AccountRequest, AccountStatus, AccountTypeCode, Accounts,
 };
 pub use client::{rate_class, WaasApi, WaasClient, WaasClientBuilder};
-pub use clients::{Client, ClientCode, ClientId, ClientRequest, ClientRequestBuilder, Clients};
+pub use clients::{Client, ClientCode, ClientId, ClientRequest, ClientRequired, Clients};
 pub use login::{LoginDetails, WaasLogin, WaasLoginBuilder};
 pub use services::{
-    ClientService, ClientServiceCode, ClientServiceId, ClientServiceRequest, ClientServices, FeeType, ServiceCode,
+    ClientService, ClientServiceCode, ClientServiceId, ClientServiceRequest, ClientServiceRequired, ClientServices,
+    FeeType, ServiceCode,
 };
 pub use transactions::{
     SourceTransactionData, SourceTransactionId, Transaction, TransactionId, TransactionPair, TransactionRequest,
     TransactionSource, TransactionType, Transactions,
 };
-pub use transfers::{AccountTransferRequest, AccountTransferRequestBuilder, AccountTransfers};
+pub use transfers::{AccountTransferRequest, AccountTransferRequired, AccountTransfers};

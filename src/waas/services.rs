@@ -1,8 +1,6 @@
 //! Client services: `POST /api/v1/client-services`. A client service holds
 //! the rules (fees, amount limits) transactions are processed under.
 
-use std::ops::RangeInclusive;
-
 use serde::Serialize;
 
 use super::client::{paths, rate_class, WaasClient};
@@ -39,9 +37,26 @@ wire_enum!(
 );
 
 /// A client service to create. Every field of the document's payload table
-/// is here: the client, name, kind and amount limits are
-/// [`ClientServiceRequest::new`]'s arguments; the fee and the active flag
-/// have named setters.
+/// is here: the required ones come together in a [`ClientServiceRequired`]
+/// given to [`ClientServiceRequest::new`], the fee's type and amount
+/// (optional) have a setter.
+///
+/// ```
+/// use walletkit::waas::{ClientCode, ClientServiceRequest, ClientServiceRequired, FeeType, ServiceCode};
+/// use walletkit::Decimal;
+///
+/// let request = ClientServiceRequest::new(ClientServiceRequired {
+///     client_code: ClientCode::from("LIPNZPMF7O"),
+///     client_service_name: "Payout KES Nairobi".into(),
+///     service_code: ServiceCode::from("CUSTOM_SERVICE"),
+///     has_transaction_fee: true,
+///     minimum_transaction_amount: Decimal::ONE,
+///     maximum_transaction_amount: Decimal::ONE_HUNDRED,
+///     is_active: true,
+/// })
+/// .transaction_fee(FeeType::Fixed, Decimal::ZERO);
+/// # let _ = request;
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ClientServiceRequest {
     client_code: ClientCode,
@@ -60,69 +75,77 @@ pub struct ClientServiceRequest {
     is_active: bool,
 }
 
+/// The fields the document requires of a client service, by name: a struct
+/// literal must name every field, so none can be left out, and the two
+/// limits (or the two flags) cannot be swapped unnoticed. A minimum above
+/// the maximum is still refused before sending.
+///
+/// Left out, one does not compile:
+///
+/// ```compile_fail
+/// use walletkit::waas::{ClientCode, ClientServiceRequest, ClientServiceRequired, ServiceCode};
+/// use walletkit::Decimal;
+///
+/// let request = ClientServiceRequest::new(ClientServiceRequired {
+///     client_code: ClientCode::from("LIPNZPMF7O"),
+///     client_service_name: "Payout KES Nairobi".into(),
+///     service_code: ServiceCode::from("CUSTOM_SERVICE"),
+///     minimum_transaction_amount: Decimal::ONE,
+///     maximum_transaction_amount: Decimal::ONE_HUNDRED,
+///     is_active: true,
+/// });
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientServiceRequired {
+    /// The client's code, from the created profile's `client_code`.
+    pub client_code: ClientCode,
+    /// Name of the service, e.g. `Payout KES Nairobi`: what a lost answer
+    /// is reconciled by.
+    pub client_service_name: String,
+    /// The kind of service, e.g. `CUSTOM_SERVICE`.
+    pub service_code: ServiceCode,
+    /// Whether the service charges a transaction fee; its type and amount
+    /// are set with [`ClientServiceRequest::transaction_fee`].
+    pub has_transaction_fee: bool,
+    /// The smallest transaction amount the service allows.
+    pub minimum_transaction_amount: Decimal,
+    /// The largest transaction amount the service allows.
+    pub maximum_transaction_amount: Decimal,
+    /// Whether the service is active, sent as `1` or `0`.
+    pub is_active: bool,
+}
+
 impl ClientServiceRequest {
-    /// A service named `client_service_name` of kind `service_code` for the
-    /// client `client_code`, allowing transaction amounts in `amounts`
-    /// (`minimum..=maximum`). It charges no fee until
-    /// [`transaction_fee`](Self::transaction_fee) sets one, and is active
-    /// (`is_active` sent as `1`) unless [`is_active`](Self::is_active) turns
-    /// it off.
-    ///
-    /// The codes are distinct types and the limits one range, so nothing
-    /// can be swapped unnoticed (a reversed range is refused before sending):
-    ///
-    /// ```
-    /// use walletkit::waas::{ClientCode, ClientServiceRequest, FeeType, ServiceCode};
-    /// use walletkit::Decimal;
-    ///
-    /// let request = ClientServiceRequest::new(
-    ///     ClientCode::from("LIPNZPMF7O"),
-    ///     "Payout KES Nairobi",
-    ///     ServiceCode::from("CUSTOM_SERVICE"),
-    ///     Decimal::ONE..=Decimal::ONE_HUNDRED,
-    /// )
-    /// .transaction_fee(FeeType::Fixed, Decimal::ZERO);
-    /// # let _ = request;
-    /// ```
-    pub fn new(
-        client_code: ClientCode,
-        client_service_name: impl Into<String>,
-        service_code: ServiceCode,
-        amounts: RangeInclusive<Decimal>,
-    ) -> Self {
-        let (minimum_transaction_amount, maximum_transaction_amount) = amounts.into_inner();
+    /// A client service with the document's required fields.
+    pub fn new(required: ClientServiceRequired) -> Self {
+        let ClientServiceRequired {
+            client_code,
+            client_service_name,
+            service_code,
+            has_transaction_fee,
+            minimum_transaction_amount,
+            maximum_transaction_amount,
+            is_active,
+        } = required;
         ClientServiceRequest {
             client_code,
-            client_service_name: client_service_name.into(),
+            client_service_name,
             service_code,
-            has_transaction_fee: false,
+            has_transaction_fee,
             transaction_fee_type: None,
             transaction_fee: None,
             minimum_transaction_amount,
             maximum_transaction_amount,
-            is_active: true,
+            is_active,
         }
     }
 
-    /// Charges a fee (`has_transaction_fee: true`): `fee` is an amount for
-    /// [`FeeType::Fixed`], a percentage for [`FeeType::Percentage`].
+    /// The fee (`transaction_fee_type`, `transaction_fee`): `fee` is an
+    /// amount for [`FeeType::Fixed`], a percentage for
+    /// [`FeeType::Percentage`]. Only with `has_transaction_fee` on.
     pub fn transaction_fee(mut self, fee_type: FeeType, fee: Decimal) -> Self {
-        self.has_transaction_fee = true;
         self.transaction_fee_type = Some(fee_type);
         self.transaction_fee = Some(fee);
-        self
-    }
-
-    /// Sets `has_transaction_fee` alone, for a fee the service defines
-    /// without a type or amount here (the document makes both optional).
-    pub fn has_transaction_fee(mut self, has_transaction_fee: bool) -> Self {
-        self.has_transaction_fee = has_transaction_fee;
-        self
-    }
-
-    /// Whether the service is active, sent as `1` or `0` (default: active).
-    pub fn is_active(mut self, is_active: bool) -> Self {
-        self.is_active = is_active;
         self
     }
 
@@ -195,6 +218,7 @@ impl ClientServices<'_> {
         let req = Request::post(paths::CLIENT_SERVICES)
             .json(request)?
             .reference("client_service_name", request.client_service_name.clone())
+            .recovery(super::transactions::WAAS_RECOVERY)
             .rate_class(rate_class::SETUP);
         self.client.send_raw(req).await?.json()
     }

@@ -19,9 +19,13 @@ use crate::wire::{string_id, wire_enum, wire_object, Money, Stamp, Text, Timesta
 use crate::Decimal;
 use crate::Request;
 
-/// How to reconcile a WaaS money movement whose outcome is unknown.
-pub(crate) const WAAS_RECOVERY: &str = "Wallet-as-a-Service documents no endpoint to read a transaction back: \
-     check the account's ledger (balance) or ask the provider, by the reference above, before sending again";
+/// What to do after a WaaS call whose outcome is unknown, as the end of the
+/// error's sentence. The document offers no endpoint that reads anything
+/// back (no transaction, balance or client read), and calls
+/// `source_transaction_id` "a unique reference ID" without saying what a
+/// repeat does: only a person who can see the ledger can tell.
+pub(crate) const WAAS_RECOVERY: &str =
+    "do not send it again: no read is documented, so a person checks it by its reference";
 
 string_id!(
     /// WaaS's id for a ledger entry, e.g. `7607`; reversals take it.

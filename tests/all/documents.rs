@@ -27,10 +27,10 @@ use serde_json::value::RawValue;
 use serde_json::{json, Value};
 use walletkit::milta::{ExternalId, MiltaClient, PhoneNumber, ProductId, TransferId, TransferRequest, TransferStatus};
 use walletkit::waas::{
-    AccountId, AccountName, AccountNumber, AccountRequest, AccountStatus, AccountTransferRequest, AccountTypeCode,
-    ClientCode, ClientId, ClientRequest, ClientServiceCode, ClientServiceRequest, FeeType, ServiceCode,
-    SourceTransactionId, Transaction, TransactionId, TransactionPair, TransactionRequest, TransactionSource,
-    TransactionType, WaasClient,
+    AccountId, AccountName, AccountNumber, AccountRequest, AccountStatus, AccountTransferRequest,
+    AccountTransferRequired, AccountTypeCode, ClientCode, ClientId, ClientRequest, ClientRequired, ClientServiceCode,
+    ClientServiceRequest, ClientServiceRequired, FeeType, ServiceCode, SourceTransactionId, Transaction, TransactionId,
+    TransactionPair, TransactionRequest, TransactionSource, TransactionType, WaasClient,
 };
 use walletkit::wallets::{CurrencyId, Wallet, WalletId, WalletType, WalletsClient};
 use walletkit::{Decimal, ErrorKind, Provider, RetryPolicy, Timestamp};

@@ -9,10 +9,11 @@ use std::time::Duration;
 
 use chrono::Utc;
 use walletkit::milacoins::{InvoiceRequest, WalletName};
-use walletkit::sandbox::{Faults, Sandbox, SandboxClient as _, SandboxConfig, Trigger};
+use walletkit::sandbox::{CallbackMethod, Faults, Sandbox, SandboxClient as _, SandboxConfig, Trigger};
 use walletkit::waas::{
-    AccountName, AccountRequest, AccountStatus, AccountTransferRequest, AccountTypeCode, ClientRequest,
-    ClientServiceRequest, ServiceCode, SourceTransactionId, TransactionRequest, TransactionSource,
+    AccountName, AccountRequest, AccountStatus, AccountTransferRequest, AccountTransferRequired, AccountTypeCode,
+    ClientRequest, ClientRequired, ClientServiceRequest, ClientServiceRequired, ServiceCode, SourceTransactionId,
+    TransactionRequest, TransactionSource,
 };
 use walletkit::Decimal;
 
@@ -201,10 +202,23 @@ async fn the_same_payment_sent_again_after_a_restart_is_made_once() {
 #[tokio::test]
 async fn the_callbacks_example_runs_end_to_end() {
     let sb = sandbox("none").await;
-    tours::callbacks::tour(&sb).await.unwrap();
+    let calls = tours::callbacks::tour(&sb).await.unwrap();
+    assert!(calls.iter().all(|c| c.method == CallbackMethod::Get && c.status == 200), "{calls:?}");
     let pages = sb.milacoins().invoices();
     assert_eq!(pages.len(), 2);
     assert!(pages.iter().all(|p| p.callback_url.as_deref().is_some_and(|u| u.contains("{EVENT}"))), "{pages:?}");
+}
+
+/// The same receiver (one route for GET and POST) reads, with the same
+/// `parse_callback`, callbacks the sandbox POSTs with a JSON body.
+#[tokio::test]
+async fn the_callbacks_example_runs_end_to_end_when_callbacks_are_posted() {
+    let mut config = SandboxConfig::default();
+    config.milacoins.callback_method = CallbackMethod::Post;
+    let sb = Sandbox::start(config).await.unwrap();
+    let calls = tours::callbacks::tour(&sb).await.unwrap();
+    assert_eq!(calls.len(), 2);
+    assert!(calls.iter().all(|c| c.method == CallbackMethod::Post && c.status == 200), "{calls:?}");
 }
 
 #[tokio::test]
@@ -232,19 +246,17 @@ async fn waas_money_movements_whose_answer_is_lost_are_outcome_unknown_and_booke
     let waas = sb.waas().client_builder().retry_policy(fast()).build().unwrap();
     let client = waas
         .clients()
-        .create(
-            &ClientRequest::builder()
-                .client_name("E2E")
-                .client_email("e2e@example.com")
-                .client_phone_number("254700000000")
-                .contact_person_name("Admin")
-                .contact_person_email("a@example.com")
-                .contact_person_msisdn("254700000000")
-                .business_pin("PIN")
-                .country("Kenya")
-                .build()
-                .unwrap(),
-        )
+        .create(&ClientRequest::new(ClientRequired {
+            client_name: "E2E".into(),
+            client_email: "e2e@example.com".into(),
+            client_phone_number: "254700000000".into(),
+            contact_person_name: "Admin".into(),
+            contact_person_email: "a@example.com".into(),
+            contact_person_msisdn: "254700000000".into(),
+            business_pin: "PIN".into(),
+            country: "Kenya".into(),
+            is_active: true,
+        }))
         .await
         .unwrap();
     let account = |name: &str| {
@@ -261,12 +273,15 @@ async fn waas_money_movements_whose_answer_is_lost_are_outcome_unknown_and_booke
     let other = waas.accounts().create(&account("other")).await.unwrap();
     let service = waas
         .client_services()
-        .create(&ClientServiceRequest::new(
-            client.client_code.clone(),
-            "svc",
-            ServiceCode::from("CUSTOM_SERVICE"),
-            Decimal::ONE..=Decimal::new(10_000, 0),
-        ))
+        .create(&ClientServiceRequest::new(ClientServiceRequired {
+            client_code: client.client_code.clone(),
+            client_service_name: "svc".into(),
+            service_code: ServiceCode::from("CUSTOM_SERVICE"),
+            has_transaction_fee: false,
+            minimum_transaction_amount: Decimal::ONE,
+            maximum_transaction_amount: Decimal::new(10_000, 0),
+            is_active: true,
+        }))
         .await
         .unwrap();
     waas.transactions()
@@ -298,14 +313,15 @@ async fn waas_money_movements_whose_answer_is_lost_are_outcome_unknown_and_booke
     assert_eq!(sb.waas().transactions_with_source_id(credit_id.as_str()), 1);
 
     let transfer_id = SourceTransactionId::generate();
-    let transfer = AccountTransferRequest::builder()
-        .source_account_number(main.account_number.clone())
-        .destination_account_number(other.account_number.clone())
-        .client_service_code(service.client_service_code.clone())
-        .transaction_amount(Decimal::new(25, 0))
-        .source_transaction_id(transfer_id.clone())
-        .build()
-        .unwrap();
+    let transfer = AccountTransferRequest::new(AccountTransferRequired {
+        source_account_number: main.account_number.clone(),
+        destination_account_number: other.account_number.clone(),
+        client_service_code: service.client_service_code.clone(),
+        transaction_amount: Decimal::new(25, 0),
+        source_transaction_id: transfer_id.clone(),
+        transaction_source: TransactionSource::Internal,
+        transaction_date: Utc::now(),
+    });
     let err = waas.account_transfers().create(&transfer).await.unwrap_err();
     assert_eq!(
         err.as_outcome_unknown().and_then(|u| u.sent.reference.clone()),

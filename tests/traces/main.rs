@@ -5,6 +5,7 @@
 //! own capturing subscriber.
 
 mod fields;
+mod levels;
 #[cfg(feature = "test-util")]
 mod milacoins_secrets;
 mod milta_secrets;

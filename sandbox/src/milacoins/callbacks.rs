@@ -1,6 +1,9 @@
 //! Finishing invoices in tests, and the callbacks that tell the merchant:
 //! the `callbackUrl` of a payment page is called with its `{EVENT}`,
-//! `{INVOICE_ID}` and `{EXTERNAL_ID}` placeholders filled in.
+//! `{INVOICE_ID}` and `{EXTERNAL_ID}` placeholders filled in. The document
+//! puts everything in the URL, so the call is a `GET` by default;
+//! [`CallbackMethod::Post`] makes it a `POST` of the same URL, so a
+//! receiver's routes can be tested for both.
 
 use std::time::Duration;
 
@@ -8,6 +11,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 use super::MilaCoinsSandbox;
+use crate::json::obj;
 
 /// How a test ends an invoice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,10 +23,25 @@ pub enum InvoiceEnd {
     Cancel,
 }
 
+/// How the sandbox calls a payment page's `callbackUrl`
+/// ([`MilaCoinsConfig::callback_method`](crate::MilaCoinsConfig::callback_method)).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CallbackMethod {
+    /// `GET` the URL: the document puts the event and ids in it.
+    #[default]
+    Get,
+    /// `POST` the same URL, with a JSON body repeating the event and ids
+    /// (`{"event", "invoiceID", "externalID"}`).
+    Post,
+}
+
 /// The callback a finished invoice made.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CallbackCall {
+    /// The method used.
+    pub method: CallbackMethod,
     /// The URL called, placeholders filled in.
     pub url: String,
     /// The HTTP status the merchant answered with.
@@ -31,8 +50,9 @@ pub struct CallbackCall {
 
 impl MilaCoinsSandbox {
     /// Ends invoice `id` as `end` says and, when it was created with a
-    /// `callbackUrl`, calls it (`GET`, plain HTTP: the sandbox calls
-    /// loopback receivers). Returns the call made, if any.
+    /// `callbackUrl`, calls it (plain HTTP: the sandbox calls loopback
+    /// receivers) with the configured [`CallbackMethod`], `GET` unless set.
+    /// Returns the call made, if any.
     ///
     /// # Errors
     /// A message when there is no such invoice, or the callback could not be
@@ -57,8 +77,13 @@ impl MilaCoinsSandbox {
             .replace("{EVENT}", &encode(event))
             .replace("{INVOICE_ID}", &encode(id))
             .replace("{EXTERNAL_ID}", &encode(&external_id));
-        let status = get(&url).await?;
-        Ok(Some(CallbackCall { url, status }))
+        let method = self.state.callback_method;
+        let body = match method {
+            CallbackMethod::Get => None,
+            CallbackMethod::Post => Some(obj! {"event": event, "invoiceID": id, "externalID": external_id}.to_string()),
+        };
+        let status = call(&url, body.as_deref()).await?;
+        Ok(Some(CallbackCall { method, url, status }))
     }
 }
 
@@ -73,8 +98,9 @@ fn encode(value: &str) -> String {
         .collect()
 }
 
-/// `GET url` over plain HTTP/1.1; the answer's status.
-async fn get(url: &str) -> Result<u16, String> {
+/// `GET url`, or `POST url` with a JSON `body`, over plain HTTP/1.1; the
+/// answer's status.
+async fn call(url: &str, body: Option<&str>) -> Result<u16, String> {
     let rest = url.strip_prefix("http://").ok_or_else(|| format!("the sandbox calls http:// callbacks only: {url}"))?;
     let (authority, target) = match rest.find('/') {
         Some(i) => (&rest[..i], &rest[i..]),
@@ -82,7 +108,14 @@ async fn get(url: &str) -> Result<u16, String> {
     };
     let exchange = async {
         let mut stream = TcpStream::connect(authority).await.map_err(|e| format!("callback {url}: {e}"))?;
-        let request = format!("GET {target} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\r\n");
+        let request = match body {
+            None => format!("GET {target} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\r\n"),
+            Some(body) => format!(
+                "POST {target} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\
+                 Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+                body.len()
+            ),
+        };
         stream.write_all(request.as_bytes()).await.map_err(|e| format!("callback {url}: {e}"))?;
         let mut answer = Vec::new();
         stream.read_to_end(&mut answer).await.map_err(|e| format!("callback {url}: {e}"))?;

@@ -5,11 +5,12 @@
 mod auth;
 mod callbacks;
 
-pub use callbacks::{CallbackCall, InvoiceEnd};
+pub use callbacks::{CallbackCall, CallbackMethod, InvoiceEnd};
 mod error;
 mod invoices;
 mod listing;
 mod logs;
+mod page;
 mod store;
 mod transactions;
 mod variants;
@@ -36,6 +37,7 @@ pub(crate) struct MilaCoins {
     secret_key: String,
     time_window: Duration,
     clock_skew: TimeDelta,
+    callback_method: CallbackMethod,
     base_url: String,
     store: Mutex<store::Store>,
     log: Mutex<logs::Log>,
@@ -68,12 +70,13 @@ pub(crate) fn build(config: &MilaCoinsConfig, base_url: &str) -> (Arc<MilaCoins>
         secret_key: config.secret_key.clone(),
         time_window: config.time_window,
         clock_skew: TimeDelta::seconds(config.clock_skew_secs),
+        callback_method: config.callback_method,
         base_url: base_url.to_owned(),
         store: Mutex::new(store::Store::seed()),
         log: Mutex::new(logs::Log::new()),
         faults: FaultState::new(config.faults.clone(), error::render_fault, &[]),
     });
-    let router = Router::new()
+    let api = Router::new()
         .route("/logs", get(logs::list))
         .route("/logs/{id}", get(logs::get))
         .route("/currencies", get(currencies))
@@ -94,6 +97,9 @@ pub(crate) fn build(config: &MilaCoinsConfig, base_url: &str) -> (Arc<MilaCoins>
             crate::variants::middleware,
         ))
         .with_state(mc.clone());
+    // The hosted page is opened by a browser, without the X-headers: outside
+    // the signature check and the API's request log.
+    let router = Router::new().route("/pay/{id}", get(page::show)).with_state(mc.clone()).merge(api);
     (mc, router)
 }
 

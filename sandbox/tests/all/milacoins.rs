@@ -1,12 +1,13 @@
 //! The MilaCoins fake over plain HTTP: signatures, the time window, paging,
-//! filters, invoices and payment pages, logs and documented error codes.
+//! filters, invoices and payment pages (and the hosted page), logs,
+//! documented error codes and the callbacks of ended invoices.
 
 use crate::common;
 
 use common::{http, milacoins, milacoins_at, milacoins_sig, send, start, start_with};
 use reqwest::Method;
 use serde_json::json;
-use walletkit_sandbox::SandboxConfig;
+use walletkit_sandbox::{CallbackCall, CallbackMethod, InvoiceEnd, SandboxConfig};
 
 #[tokio::test]
 async fn a_signed_request_is_accepted_and_a_tampered_one_rejected() {
@@ -208,4 +209,121 @@ async fn amounts_are_read_and_written_exactly() {
     let logged: Vec<String> = (0..3).map(|i| logs.raw_at(&format!("/docs/{i}/body"))).collect();
     assert!(logged.iter().any(|b| b.contains("12345678901234567.89")), "logged bodies keep their digits: {logged:?}");
     assert_eq!(logs.json["docs"][1]["params"], json!({"id": id}), "URL parameters as the document names them");
+}
+
+/// The `url` an invoice is created with is the hosted page a browser opens,
+/// without X-headers: it answers with HTML naming the invoice, not 403.
+#[tokio::test]
+async fn the_payment_page_url_serves_a_page_naming_the_invoice() {
+    let sb = start().await;
+    let page = json!({
+        "wallet": "USD", "amount": 25.5, "currency": "USD", "externalID": "order-<b>&",
+        "cancelUrl": "https://shop.example/cancel", "completedUrl": "https://shop.example/done",
+        "customerFirstName": "Ada", "customerLastName": "L",
+    })
+    .to_string();
+    let created = send(milacoins(&sb, Method::POST, "/invoices/payment-page", &page)).await;
+    assert!(created.status.is_success(), "{}", created.json);
+    let (id, url) = (created.json["id"].as_str().unwrap(), created.json["url"].as_str().unwrap());
+    assert_eq!(url, format!("{}/pay/{id}", sb.milacoins().base_url()));
+    let logged = sb.milacoins().log_count();
+
+    let shown = http().get(url).send().await.unwrap();
+    assert_eq!(shown.status(), 200);
+    assert_eq!(shown.headers()["content-type"], "text/html; charset=utf-8");
+    let html = shown.text().await.unwrap();
+    for expected in [id, "25.5 USD", "<title>Pay 25.5 USD</title>", "order-&lt;b&gt;&amp;", "Ada L", "init"] {
+        assert!(html.contains(expected), "{expected:?} missing from {html}");
+    }
+    assert!(!html.contains("order-<b>"), "values are escaped: {html}");
+    assert_eq!(sb.milacoins().log_count(), logged, "the page is not an API request");
+
+    // A plain invoice has a page too; an unknown one is a 404 page.
+    let body = r#"{"wallet":"EUR","amount":10,"currency":"EUR"}"#;
+    let invoice = send(milacoins(&sb, Method::POST, "/invoices", body)).await;
+    let shown = http().get(invoice.json["url"].as_str().unwrap()).send().await.unwrap();
+    assert_eq!(shown.status(), 200);
+    assert!(shown.text().await.unwrap().contains("10 EUR"));
+    let missing = http().get(format!("{}/pay/nope<", sb.milacoins().base_url())).send().await.unwrap();
+    assert_eq!(missing.status(), 404);
+    assert_eq!(missing.headers()["content-type"], "text/html; charset=utf-8");
+    assert!(missing.text().await.unwrap().contains("No invoice nope&lt;"));
+    // Only the page is open: the API still wants its X-headers.
+    let refused = send(http().get(format!("{}/transactions/{id}", sb.milacoins().base_url()))).await;
+    assert_eq!((refused.status.as_u16(), refused.json["code"].as_u64()), (403, Some(4304)));
+}
+
+/// What a merchant's receiver saw: method, target, content type, body.
+type Seen = (String, String, Option<String>, String);
+
+/// A receiver mounted for GET and POST that records each call.
+async fn receiver() -> (String, tokio::sync::mpsc::UnboundedReceiver<Seen>) {
+    use axum::body::Bytes;
+    use axum::http::{HeaderMap, Method as M, Uri};
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let record = move |method: M, uri: Uri, headers: HeaderMap, body: Bytes| {
+        let tx = tx.clone();
+        async move {
+            let content_type = headers.get("content-type").and_then(|v| v.to_str().ok()).map(str::to_owned);
+            let _ = tx.send((method.to_string(), uri.to_string(), content_type, String::from_utf8_lossy(&body).into()));
+            "ok"
+        }
+    };
+    let app = axum::Router::new().route("/hook", axum::routing::get(record.clone()).post(record));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let endpoint = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (endpoint, rx)
+}
+
+/// Creates a payment page calling back `endpoint` and ends it.
+async fn end_page(sb: &walletkit_sandbox::Sandbox, endpoint: &str, end: InvoiceEnd) -> CallbackCall {
+    let page = json!({
+        "wallet": "EUR", "amount": 3, "currency": "EUR", "externalID": "order C",
+        "cancelUrl": "https://shop.example/cancel", "completedUrl": "https://shop.example/done",
+        "callbackUrl": format!("{endpoint}?event={{EVENT}}&invoice={{INVOICE_ID}}&external={{EXTERNAL_ID}}"),
+    })
+    .to_string();
+    let created = send(milacoins(sb, Method::POST, "/invoices/payment-page", &page)).await;
+    let id = created.json["id"].as_str().unwrap();
+    sb.milacoins().end_invoice(id, end).await.unwrap().expect("a callback was made")
+}
+
+#[tokio::test]
+async fn callbacks_are_a_get_by_default_and_a_post_when_configured() {
+    let (endpoint, mut seen) = receiver().await;
+    let sb = start().await;
+    let call = end_page(&sb, &endpoint, InvoiceEnd::Complete).await;
+    assert_eq!((call.method, call.status), (CallbackMethod::Get, 200));
+    let id = &sb.milacoins().invoices()[0].id;
+    let (method, target, content_type, body) = seen.recv().await.unwrap();
+    assert_eq!(method, "GET");
+    assert_eq!(target, format!("/hook?event=complete&invoice={id}&external=order%20C"));
+    assert_eq!((content_type, body), (None, String::new()));
+
+    let mut config = SandboxConfig::default();
+    config.milacoins.callback_method = CallbackMethod::Post;
+    let sb = start_with(config).await;
+    let call = end_page(&sb, &endpoint, InvoiceEnd::Cancel).await;
+    assert_eq!((call.method, call.status), (CallbackMethod::Post, 200));
+    let id = &sb.milacoins().invoices()[0].id;
+    let (method, target, content_type, body) = seen.recv().await.unwrap();
+    assert_eq!(method, "POST");
+    assert_eq!(target, format!("/hook?event=cancel&invoice={id}&external=order%20C"), "the same URL");
+    assert_eq!(content_type.as_deref(), Some("application/json"));
+    let body: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(body, json!({"event": "cancel", "invoiceID": id, "externalID": "order C"}));
+}
+
+/// A receiver mounted for POST only answers the document's GET with 405,
+/// and the call says so.
+#[tokio::test]
+async fn a_post_only_route_shows_as_a_405_on_the_call() {
+    let app = axum::Router::new().route("/hook", axum::routing::post(|| async { "ok" }));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let endpoint = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let sb = start().await;
+    let call = end_page(&sb, &endpoint, InvoiceEnd::Complete).await;
+    assert_eq!((call.method, call.status), (CallbackMethod::Get, 405));
 }

@@ -23,7 +23,9 @@ pub struct BatchResponse {
     /// One outcome per readable entry, in the server's order.
     pub transfers: Vec<BatchEntry>,
     /// Entries the server sent that could not be read. The server may have
-    /// accepted them: reconcile by `externalId`, never resend blindly.
+    /// accepted them: never put them in another batch. The same batch sent
+    /// again unchanged within 24 h is safe (its key); after that, a person
+    /// checks them by `externalId` (the document offers no lookup by it).
     pub unreadable: Vec<UnreadableEntry>,
     /// Fields this version does not name, as raw JSON.
     pub extra: Extra,

@@ -8,8 +8,9 @@ use crate::wire::string_id;
 use crate::Decimal;
 
 string_id!(
-    /// Your unique reference for a transfer (`externalId`), e.g. `TXN-001`:
-    /// reconcile by it.
+    /// Your unique reference for a transfer (`externalId`), e.g. `TXN-001`.
+    /// Milta refuses a second transfer with it (`TRANSFER_ALREADY_EXISTS`);
+    /// the document offers no lookup by it.
     ExternalId
 );
 
@@ -44,7 +45,7 @@ pub struct TransferRequest {
 
 impl TransferRequest {
     /// A transfer of `amount` `currency` of `product_id` to `recipient_phone`.
-    /// `external_id` is your unique reference: reconcile by it.
+    /// `external_id` is your unique reference (see [`ExternalId`]).
     ///
     /// The identifiers are distinct types, so a product id cannot land
     /// where the phone number goes:
@@ -99,10 +100,7 @@ impl TransferRequest {
 
     pub(super) fn validate(&self) -> Result<()> {
         if self.amount <= Decimal::ZERO {
-            return Err(Error::InvalidRequest(format!(
-                "transfer {} has amount {}; amounts must be positive",
-                self.external_id, self.amount
-            )));
+            return Err(Error::InvalidRequest(format!("a transfer amount must be positive, got {}", self.amount)));
         }
         if self.external_id.as_str().is_empty() {
             return Err(Error::InvalidRequest("a transfer needs a non-empty externalId".into()));
@@ -114,12 +112,14 @@ impl TransferRequest {
 /// Refuses a set of transfers that repeats an `externalId`: the server would
 /// reject the repeats, and the outcomes could not be told apart.
 pub(super) fn check_unique_external_ids(transfers: &[TransferRequest]) -> Result<()> {
-    let mut seen = std::collections::HashSet::with_capacity(transfers.len());
-    for t in transfers {
-        if !seen.insert(&t.external_id) {
+    // Positions, not the id: an error's text names no reference.
+    let mut seen = std::collections::HashMap::with_capacity(transfers.len());
+    for (n, t) in transfers.iter().enumerate() {
+        if let Some(first) = seen.insert(&t.external_id, n) {
             return Err(Error::InvalidRequest(format!(
-                "externalId {} appears twice; each must be unique",
-                t.external_id
+                "transfers {} and {} share an externalId; each must be unique",
+                first + 1,
+                n + 1
             )));
         }
     }

@@ -25,7 +25,8 @@ impl Transfers<'_> {
     /// no recorded body, is for another call or another body, or its key is
     /// older than Milta's 24 hours (the document offers no lookup by
     /// `externalId`: read the transfer by id if you have it, otherwise a
-    /// person checks it); otherwise as [`Transfers::create_with_key`].
+    /// person checks it with the `externalId` and key `unknown` carries);
+    /// otherwise as [`Transfers::create_with_key`].
     pub async fn resend(&self, transfer: &TransferRequest, unknown: &crate::OutcomeUnknown) -> Result<Transfer> {
         let key = resendable_key(unknown, std::time::SystemTime::now())?;
         let req = same_as_first_sent(create_request(transfer, key)?, unknown)?;
@@ -52,35 +53,40 @@ impl Transfers<'_> {
 /// first sent under it (method, path and body bytes), and carries the key's
 /// first use into it so its 24 hours keep counting from there.
 fn same_as_first_sent(req: Request, unknown: &crate::OutcomeUnknown) -> Result<Request> {
-    let key = req.idempotency_key_value().unwrap_or_default();
-    let reconcile = match &unknown.sent.reference {
-        Some((field, value)) => format!("reconcile by {field} {value} instead"),
-        None => "reconcile instead".to_string(),
-    };
+    // The key and the references are the caller's (in `unknown`): the
+    // messages name neither.
     if unknown.sent.method != req.method.as_str() || unknown.sent.path != req.path {
         return Err(Error::InvalidRequest(format!(
-            "idempotency key {key} was first sent with {} {}, not {} {}: the request differs; {reconcile}",
-            unknown.sent.method, unknown.sent.path, req.method, req.path
+            "the key was first sent with {} {}, not {} {}, so the request differs: resend the call first sent",
+            unknown.sent.method,
+            unknown.sent.route,
+            req.method,
+            req.route()
         )));
     }
     let Some(first) = &unknown.sent.body else {
-        return Err(Error::InvalidRequest(format!(
-            "the unknown outcome does not record the body first sent under idempotency key {key}, so a resend \
-             cannot be shown to be the same request; {reconcile}"
-        )));
+        return Err(Error::InvalidRequest(
+            "the unknown outcome records no body, so a resend cannot be shown to be the same request".into(),
+        ));
     };
     if req.body() != Some(&first[..]) {
-        return Err(Error::InvalidRequest(format!(
-            "the request differs from the one first sent under idempotency key {key}; resend it unchanged \
-             (same transfers, same order, same amounts) or {reconcile}"
-        )));
+        return Err(Error::InvalidRequest(
+            "the request differs from the one first sent under this key: resend it unchanged (same transfers, \
+             same order, same amounts)"
+                .into(),
+        ));
     }
     Ok(req.first_sent_at(unknown.sent.first_sent_at))
 }
 
-/// How to reconcile a Milta transfer or batch whose outcome is unknown.
-pub(super) const RESEND: &str = "resend it unchanged with the same idempotency key within 24 h \
-                      (Transfers::resend / resend_batch): Milta answers with what it already did";
+/// What to do after a Milta transfer or batch whose outcome is unknown, as
+/// the end of the error's sentence. The document: "Pass an
+/// X-Idempotency-Key header to safely retry requests without risk of
+/// duplicate transfers. Keys are valid for 24 hours." It offers no lookup by
+/// `externalId`, so after 24 h only the transfer id (if you have it) or a
+/// person can tell.
+pub(super) const RESEND: &str =
+    "send it again unchanged within 24 h, which its key makes safe; after that, a person checks it";
 
 /// How long Milta keeps an idempotency key.
 pub const IDEMPOTENCY_KEY_LIFETIME: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
@@ -95,9 +101,8 @@ fn resendable_key(unknown: &crate::OutcomeUnknown, now: std::time::SystemTime) -
     let age = now.duration_since(unknown.sent.first_sent_at).unwrap_or_default();
     if age >= IDEMPOTENCY_KEY_LIFETIME {
         return Err(Error::InvalidRequest(format!(
-            "idempotency key {key} was first sent {} h ago; Milta keeps keys 24 h, so resending could transfer twice: \
-             read the transfer by its id if you have it, otherwise have a person check it (Milta offers no lookup \
-             by externalId)",
+            "the key was first sent {} h ago and Milta keeps keys 24 h, so a resend could transfer twice: read the \
+             transfer by id if you have it, else a person checks it",
             age.as_secs() / 3600
         )));
     }
@@ -139,7 +144,7 @@ mod tests {
         unknown.sent.idempotency_key = Some("k".into());
         unknown.sent.first_sent_at = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000);
         let err = same_as_first_sent(create_request(&t, "k".into()).unwrap(), &unknown).unwrap_err();
-        assert!(matches!(err, Error::InvalidRequest(ref m) if m.contains("does not record")), "{err}");
+        assert!(matches!(err, Error::InvalidRequest(ref m) if m.contains("records no body")), "{err}");
 
         unknown.sent.body = first.body().map(bytes::Bytes::copy_from_slice);
         let again = same_as_first_sent(create_request(&t, "k".into()).unwrap(), &unknown).unwrap();

@@ -25,8 +25,10 @@ pub enum SubmitOutcome {
     /// [`BatchEntry::is_accepted`]).
     Entry(BatchEntry),
     /// The batch carrying this transfer failed as a whole; the error is shared
-    /// by every transfer of that batch. Reconcile by `external_id` when it is
-    /// [`Error::OutcomeUnknown`].
+    /// by every transfer of that batch. When it is [`Error::OutcomeUnknown`],
+    /// send that batch again as a unit within 24 h
+    /// ([`resend_batch`](Transfers::resend_batch)); after that, a person
+    /// checks its transfers by `external_id`.
     BatchFailed {
         /// Your reference.
         external_id: ExternalId,
@@ -36,8 +38,9 @@ pub enum SubmitOutcome {
         batch: BatchRef,
     },
     /// The server accepted the batch, but its entry for this transfer was
-    /// missing or could not be read: the transfer may exist. Reconcile by
-    /// `external_id` before sending it again.
+    /// missing or could not be read: the transfer may exist. Never send it
+    /// in another batch: the same batch again within 24 h is safe (its key);
+    /// after that, a person checks it by `external_id`.
     Unreadable {
         /// Your reference.
         external_id: ExternalId,

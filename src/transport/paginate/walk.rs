@@ -124,14 +124,17 @@ where
             return None;
         }
         let Plan { provider, route, size, max_pages, .. } = self.plan;
+        // The end of one sentence (the error's `Display`): short, no ids.
         let reason = if self.sent >= max_pages {
-            format!("{max_pages} pages fetched, the bound for one listing; raise it with `.max_pages(n)` or narrow the listing")
-        } else if self.next.is_none() {
-            "page numbers ran out".to_string()
-        } else {
             format!(
-                "{} pages of {size} brought only {} distinct items, so the pages overlap (the server may be ignoring \
-                 `page`, or the list changed while it was read); list again",
+                "{max_pages} pages is the bound for one listing: raise it with `.max_pages(n)` or narrow the listing"
+            )
+        } else if self.next.is_none() {
+            "page numbers ran out: narrow the listing".to_string()
+        } else {
+            // The server may be ignoring `page`, or the list changed while it was read.
+            format!(
+                "{} pages of {size} brought only {} distinct items, so the pages overlap: list again",
                 self.sent,
                 self.seen.len()
             )

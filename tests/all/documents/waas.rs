@@ -20,21 +20,20 @@ async fn waas_answer(server: &MockServer, verb: &str, route: &str, name: &str) {
 }
 
 fn waas_client_request() -> ClientRequest {
-    ClientRequest::builder()
-        .client_name("LIPAD")
-        .client_email("[email protected]")
-        .client_phone_number("254712345678")
-        .contact_person_name("Admin")
-        .contact_person_email("[email protected]")
-        .contact_person_msisdn("254712345678")
-        .business_pin("1")
-        .physical_address("456 Elm St")
-        .country("Canada")
-        .logo("https://example.com/logo2.png")
-        .description("Lorem ipsum dolor sit amet consectetur adipiscing elit.")
-        .is_active(true)
-        .build()
-        .unwrap()
+    ClientRequest::new(ClientRequired {
+        client_name: "LIPAD".into(),
+        client_email: "[email protected]".into(),
+        client_phone_number: "254712345678".into(),
+        contact_person_name: "Admin".into(),
+        contact_person_email: "[email protected]".into(),
+        contact_person_msisdn: "254712345678".into(),
+        business_pin: "1".into(),
+        country: "Canada".into(),
+        is_active: true,
+    })
+    .physical_address("456 Elm St")
+    .logo("https://example.com/logo2.png")
+    .description("Lorem ipsum dolor sit amet consectetur adipiscing elit.")
 }
 
 fn waas_account_request() -> AccountRequest {
@@ -51,14 +50,16 @@ fn waas_account_request() -> AccountRequest {
 }
 
 fn waas_client_service_request() -> ClientServiceRequest {
-    ClientServiceRequest::new(
-        ClientCode::from("LIPNZPMF7O"),
-        "Payout KES Nairobi",
-        ServiceCode::from("CUSTOM_SERVICE"),
-        dec("1.0")..=dec("100.0"),
-    )
+    ClientServiceRequest::new(ClientServiceRequired {
+        client_code: ClientCode::from("LIPNZPMF7O"),
+        client_service_name: "Payout KES Nairobi".into(),
+        service_code: ServiceCode::from("CUSTOM_SERVICE"),
+        has_transaction_fee: true,
+        minimum_transaction_amount: dec("1.0"),
+        maximum_transaction_amount: dec("100.0"),
+        is_active: true,
+    })
     .transaction_fee(FeeType::Fixed, dec("0.0"))
-    .is_active(true)
 }
 
 fn waas_transaction_request() -> TransactionRequest {
@@ -76,18 +77,17 @@ fn waas_transaction_request() -> TransactionRequest {
 }
 
 fn waas_transfer_request() -> AccountTransferRequest {
-    AccountTransferRequest::builder()
-        .source_account_number(AccountNumber::from("10000014"))
-        .destination_account_number(AccountNumber::from("10000015"))
-        .client_service_code(ClientServiceCode::from("INT_NHQ5Y77"))
-        .transaction_amount(dec("10.0"))
-        .source_transaction_id(SourceTransactionId::from("1"))
-        .transaction_source(TransactionSource::Internal)
-        .source_transaction_data(serde_json::Map::new())
-        .transaction_narration("Transfer for payment")
-        .transaction_date(utc(2022, 7, 29, 12, 34, 56, 0))
-        .build()
-        .unwrap()
+    AccountTransferRequest::new(AccountTransferRequired {
+        source_account_number: AccountNumber::from("10000014"),
+        destination_account_number: AccountNumber::from("10000015"),
+        client_service_code: ClientServiceCode::from("INT_NHQ5Y77"),
+        transaction_amount: dec("10.0"),
+        source_transaction_id: SourceTransactionId::from("1"),
+        transaction_source: TransactionSource::Internal,
+        transaction_date: utc(2022, 7, 29, 12, 34, 56, 0),
+    })
+    .source_transaction_data(serde_json::Map::new())
+    .transaction_narration("Transfer for payment")
 }
 
 #[tokio::test]

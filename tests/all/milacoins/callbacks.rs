@@ -61,7 +61,7 @@ async fn shop() -> MockServer {
 }
 
 fn callback(query: &str) -> Callback {
-    parse_callback("GET", &format!("/hooks/milacoins?{query}"), &[], b"").unwrap()
+    parse_callback(&http::Request::get(format!("/hooks/milacoins?{query}")).body(bytes::Bytes::new()).unwrap()).unwrap()
 }
 
 /// The refused claim as `(field, callback's value, API's value)`; panics
@@ -147,10 +147,12 @@ async fn an_amount_or_currency_the_callback_names_must_match() {
         assert_eq!(refused(result), refusal, "{query}");
     }
     let body = br#"{"event":"complete","invoice":"INV-PAID","externalID":"ORDER-CHEAP","amount":"999.00"}"#;
-    let result = mila.confirm(&parse_callback("POST", "/hooks/milacoins", &[], body).unwrap()).await;
+    let posted = http::Request::post("/hooks/milacoins").body(&body[..]).unwrap();
+    let result = mila.confirm(&parse_callback(&posted).unwrap()).await;
     assert_eq!(refused(result), claim("amount", "999.00", Some("1")), "JSON body");
     // An amount that cannot be read is refused when the callback is read.
-    let err = parse_callback("GET", "/h?event=complete&invoice=INV-PAID&amount=lots", &[], b"").unwrap_err();
+    let unreadable = http::Request::get("/h?event=complete&invoice=INV-PAID&amount=lots").body(Vec::new()).unwrap();
+    let err = parse_callback(&unreadable).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{err}");
 }
 
@@ -176,10 +178,17 @@ async fn genuine_callbacks_still_confirm() {
 #[tokio::test]
 async fn a_refusal_is_safe_to_log() {
     let server = shop().await;
+    // Longer than any URI `http` holds (64 KiB), so in a form body.
     let external = format!("ORDER-1%0D%0Alevel=INFO%20msg=paid{}", "x".repeat(100_000));
-    let result =
-        client(&server).confirm(&callback(&format!("event=complete&invoice=INV-PAID&external={external}"))).await;
-    let text = result.unwrap_err().to_string();
-    assert!(!text.contains(['\r', '\n']) && text.len() < 400, "{text}");
-    assert!(text.contains(r"ORDER-1\r\nlevel=INFO msg=paid"), "{text}");
+    let posted = http::Request::post("/hooks/milacoins")
+        .header(http::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(format!("event=complete&invoice=INV-PAID&external={external}"))
+        .unwrap();
+    let result = client(&server).confirm(&parse_callback(&posted).unwrap()).await;
+    let err = result.unwrap_err();
+    let text = err.to_string();
+    assert!(!text.contains(['\r', '\n']) && text.len() < 200 && !text.contains("ORDER-1"), "{text}");
+    let mismatch = err.as_callback_mismatch().unwrap_or_else(|| panic!("{err:?}"));
+    assert!(!mismatch.callback.contains(['\r', '\n']) && mismatch.callback.len() < 400, "{mismatch:?}");
+    assert!(mismatch.callback.contains(r"ORDER-1\r\nlevel=INFO msg=paid"), "{mismatch:?}");
 }

@@ -11,8 +11,8 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use futures_util::TryStreamExt;
 use serde_json::json;
 use walletkit::milacoins::{
-    InvoiceRequest, LogId, MilaCoinsClient, PaymentPageRequest, RefundStatus, TransactionId, TransactionStatus,
-    WalletName,
+    CancelUrl, CompletedUrl, InvoiceRequest, LogId, MilaCoinsClient, PaymentPageRequest, RefundStatus, TransactionId,
+    TransactionStatus, WalletName,
 };
 use walletkit::{Decimal, Error, ErrorKind, RetryPolicy, Timestamp};
 use wiremock::matchers::{body_string, header, method};
@@ -166,14 +166,18 @@ async fn create_payment_page_sends_placeholders_untouched() {
         .mount(&server)
         .await;
 
-    let request = PaymentPageRequest::new(WalletName::from("USDT"), Decimal::from_str("250.00").unwrap(), "USD")
-        .cancel_url(cancel)
-        .completed_url(completed)
-        .external_id("ORDER-43")
-        .callback_url(callback)
-        .customer_email("zoe@example.com")
-        .customer_first_name("Zoë")
-        .customer_last_name("Ørsted");
+    let request = PaymentPageRequest::new(
+        WalletName::from("USDT"),
+        Decimal::from_str("250.00").unwrap(),
+        "USD",
+        CancelUrl::from(cancel),
+        CompletedUrl::from(completed),
+    )
+    .external_id("ORDER-43")
+    .callback_url(callback)
+    .customer_email("zoe@example.com")
+    .customer_first_name("Zoë")
+    .customer_last_name("Ørsted");
     let page = client(&server).invoices().create_payment_page(&request).await.unwrap();
     assert_eq!(page.id.as_str(), "62d8df9142d15eaa837f8acf");
     assert_eq!(page.amount, Some(Decimal::from(250)));
@@ -286,14 +290,23 @@ async fn limits_and_ids_are_checked_before_sending() {
     assert!(matches!(mila.transactions().get(&TransactionId::from("../logs")).await, Err(Error::InvalidRequest(_))));
     let zero = InvoiceRequest::new(WalletName::from("BTC"), Decimal::ZERO, "EUR");
     assert!(matches!(mila.invoices().create(&zero).await, Err(Error::InvalidRequest(_))));
-    let page = PaymentPageRequest::new(WalletName::from("BTC"), Decimal::ONE, "EUR");
-    for (page, missing) in [
-        (page.clone(), "cancelUrl and completedUrl"),
-        (page.clone().cancel_url("https://c"), "completedUrl"),
-        (page.clone().completed_url("https://d").cancel_url(" "), "cancelUrl"),
+    // Both URLs are constructor arguments; a blank one is still refused.
+    let page = |cancel: &str, completed: &str| {
+        PaymentPageRequest::new(
+            WalletName::from("BTC"),
+            Decimal::ONE,
+            "EUR",
+            CancelUrl::from(cancel),
+            CompletedUrl::from(completed),
+        )
+    };
+    for (page, blank) in [
+        (page("", " "), "cancelUrl and completedUrl"),
+        (page("https://c", "\t"), "completedUrl"),
+        (page(" ", "https://d"), "cancelUrl"),
     ] {
         let err = mila.invoices().create_payment_page(&page).await.unwrap_err();
-        assert!(matches!(&err, Error::InvalidRequest(m) if m.contains(&format!("needs {missing} "))), "{err}");
+        assert!(matches!(&err, Error::InvalidRequest(m) if m.ends_with(&format!("non-blank {blank}"))), "{err}");
     }
     assert!(server.received_requests().await.unwrap().is_empty());
 }
@@ -337,10 +350,14 @@ async fn a_lost_payment_page_answer_is_outcome_unknown_with_the_external_id() {
     let server = MockServer::start().await;
     lost_answer(&server, "/invoices/payment-page").await;
 
-    let request = PaymentPageRequest::new(WalletName::from("BTC"), Decimal::from(1), "EUR")
-        .cancel_url("https://c")
-        .completed_url("https://d")
-        .external_id("P-7");
+    let request = PaymentPageRequest::new(
+        WalletName::from("BTC"),
+        Decimal::from(1),
+        "EUR",
+        CancelUrl::from("https://c"),
+        CompletedUrl::from("https://d"),
+    )
+    .external_id("P-7");
     let err = impatient(&server).invoices().create_payment_page(&request).await.unwrap_err();
     let outcome = err.as_outcome_unknown().expect("outcome unknown");
     assert_eq!(outcome.sent.reference, Some(("externalID".to_string(), "P-7".to_string())));
@@ -394,7 +411,8 @@ async fn every_documented_error_code_maps_over_http() {
         let api = err.as_api().expect("an API error");
         assert_eq!(api.code.as_deref(), Some(code.to_string().as_str()));
         assert_eq!(api.request_id.as_deref(), Some(format!("req-{code}").as_str()));
-        assert!(err.to_string().contains(name), "{err}");
+        assert!(api.message.contains(name), "{api:?}");
+        assert!(err.to_string().contains(&format!("({code})")), "{err}");
     }
     let limited = mila.transactions().get(&TransactionId::from("e4302")).await.unwrap_err();
     assert!(limited.is_retryable(), "4302 is a rate limit");

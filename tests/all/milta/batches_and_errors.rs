@@ -182,7 +182,7 @@ async fn documented_error_codes_map_to_kinds_and_duplicates_are_distinguishable(
     assert_eq!(err.status(), Some(409));
     assert_eq!(err.as_api().unwrap().code.as_deref(), Some("TRANSFER_ALREADY_EXISTS"));
     assert!(!err.is_retryable());
-    assert!(err.to_string().contains("already exists"), "{err}");
+    assert!(err.to_string().contains("(TRANSFER_ALREADY_EXISTS); the reference is taken"), "{err}");
     let err = milta.account().balance().await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InsufficientFunds);
 }

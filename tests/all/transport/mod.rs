@@ -2,6 +2,7 @@
 //! hostile servers and their text, embedding in a service, and rate limits
 //! shared by replicas through Redis.
 
+mod error_texts;
 mod hostile_server;
 mod hostile_text;
 mod paging;

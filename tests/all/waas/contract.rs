@@ -7,8 +7,9 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 use walletkit::waas::{
     Account, AccountId, AccountName, AccountNumber, AccountRequest, AccountStatus, AccountTransferRequest,
-    AccountTypeCode, Client, ClientCode, ClientId, ClientRequest, ClientService, ClientServiceCode,
-    ClientServiceRequest, FeeType, ServiceCode, SourceTransactionId, TransactionRequest, TransactionSource,
+    AccountTransferRequired, AccountTypeCode, Client, ClientCode, ClientId, ClientRequest, ClientRequired,
+    ClientService, ClientServiceCode, ClientServiceRequest, ClientServiceRequired, FeeType, ServiceCode,
+    SourceTransactionId, TransactionRequest, TransactionSource,
 };
 use walletkit::Decimal;
 use wiremock::matchers::{any, body_string, header, method, path};
@@ -41,28 +42,30 @@ pub(super) fn entry_request(
 
 /// A transfer of `amount` from account `1` to account `2` under service `S`.
 pub(super) fn transfer_request(amount: Decimal, reference: impl Into<SourceTransactionId>) -> AccountTransferRequest {
-    AccountTransferRequest::builder()
-        .source_account_number(AccountNumber::from("1"))
-        .destination_account_number(AccountNumber::from("2"))
-        .client_service_code(ClientServiceCode::from("S"))
-        .transaction_amount(amount)
-        .source_transaction_id(reference.into())
-        .transaction_source(TransactionSource::Internal)
-        .build()
-        .unwrap()
+    AccountTransferRequest::new(AccountTransferRequired {
+        source_account_number: AccountNumber::from("1"),
+        destination_account_number: AccountNumber::from("2"),
+        client_service_code: ClientServiceCode::from("S"),
+        transaction_amount: amount,
+        source_transaction_id: reference.into(),
+        transaction_source: TransactionSource::Internal,
+        transaction_date: Utc::now(),
+    })
 }
 
-/// A client profile with every required field set and nothing else.
-pub(super) fn minimal_client(email: &str) -> walletkit::waas::ClientRequestBuilder {
-    ClientRequest::builder()
-        .client_name("N")
-        .client_email(email)
-        .client_phone_number("1")
-        .contact_person_name("C")
-        .contact_person_email("f")
-        .contact_person_msisdn("2")
-        .business_pin("P")
-        .country("Kenya")
+/// Every required field of a client profile, active.
+pub(super) fn minimal_client(email: &str) -> ClientRequired {
+    ClientRequired {
+        client_name: "N".into(),
+        client_email: email.into(),
+        client_phone_number: "1".into(),
+        contact_person_name: "C".into(),
+        contact_person_email: "f".into(),
+        contact_person_msisdn: "2".into(),
+        business_pin: "P".into(),
+        country: "Kenya".into(),
+        is_active: true,
+    }
 }
 
 pub(super) fn json(body: &str) -> ResponseTemplate {
@@ -167,21 +170,20 @@ async fn create_client_sends_the_documented_payload() {
         .mount(&server)
         .await;
 
-    let req = ClientRequest::builder()
-        .client_name("LIPAD")
-        .client_email("[email protected]")
-        .client_phone_number("254712345678")
-        .contact_person_name("Admin")
-        .contact_person_email("[email protected]")
-        .contact_person_msisdn("254712345678")
-        .business_pin("1")
-        .physical_address("456 Elm St")
-        .country("Canada")
-        .logo("https://example.com/logo2.png")
-        .description("Lorem ipsum dolor sit amet consectetur adipiscing elit.")
-        .is_active(true)
-        .build()
-        .unwrap();
+    let req = ClientRequest::new(ClientRequired {
+        client_name: "LIPAD".into(),
+        client_email: "[email protected]".into(),
+        client_phone_number: "254712345678".into(),
+        contact_person_name: "Admin".into(),
+        contact_person_email: "[email protected]".into(),
+        contact_person_msisdn: "254712345678".into(),
+        business_pin: "1".into(),
+        country: "Canada".into(),
+        is_active: true,
+    })
+    .physical_address("456 Elm St")
+    .logo("https://example.com/logo2.png")
+    .description("Lorem ipsum dolor sit amet consectetur adipiscing elit.");
     let created: Client = client(&server).clients().create(&req).await.unwrap();
 
     assert_eq!(created.client_id, ClientId::from("123"));
@@ -207,7 +209,7 @@ async fn inactive_flags_are_sent_as_zero_and_optional_fields_are_omitted() {
         .expect(1)
         .mount(&server)
         .await;
-    let req = minimal_client("e").is_active(false).build().unwrap();
+    let req = ClientRequest::new(ClientRequired { is_active: false, ..minimal_client("e") });
     let created = client(&server).clients().create(&req).await.unwrap();
     assert_eq!((created.client_id.as_str(), created.is_active), ("9", Some(false)));
     assert_eq!(created.client_name, None);
@@ -281,14 +283,16 @@ async fn create_client_service_sends_the_documented_payload() {
         .mount(&server)
         .await;
 
-    let req = ClientServiceRequest::new(
-        ClientCode::from("LIPNZPMF7O"),
-        "Payout KES Nairobi",
-        ServiceCode::from("CUSTOM_SERVICE"),
-        Decimal::new(10, 1)..=Decimal::new(1000, 1),
-    )
-    .transaction_fee(FeeType::Fixed, Decimal::new(0, 1))
-    .is_active(true);
+    let req = ClientServiceRequest::new(ClientServiceRequired {
+        client_code: ClientCode::from("LIPNZPMF7O"),
+        client_service_name: "Payout KES Nairobi".into(),
+        service_code: ServiceCode::from("CUSTOM_SERVICE"),
+        has_transaction_fee: true,
+        minimum_transaction_amount: Decimal::new(10, 1),
+        maximum_transaction_amount: Decimal::new(1000, 1),
+        is_active: true,
+    })
+    .transaction_fee(FeeType::Fixed, Decimal::new(0, 1));
     let service: ClientService = client(&server).client_services().create(&req).await.unwrap();
 
     assert_eq!(service.client_service_id.as_str(), "1");

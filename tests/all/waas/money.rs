@@ -3,8 +3,8 @@
 
 use serde_json::Value;
 use walletkit::waas::{
-    AccountNumber, AccountTransferRequest, ClientServiceCode, SourceTransactionId, Transaction, TransactionId,
-    TransactionPair, TransactionRequest, TransactionSource, TransactionType,
+    AccountNumber, AccountTransferRequest, AccountTransferRequired, ClientServiceCode, SourceTransactionId,
+    Transaction, TransactionId, TransactionPair, TransactionRequest, TransactionSource, TransactionType,
 };
 use walletkit::Decimal;
 use wiremock::matchers::{header, method, path};
@@ -99,18 +99,17 @@ async fn account_transfer_posts_the_documented_payload() {
         .expect(1)
         .mount(&server)
         .await;
-    let req = AccountTransferRequest::builder()
-        .source_account_number(AccountNumber::from("10000014"))
-        .destination_account_number(AccountNumber::from("10000015"))
-        .client_service_code(ClientServiceCode::from("INT_NHQ5Y77"))
-        .transaction_amount(Decimal::new(100, 1))
-        .source_transaction_id(SourceTransactionId::from("1"))
-        .transaction_source(TransactionSource::Internal)
-        .source_transaction_data(serde_json::Map::new())
-        .transaction_narration("Transfer for payment")
-        .transaction_date(at("2022-07-29T12:34:56Z"))
-        .build()
-        .unwrap();
+    let req = AccountTransferRequest::new(AccountTransferRequired {
+        source_account_number: AccountNumber::from("10000014"),
+        destination_account_number: AccountNumber::from("10000015"),
+        client_service_code: ClientServiceCode::from("INT_NHQ5Y77"),
+        transaction_amount: Decimal::new(100, 1),
+        source_transaction_id: SourceTransactionId::from("1"),
+        transaction_source: TransactionSource::Internal,
+        transaction_date: at("2022-07-29T12:34:56Z"),
+    })
+    .source_transaction_data(serde_json::Map::new())
+    .transaction_narration("Transfer for payment");
     check_documented_transfer(&client(&server).account_transfers().create(&req).await.unwrap());
 }
 
