@@ -26,6 +26,15 @@ pub enum JournalErrorKind {
     AlreadyFinal,
     /// No intent has this id.
     NotFound,
+    /// The business reference already has an intent for another request
+    /// (another body, path or call): nothing was sent.
+    ReferenceTaken,
+    /// The reference's intent is still being sent by a call, here or on
+    /// another replica, or awaits `recover()`: nothing was sent.
+    Unfinished,
+    /// The reference's intent has ended (rejected, or awaiting a person's
+    /// review): nothing was sent; a new payment needs a new reference.
+    Finished,
     /// A stored row holds what this version cannot read (a newer schema, or an edit by hand).
     Unreadable,
 }

@@ -17,8 +17,8 @@ pub(crate) struct MemoryStore {
 
 #[derive(Debug, Default)]
 struct Inner {
-    /// Index `i` holds the intent with id `i + 1`.
-    intents: Vec<IntentRecord>,
+    /// Index `i` holds the intent with id `i + 1`, `None` once released.
+    intents: Vec<Option<IntentRecord>>,
     notifications: HashSet<(String, String)>,
 }
 
@@ -32,7 +32,7 @@ impl MemoryStore {
 
 impl Inner {
     fn intent(&mut self, id: IntentId) -> Option<&mut IntentRecord> {
-        usize::try_from(id.0 - 1).ok().and_then(|i| self.intents.get_mut(i))
+        usize::try_from(id.0 - 1).ok().and_then(|i| self.intents.get_mut(i)).and_then(Option::as_mut)
     }
 }
 
@@ -52,7 +52,8 @@ impl Store for MemoryStore {
     fn claim<'a>(&'a self, new: NewIntent, owner: &'a str, lease: Duration) -> Answer<'a, Claim> {
         let now = Utc::now();
         let mut inner = self.lock();
-        let existing = inner.intents.iter().find(|r| r.provider == new.provider && r.reference == new.reference);
+        let existing =
+            inner.intents.iter().flatten().find(|r| r.provider == new.provider && r.reference == new.reference);
         let claim = match existing {
             Some(record) => Claim::Existing(record.clone()),
             None => {
@@ -72,7 +73,7 @@ impl Store for MemoryStore {
                     updated_at: now,
                     lease: Some(Lease { owner: owner.to_owned(), until: lease_until(now, lease) }),
                 };
-                inner.intents.push(record.clone());
+                inner.intents.push(Some(record.clone()));
                 Claim::Fresh(record)
             }
         };
@@ -109,12 +110,27 @@ impl Store for MemoryStore {
         Box::pin(async move { answer })
     }
 
+    fn release<'a>(&'a self, id: IntentId, owner: &'a str) -> Answer<'a, ()> {
+        let mut inner = self.lock();
+        let answer = match inner.intent(id) {
+            Some(r) if r.state == IntentState::Pending && r.lease.as_ref().is_some_and(|l| l.owner == owner) => {
+                if let Some(slot) = usize::try_from(id.0 - 1).ok().and_then(|i| inner.intents.get_mut(i)) {
+                    *slot = None;
+                }
+                Ok(())
+            }
+            other => Err(refused(id, why(other.as_deref()), owner)),
+        };
+        Box::pin(async move { answer })
+    }
+
     fn unfinished(&self, after: Option<IntentId>, limit: u32) -> Answer<'_, Vec<IntentRecord>> {
         let inner = self.lock();
         let after = after.map_or(0, |id| id.0);
         let list = inner
             .intents
             .iter()
+            .flatten()
             .filter(|r| r.id.0 > after && !r.state.is_final())
             .take(limit as usize)
             .cloned()
@@ -138,7 +154,8 @@ impl Store for MemoryStore {
 
     fn get<'a>(&'a self, provider: &'a str, reference: &'a str) -> Answer<'a, Option<IntentRecord>> {
         let inner = self.lock();
-        let found = inner.intents.iter().find(|r| r.provider == provider && r.reference == reference).cloned();
+        let found =
+            inner.intents.iter().flatten().find(|r| r.provider == provider && r.reference == reference).cloned();
         Box::pin(async move { Ok(found) })
     }
 

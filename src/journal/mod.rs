@@ -39,9 +39,11 @@ mod postgres;
 mod sqlite;
 mod state;
 mod store;
+mod verdict;
 
 pub use intent::{Claim, IntentId, IntentRecord, Lease, NewIntent};
 pub use state::IntentState;
+pub use verdict::{Recovered, Verdict};
 
 use crate::error::JournalError;
 use store::Store;
@@ -142,6 +144,18 @@ impl Journal {
     /// another owner holds it, or the store fails.
     pub async fn finish(&self, id: IntentId, owner: &str, state: IntentState) -> Result<()> {
         done(self.store.finish(id, owner, state).await)
+    }
+
+    /// Forgets a `Pending` intent `owner` holds, when the provider cannot
+    /// have acted on it (nothing was sent, or the answer said so for now: a
+    /// 429): its reference is free again.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Journal`](crate::Error::Journal) when `owner` does not hold
+    /// it, it is no longer pending, or the store fails.
+    pub async fn release(&self, id: IntentId, owner: &str) -> Result<()> {
+        done(self.store.release(id, owner).await)
     }
 
     /// Up to `limit` intents that are `Pending` or `Unknown`, oldest first,

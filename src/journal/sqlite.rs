@@ -229,6 +229,22 @@ impl Store for SqliteStore {
         })
     }
 
+    fn release<'a>(&'a self, id: IntentId, owner: &'a str) -> Answer<'a, ()> {
+        Box::pin(async move {
+            let done = sqlx::query("DELETE FROM intents WHERE id = ?1 AND lease_owner = ?2 AND state = 'pending'")
+                .bind(id.0)
+                .bind(owner)
+                .execute(&self.pool)
+                .await
+                .map_err(|e| failed("releasing an intent", e))?;
+            if done.rows_affected() == 1 {
+                Ok(())
+            } else {
+                Err(self.refusal(id, owner).await)
+            }
+        })
+    }
+
     fn unfinished(&self, after: Option<IntentId>, limit: u32) -> Answer<'_, Vec<IntentRecord>> {
         Box::pin(async move {
             let rows = sqlx::query(concat!(

@@ -18,6 +18,7 @@ pub(crate) trait Store: Send + Sync + fmt::Debug {
     fn claim<'a>(&'a self, new: NewIntent, owner: &'a str, lease: Duration) -> Answer<'a, Claim>;
     fn record_attempt<'a>(&'a self, id: IntentId, owner: &'a str) -> Answer<'a, ()>;
     fn finish<'a>(&'a self, id: IntentId, owner: &'a str, state: IntentState) -> Answer<'a, ()>;
+    fn release<'a>(&'a self, id: IntentId, owner: &'a str) -> Answer<'a, ()>;
     fn unfinished(&self, after: Option<IntentId>, limit: u32) -> Answer<'_, Vec<IntentRecord>>;
     fn take_over<'a>(&'a self, id: IntentId, owner: &'a str, lease: Duration) -> Answer<'a, Option<IntentRecord>>;
     fn get<'a>(&'a self, provider: &'a str, reference: &'a str) -> Answer<'a, Option<IntentRecord>>;

@@ -10,6 +10,7 @@ pub(crate) mod cached_login;
 pub(crate) mod decide;
 pub(crate) mod hook;
 mod http_client;
+mod journaled;
 pub(crate) mod options;
 pub(crate) mod paginate;
 pub(crate) mod path;
@@ -37,6 +38,7 @@ use crate::redact::Secrets;
 use auth::Auth;
 use options::{CallOptions, TransportOptions};
 use ratelimit::{LocalRateLimiter, RateLimiter, RateLimits};
+pub(crate) use journaled::Journaling;
 use retry::RetryBudget;
 
 /// Turns a provider's error response (status, headers, body) into an [`ApiError`].
