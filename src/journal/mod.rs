@@ -20,7 +20,10 @@
 //! migrations embedded in walletkit that only ever add: an older walletkit
 //! still opens a store a newer one upgraded.
 // Without a store feature there is no store to use what the stores share.
-#![cfg_attr(not(any(test, feature = "test-util", feature = "journal-sqlite", feature = "journal-postgres")), allow(dead_code))]
+#![cfg_attr(
+    not(any(test, feature = "test-util", feature = "journal-sqlite", feature = "journal-postgres")),
+    allow(dead_code)
+)]
 
 use std::fmt;
 use std::sync::Arc;
