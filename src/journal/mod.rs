@@ -91,7 +91,7 @@ impl Journal {
     /// The URL is read as libpq reads it: what it leaves out comes from the
     /// `PG*` environment variables and `~/.pgpass`. TLS is not offered yet:
     /// reach the database over a private network or a Unix socket
-    /// (`postgres:///db?host=/run/postgresql`); a URL with `sslmode=require`
+    /// (`postgres://user@localhost/db?host=/run/postgresql`); `sslmode=require`
     /// fails to connect. The password never appears in errors or `Debug`.
     ///
     /// # Errors

@@ -54,6 +54,17 @@ async fn the_password_never_shows() {
 }
 
 #[tokio::test]
+async fn a_unix_socket_reaches_the_database_without_tls() {
+    let Some(server) = postgres_server::shared() else { return };
+    let url = server.database().await;
+    let db = url.rsplit('/').next().unwrap();
+    let j = Journal::postgres(&server.socket_url(db)).await.unwrap();
+    fresh(&j, intent("SOCK-1"), "a", LONG).await;
+    let over_tcp = Journal::postgres(&url).await.unwrap();
+    assert_eq!(over_tcp.get("milta", "SOCK-1").await.unwrap().unwrap().reference, "SOCK-1");
+}
+
+#[tokio::test]
 async fn the_journal_keeps_to_its_schema_beside_the_applications_migrations() {
     let Some(Backend::Postgres { url, _server }) = Backend::postgres().await else { return };
     // The application's own sqlx migrations, version 1, in `public`.

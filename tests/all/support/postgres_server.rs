@@ -119,6 +119,11 @@ impl PostgresServer {
         format!("postgres://walletkit:{PASSWORD}@127.0.0.1:{}/{db}", self.port)
     }
 
+    /// The URL of database `db` through the Unix socket (trusted, no password).
+    pub fn socket_url(&self, db: &str) -> String {
+        format!("postgres://walletkit@localhost/{db}?host={}&port={}", self.dir.display(), self.port)
+    }
+
     /// A new empty database of the test's own; its URL.
     pub async fn database(&self) -> String {
         let name = format!("t{}", self.databases.fetch_add(1, Ordering::Relaxed));
