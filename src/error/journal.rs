@@ -61,7 +61,13 @@ impl JournalError {
     /// scrubbed of `secrets`; `cause` is kept as the source only when it
     /// cannot hold a secret (`keep_source`).
     #[cfg_attr(not(any(feature = "journal-sqlite", feature = "journal-postgres")), allow(dead_code))]
-    pub(crate) fn from_cause<E>(kind: JournalErrorKind, what: &str, cause: E, secrets: &Secrets, keep_source: bool) -> Self
+    pub(crate) fn from_cause<E>(
+        kind: JournalErrorKind,
+        what: &str,
+        cause: E,
+        secrets: &Secrets,
+        keep_source: bool,
+    ) -> Self
     where
         E: std::error::Error + Send + Sync + 'static,
     {
@@ -97,9 +103,18 @@ mod tests {
     fn causes_are_cut_escaped_and_scrubbed_into_one_short_line() {
         let secrets = Secrets::new([SecretString::from("s3cret-pw")]);
         let cause = std::io::Error::other(format!("auth for s3cret-pw failed\r\nlevel=INFO {}", "x".repeat(10_000)));
-        let e = JournalError::from_cause(JournalErrorKind::Open, "could not open the PostgreSQL journal", cause, &secrets, false);
+        let e = JournalError::from_cause(
+            JournalErrorKind::Open,
+            "could not open the PostgreSQL journal",
+            cause,
+            &secrets,
+            false,
+        );
         let text = e.to_string();
-        assert!(text.starts_with("journal: could not open the PostgreSQL journal: auth for [REDACTED] failed\\r\\nlevel"), "{text}");
+        assert!(
+            text.starts_with("journal: could not open the PostgreSQL journal: auth for [REDACTED] failed\\r\\nlevel"),
+            "{text}"
+        );
         assert!(!text.contains("s3cret") && !text.contains('\n'), "{text}");
         assert!(text.chars().count() < 200, "{} chars", text.chars().count());
         assert!(std::error::Error::source(&e).is_none(), "an open error keeps no source that could hold the URL");

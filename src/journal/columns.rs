@@ -27,7 +27,7 @@ impl IntentState {
     }
 
     /// The state stored as these columns, or `Unreadable` for intent `id`.
-        pub(crate) fn from_columns(
+    pub(crate) fn from_columns(
         id: i64,
         state: &str,
         status: Option<i64>,

@@ -20,7 +20,10 @@
 //! migrations embedded in walletkit that only ever add: an older walletkit
 //! still opens a store a newer one upgraded.
 // Without a store feature there is no store to use what the stores share.
-#![cfg_attr(not(any(test, feature = "test-util", feature = "journal-sqlite", feature = "journal-postgres")), allow(dead_code))]
+#![cfg_attr(
+    not(any(test, feature = "test-util", feature = "journal-sqlite", feature = "journal-postgres")),
+    allow(dead_code)
+)]
 
 use std::fmt;
 use std::sync::Arc;
@@ -90,7 +93,7 @@ impl Journal {
     /// The URL is read as libpq reads it: what it leaves out comes from the
     /// `PG*` environment variables and `~/.pgpass`. TLS is not offered yet:
     /// reach the database over a private network or a Unix socket
-    /// (`postgres:///db?host=/run/postgresql`); a URL with `sslmode=require`
+    /// (`postgres://user@localhost/db?host=/run/postgresql`); `sslmode=require`
     /// fails to connect. The password never appears in errors or `Debug`.
     ///
     /// # Errors

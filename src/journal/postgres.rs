@@ -60,7 +60,8 @@ impl PostgresStore {
     pub(crate) async fn open(url: &str) -> Result<Self, JournalError> {
         let secrets = Secrets::new(password(url));
         let options = PgConnectOptions::from_str(url).map_err(|e| open_failed(e, &secrets))?;
-        let at = format!("{}:{}/{}", options.get_host(), options.get_port(), options.get_database().unwrap_or_default());
+        let at =
+            format!("{}:{}/{}", options.get_host(), options.get_port(), options.get_database().unwrap_or_default());
         migrate(&options).await.map_err(|e| open_failed(e, &secrets))?;
         let pool = PgPoolOptions::new()
             .max_connections(MAX_CONNECTIONS)
@@ -170,7 +171,13 @@ fn record(row: &PgRow) -> Result<IntentRecord, JournalError> {
         created_at: get(row, id, "created_at")?,
         attempts: u32::try_from(attempts).map_err(|_| super::columns::unreadable(id, "attempts"))?,
         first_sent_at: get(row, id, "first_sent_at")?,
-        state: IntentState::from_columns(id, &state, status.map(i64::from), get(row, id, "answer")?, get(row, id, "detail")?)?,
+        state: IntentState::from_columns(
+            id,
+            &state,
+            status.map(i64::from),
+            get(row, id, "answer")?,
+            get(row, id, "detail")?,
+        )?,
         updated_at: get(row, id, "updated_at")?,
         lease: match (lease_owner, lease_until) {
             (Some(owner), Some(until)) => Some(Lease { owner, until }),

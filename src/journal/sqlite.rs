@@ -8,7 +8,9 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
+};
 use sqlx::Row;
 
 use super::store::{failed, lease_millis, refused, Answer, Store};
@@ -130,7 +132,13 @@ fn record(row: &SqliteRow) -> Result<IntentRecord, JournalError> {
         created_at: time(id, "created_at", get(row, id, "created_at")?)?,
         attempts: u32::try_from(attempts).map_err(|_| super::columns::unreadable(id, "attempts"))?,
         first_sent_at: first_sent_at.map(|t| time(id, "first_sent_at", t)).transpose()?,
-        state: IntentState::from_columns(id, &state, get(row, id, "status")?, get(row, id, "answer")?, get(row, id, "detail")?)?,
+        state: IntentState::from_columns(
+            id,
+            &state,
+            get(row, id, "status")?,
+            get(row, id, "answer")?,
+            get(row, id, "detail")?,
+        )?,
         updated_at: time(id, "updated_at", get(row, id, "updated_at")?)?,
         lease: match (lease_owner, lease_until) {
             (Some(owner), Some(until)) => Some(Lease { owner, until: time(id, "lease_until", until)? }),
@@ -285,12 +293,13 @@ impl Store for SqliteStore {
 
     fn get<'a>(&'a self, provider: &'a str, reference: &'a str) -> Answer<'a, Option<IntentRecord>> {
         Box::pin(async move {
-            let row = sqlx::query(concat!("SELECT ", columns!(), " FROM intents WHERE provider = ?1 AND reference = ?2"))
-                .bind(provider)
-                .bind(reference)
-                .fetch_optional(&self.pool)
-                .await
-                .map_err(|e| failed("reading an intent", e))?;
+            let row =
+                sqlx::query(concat!("SELECT ", columns!(), " FROM intents WHERE provider = ?1 AND reference = ?2"))
+                    .bind(provider)
+                    .bind(reference)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(|e| failed("reading an intent", e))?;
             row.as_ref().map(record).transpose()
         })
     }

@@ -72,3 +72,18 @@ async fn take_over_waits_for_a_lease_to_run_out() {
     assert!(!j.first_notification("milta", "evt-1").await.unwrap());
     assert!(j.first_notification("milacoins", "evt-1").await.unwrap());
 }
+
+#[test]
+fn the_journal_and_its_futures_are_send_and_sync() {
+    fn send<T: Send>(_: &T) {}
+    fn send_sync<T: Send + Sync + Clone>() {}
+    send_sync::<Journal>();
+    let j = Journal::in_memory();
+    send(&j.claim(intent("S"), "a", LONG));
+    send(&j.record_attempt(IntentId(1), "a"));
+    send(&j.finish(IntentId(1), "a", IntentState::Pending));
+    send(&j.unfinished(None, 1));
+    send(&j.take_over(IntentId(1), "a", LONG));
+    send(&j.get("milta", "S"));
+    send(&j.first_notification("milta", "S"));
+}
