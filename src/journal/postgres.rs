@@ -271,12 +271,13 @@ impl Store for PostgresStore {
 
     fn release<'a>(&'a self, id: IntentId, owner: &'a str) -> Answer<'a, ()> {
         Box::pin(async move {
-            let done = sqlx::query("DELETE FROM walletkit.intents WHERE id = $1 AND lease_owner = $2 AND state = 'pending'")
-                .bind(id.0)
-                .bind(owner)
-                .execute(&self.pool)
-                .await
-                .map_err(|e| failed("releasing an intent", e))?;
+            let done =
+                sqlx::query("DELETE FROM walletkit.intents WHERE id = $1 AND lease_owner = $2 AND state = 'pending'")
+                    .bind(id.0)
+                    .bind(owner)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(|e| failed("releasing an intent", e))?;
             if done.rows_affected() == 1 {
                 Ok(())
             } else {

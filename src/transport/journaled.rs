@@ -111,7 +111,9 @@ impl Transport {
         let sending = Sending { journaling, id, started: AtomicU32::new(0) };
         let outcome = self.execute(req, Some(&sending)).await;
         let kept = match &outcome {
-            Ok(answer) => Kept::State(IntentState::Created { status: answer.status, answer: answer.body.clone().into() }),
+            Ok(answer) => {
+                Kept::State(IntentState::Created { status: answer.status, answer: answer.body.clone().into() })
+            }
             Err(e) => after_failure(e, sending.started.load(Ordering::Relaxed)),
         };
         let (journal, owner) = (&journaling.journal, journaling.owner.as_str());

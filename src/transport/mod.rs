@@ -36,9 +36,9 @@ use secrecy::SecretString;
 use crate::error::{ApiError, Error, Provider, Result};
 use crate::redact::Secrets;
 use auth::Auth;
+pub(crate) use journaled::{Journaling, Kept};
 use options::{CallOptions, TransportOptions};
 use ratelimit::{LocalRateLimiter, RateLimiter, RateLimits};
-pub(crate) use journaled::Journaling;
 use retry::RetryBudget;
 
 /// Turns a provider's error response (status, headers, body) into an [`ApiError`].
@@ -102,6 +102,11 @@ impl Transport {
     #[cfg(test)]
     pub(crate) fn same_as(&self, other: &Transport) -> bool {
         Arc::ptr_eq(&self.inner, &other.inner)
+    }
+
+    /// The journal this client's money calls go through, if any.
+    pub(crate) fn journaling(&self) -> Option<Journaling> {
+        self.inner.options.journal.clone()
     }
 
     /// [`request::derived_idempotency_key`] under this client's credentials.

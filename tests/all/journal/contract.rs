@@ -252,3 +252,16 @@ pub async fn bodies_and_answers_round_trip_byte_for_byte(b: &Backend) {
     let empty = fresh(&j, NewIntent { body: Bytes::new(), ..intent("B-2") }, "a", LONG).await;
     assert_eq!(empty.body, Bytes::new());
 }
+
+pub async fn release_frees_the_reference_of_a_pending_intent_its_owner_holds(b: &Backend) {
+    let j = b.open().await;
+    let first = fresh(&j, intent("T-R"), "replica-a", LONG).await;
+    assert_eq!(kind(j.release(first.id, "replica-b").await.unwrap_err()), JournalErrorKind::LeaseLost);
+    j.release(first.id, "replica-a").await.unwrap();
+    assert!(j.get("milta", "T-R").await.unwrap().is_none(), "released: gone");
+    let again = fresh(&j, intent("T-R"), "replica-b", LONG).await;
+    assert_ne!(again.id, first.id);
+    // A final intent is never released.
+    j.finish(again.id, "replica-b", IntentState::Rejected { status: Some(400), error: "no".into() }).await.unwrap();
+    assert_eq!(kind(j.release(again.id, "replica-b").await.unwrap_err()), JournalErrorKind::AlreadyFinal);
+}

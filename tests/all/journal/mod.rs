@@ -9,6 +9,8 @@ mod postgres;
 mod race;
 #[cfg(feature = "journal-sqlite")]
 mod sqlite;
+#[cfg(feature = "journal-sqlite")]
+mod wiring;
 
 /// Every contract test and race, once per store given as `name => backend`
 /// (an expression giving `Option<Backend>`, `None` to skip).
@@ -28,6 +30,7 @@ macro_rules! for_store {
                 contract::first_notification_is_true_once,
                 contract::data_survives_reopening,
                 contract::bodies_and_answers_round_trip_byte_for_byte,
+                contract::release_frees_the_reference_of_a_pending_intent_its_owner_holds,
                 race::sixteen_tasks_on_four_replicas_claim_each_reference_once,
                 race::eight_tasks_take_each_expired_intent_once,
             );
