@@ -74,12 +74,15 @@
 //! - `sandbox`: the stateful fakes of the four APIs and ready clients for
 //!   them, for your tests.
 //! - `redis`: client-side rate limits and login tokens shared by replicas.
+//! - `journal-sqlite`, `journal-postgres`: the durable [`journal`] of money
+//!   movements in an SQLite file or in PostgreSQL.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
 pub mod client;
 mod env;
 pub mod error;
+pub mod journal;
 pub mod milacoins;
 pub mod milta;
 mod redact;

@@ -186,4 +186,33 @@ impl<A: Api, Out> ClientBuilder<A, Out> {
         self.options.rate_limits.set(class, rate);
         self
     }
+
+    /// Stores every money call in `journal` before its first byte is sent
+    /// (the intent, each attempt, the outcome), so a process that dies
+    /// mid-call leaves what [`recover`](crate::client::Client::recover)
+    /// needs, and a business reference already journaled, by this or any
+    /// replica, is never sent again: its stored answer is returned, or its
+    /// state as [`Error::Journal`](crate::Error::Journal). Reads are never
+    /// journaled. A call holds its intent for `lease` (2 minutes unless set
+    /// with [`journal_lease`](Self::journal_lease)); after that, recovery
+    /// may take it over.
+    pub fn journal(mut self, journal: crate::journal::Journal) -> Self {
+        self.options.journal = Some(crate::transport::Journaling::new(journal, JOURNAL_LEASE));
+        self
+    }
+
+    /// How long a call holds its intent before recovery may take it over:
+    /// longer than a call lasts (its retries and waits), short enough that a
+    /// dead process's intents are recovered soon. Set after
+    /// [`journal`](Self::journal).
+    pub fn journal_lease(mut self, lease: Duration) -> Self {
+        if let Some(journaling) = &mut self.options.journal {
+            journaling.lease = lease;
+        }
+        self
+    }
 }
+
+/// How long a call holds its intent unless set: past a default call's
+/// four attempts of 30 s and their waits.
+const JOURNAL_LEASE: Duration = Duration::from_secs(120);

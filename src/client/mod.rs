@@ -13,9 +13,11 @@ mod api;
 mod builder;
 mod core;
 mod listing;
+mod recover;
 
 pub use api::{Api, EnvVars};
 pub(crate) use api::{Built, Sealed, Wiring};
 pub use builder::ClientBuilder;
 pub use core::Client;
 pub use listing::Listing;
+pub(crate) use recover::{evidence, rebuilt, Recipe};

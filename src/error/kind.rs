@@ -52,6 +52,8 @@ pub enum ErrorKind {
     ListingCutShort,
     /// A callback's claim is contradicted by the provider's API; do not act on it.
     CallbackMismatch,
+    /// The journal of money movements could not record or read an intent.
+    Journal,
 }
 
 impl ErrorKind {

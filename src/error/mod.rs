@@ -20,6 +20,7 @@ mod api;
 mod brief;
 mod callback_mismatch;
 mod decode;
+mod journal;
 mod kind;
 mod provider;
 mod reconcile;
@@ -28,6 +29,7 @@ mod sent;
 pub use api::ApiError;
 pub use callback_mismatch::CallbackMismatch;
 pub use decode::DecodeError;
+pub use journal::{JournalError, JournalErrorKind};
 pub use kind::ErrorKind;
 pub use provider::Provider;
 pub use reconcile::{AcceptedUnreadable, OutcomeUnknown};
@@ -140,6 +142,11 @@ pub enum Error {
     /// invoice, another order, another status or amount): do not act on it.
     #[error("{0}")]
     CallbackMismatch(Box<CallbackMismatch>),
+    /// The journal of money movements could not record or read an intent
+    /// (see [`JournalErrorKind`]). Before a send, nothing was sent; after
+    /// one, the intent stays unfinished for recovery.
+    #[error(transparent)]
+    Journal(Box<JournalError>),
     /// The request was refused before sending (or, for a callback, could
     /// not be read): fix it. The text says why and names no reference of the
     /// call (no id, key or URL: you hold them).
@@ -167,6 +174,7 @@ impl Error {
             Error::Config(_) => ErrorKind::Config,
             Error::ListingCutShort { .. } => ErrorKind::ListingCutShort,
             Error::CallbackMismatch(_) => ErrorKind::CallbackMismatch,
+            Error::Journal(_) => ErrorKind::Journal,
         }
     }
 
@@ -236,6 +244,12 @@ impl Error {
             Error::OutcomeUnknown(e) => Some(e),
             _ => None,
         }
+    }
+}
+
+impl From<JournalError> for Error {
+    fn from(e: JournalError) -> Self {
+        Error::Journal(Box::new(e))
     }
 }
 

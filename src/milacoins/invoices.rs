@@ -287,7 +287,8 @@ impl Invoices<'_> {
     /// or the server failed, carrying the `externalID` if you set one.
     pub async fn create(&self, invoice: &InvoiceRequest) -> Result<Invoice> {
         check_common(&invoice.wallet, invoice.amount, &invoice.currency)?;
-        let req = with_reference(Request::post(paths::INVOICES).json(invoice)?, invoice.external_id.as_deref());
+        let req = with_reference(Request::post(paths::INVOICES).json(invoice)?, invoice.external_id.as_deref())
+            .journaled("invoices.create");
         self.client.send_raw(req).await?.json()
     }
 
@@ -306,7 +307,8 @@ impl Invoices<'_> {
         if !blank.is_empty() {
             return Err(Error::InvalidRequest(format!("a payment page needs a non-blank {}", blank.join(" and "))));
         }
-        let req = with_reference(Request::post(paths::PAYMENT_PAGE).json(page)?, page.external_id.as_deref());
+        let req = with_reference(Request::post(paths::PAYMENT_PAGE).json(page)?, page.external_id.as_deref())
+            .journaled("invoices.create_payment_page");
         self.client.send_raw(req).await?.json()
     }
 }

@@ -30,6 +30,7 @@ mod error;
 mod invoices;
 mod listing;
 mod logs;
+mod recover;
 mod reference;
 #[cfg(test)]
 mod signature_tests;

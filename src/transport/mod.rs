@@ -10,6 +10,7 @@ pub(crate) mod cached_login;
 pub(crate) mod decide;
 pub(crate) mod hook;
 mod http_client;
+mod journaled;
 pub(crate) mod options;
 pub(crate) mod paginate;
 pub(crate) mod path;
@@ -35,6 +36,7 @@ use secrecy::SecretString;
 use crate::error::{ApiError, Error, Provider, Result};
 use crate::redact::Secrets;
 use auth::Auth;
+pub(crate) use journaled::{Journaling, Kept};
 use options::{CallOptions, TransportOptions};
 use ratelimit::{LocalRateLimiter, RateLimiter, RateLimits};
 use retry::RetryBudget;
@@ -100,6 +102,11 @@ impl Transport {
     #[cfg(test)]
     pub(crate) fn same_as(&self, other: &Transport) -> bool {
         Arc::ptr_eq(&self.inner, &other.inner)
+    }
+
+    /// The journal this client's money calls go through, if any.
+    pub(crate) fn journaling(&self) -> Option<Journaling> {
+        self.inner.options.journal.clone()
     }
 
     /// [`request::derived_idempotency_key`] under this client's credentials.

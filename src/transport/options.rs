@@ -19,6 +19,8 @@ pub struct TransportOptions {
     pub(crate) user_agent_suffix: Option<String>,
     pub(crate) hook: Option<Hook>,
     pub(crate) limiter: Option<std::sync::Arc<dyn super::ratelimit::RateLimiter>>,
+    /// Where money calls are stored before they are sent.
+    pub(crate) journal: Option<super::Journaling>,
 }
 
 impl Default for TransportOptions {
@@ -33,6 +35,7 @@ impl Default for TransportOptions {
             user_agent_suffix: None,
             hook: None,
             limiter: None,
+            journal: None,
         }
     }
 }

@@ -35,6 +35,9 @@ pub struct Request {
     pub(crate) first_sent_at: Option<SystemTime>,
     /// Sent without the client's auth (a login sent through the client it authenticates).
     pub(crate) without_auth: bool,
+    /// A money movement, named for the journal (`transfers.create`): with a
+    /// journal and a reference, it is stored before it is sent.
+    pub(crate) journal_operation: Option<&'static str>,
 }
 
 /// Names and sizes only: bodies and header values can hold credentials (a
@@ -106,6 +109,7 @@ impl Request {
             retry: None,
             first_sent_at: None,
             without_auth: false,
+            journal_operation: None,
         }
     }
 
@@ -184,6 +188,13 @@ impl Request {
     /// unknown outcome (`"resend with the same idempotency key within 24 h"`).
     pub fn recovery(mut self, how: &'static str) -> Self {
         self.recovery = Some(how);
+        self
+    }
+
+    /// Marks a money movement the client's journal stores before sending it,
+    /// under `operation` (`transfers.create`) and the request's reference.
+    pub(crate) fn journaled(mut self, operation: &'static str) -> Self {
+        self.journal_operation = Some(operation);
         self
     }
 

@@ -14,6 +14,7 @@ use super::attempt::{Attempted, Failure};
 use super::auth::Rejection;
 use super::decide::{self, Attempt, Ending, Progress, Step, StopReason};
 use super::hook::{AttemptInfo, AttemptOutcome, AttemptReport};
+use super::journaled::Sending;
 use super::ratelimit::Refusal;
 use super::request::Request;
 use super::response::RawResponse;
@@ -42,11 +43,22 @@ impl Transport {
             "http.request.resend_count" = tracing::field::Empty,
             "walletkit.outcome" = tracing::field::Empty,
         );
-        sync_wrapper::SyncFuture::new(Box::pin(self.execute(req).instrument(span))).await
+        let call = async {
+            let journaled = req.journal_operation.zip(req.reference.as_ref().map(|(_, value)| value.clone()));
+            match (&self.inner.options.journal, journaled) {
+                (Some(journaling), Some((operation, reference))) => {
+                    self.send_journaled(journaling, req, operation, reference).await
+                }
+                _ => self.execute(req, None).await,
+            }
+        };
+        sync_wrapper::SyncFuture::new(Box::pin(call.instrument(span))).await
     }
 
-    /// The loop: each attempt's result goes to [`decide`], whose step this carries out.
-    async fn execute(&self, req: Request) -> Result<RawResponse> {
+    /// The loop: each attempt's result goes to [`decide`], whose step this
+    /// carries out. With `journaled`, each attempt is counted in the journal
+    /// before it starts, and one the journal refuses is not sent.
+    pub(super) async fn execute(&self, req: Request, journaled: Option<&Sending<'_>>) -> Result<RawResponse> {
         let inner = &*self.inner;
         let span = tracing::Span::current();
         let call = self.call_for(req)?;
@@ -55,6 +67,9 @@ impl Transport {
             if let Err(e) = self.wait_for_rate_limit(&call.req, call.deadline_at).await {
                 span.record("walletkit.outcome", "not_sent_rate_limit");
                 return Err(e);
+            }
+            if let Some(sending) = journaled {
+                sending.before_attempt().await?;
             }
             attempts += 1;
             // Built and signed before the hook hears of it: a request refused

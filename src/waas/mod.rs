@@ -49,6 +49,7 @@ mod clients;
 mod error;
 mod login;
 mod login_answer;
+mod recover;
 mod services;
 mod transactions;
 mod transfers;

@@ -338,6 +338,7 @@ impl Transactions<'_> {
             .query("command", command.as_str())
             .json(request)?
             .reference("source_transaction_id", request.source_transaction_id.as_str())
+            .journaled(if command == TransactionType::Credit { "transactions.credit" } else { "transactions.debit" })
             .recovery(WAAS_RECOVERY)
             .rate_class(rate_class::TRANSACTIONS);
         self.client.send_raw(req).await?.json()
@@ -361,6 +362,7 @@ impl Transactions<'_> {
         let req = Request::post(path)
             .query("command", "REVERSE")
             .reference("transaction_id", transaction_id.as_str())
+            .journaled("transactions.reverse")
             .recovery(WAAS_RECOVERY)
             .rate_class(rate_class::TRANSACTIONS);
         self.client.send_raw(req).await?.json()

@@ -180,6 +180,7 @@ impl AccountTransfers<'_> {
         let req = Request::post(paths::ACCOUNT_TRANSFERS)
             .json(request)?
             .reference("source_transaction_id", request.source_transaction_id.as_str())
+            .journaled("account_transfers.create")
             .recovery(super::transactions::WAAS_RECOVERY)
             .rate_class(rate_class::TRANSACTIONS);
         self.client.send_raw(req).await?.json()

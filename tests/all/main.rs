@@ -10,11 +10,14 @@
 //!
 //! Modules needing a feature are compiled with it: `test_util` and the
 //! MilaCoins tests built on its matchers need `test-util`, the Redis replica
-//! tests need `redis` (`cargo test --all-features` runs everything).
+//! tests need `redis`, the journal's stores `journal-sqlite` and
+//! `journal-postgres` (`cargo test --all-features` runs everything).
 
 mod support;
 
 mod documents;
+#[cfg(any(feature = "test-util", feature = "journal-sqlite", feature = "journal-postgres"))]
+mod journal;
 mod milacoins;
 mod milta;
 #[cfg(unix)]

@@ -57,6 +57,7 @@ fn unkeyed_create(transfer: &TransferRequest) -> Result<Request> {
     Ok(Request::post(paths::TRANSFERS)
         .json(transfer)?
         .reference("externalId", transfer.external_id().as_str())
+        .journaled("transfers.create")
         .recovery(RESEND)
         .rate_class(rate_class::TRANSFER_CREATE))
 }

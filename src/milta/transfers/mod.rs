@@ -7,6 +7,7 @@
 mod batch;
 mod cancel;
 mod create;
+mod recover;
 mod request;
 mod resend;
 mod submit;

@@ -1,11 +1,14 @@
 //! What the integration tests share: the fast retry policy, client builders
 //! on a wiremock server, exact decimals, the hostile ids every id-taking call
-//! must refuse, the independent MilaCoins signature checker, and a real
-//! `redis-server` with a 429 counter for the replica tests.
+//! must refuse, the independent MilaCoins signature checker, a real
+//! `redis-server` with a 429 counter for the replica tests, and a real
+//! PostgreSQL for the journal's.
 
 pub mod hostile_ids;
 #[cfg(feature = "test-util")]
 pub mod milacoins_sig;
+#[cfg(feature = "journal-postgres")]
+pub mod postgres_server;
 #[cfg(feature = "redis")]
 pub mod redis_server;
 #[cfg(feature = "redis")]
