@@ -4,6 +4,8 @@
 
 mod backend;
 mod contract;
+#[cfg(all(unix, feature = "journal-sqlite"))]
+mod crash;
 #[cfg(feature = "journal-postgres")]
 mod postgres;
 mod race;
