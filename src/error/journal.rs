@@ -81,9 +81,11 @@ impl JournalError {
     }
 }
 
+/// One sentence, like every walletkit error: it ends with a period.
 impl fmt::Display for JournalError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "journal: {}", self.message)
+        let end = if self.message.ends_with('.') { "" } else { "." };
+        write!(f, "journal: {}{end}", self.message)
     }
 }
 

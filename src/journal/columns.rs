@@ -85,7 +85,7 @@ mod tests {
             assert_eq!(back.unwrap(), state);
         }
         let e = IntentState::from_columns(7, "created", None, Some(vec![]), None).unwrap_err();
-        assert_eq!(e.to_string(), "journal: intent 7 has an unreadable status");
+        assert_eq!(e.to_string(), "journal: intent 7 has an unreadable status.");
         assert!(IntentState::from_columns(7, "done", None, None, None).is_err());
         assert!(IntentState::from_columns(7, "rejected", Some(70_000), None, Some("x".into())).is_err());
     }
