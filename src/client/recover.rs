@@ -139,20 +139,6 @@ pub(crate) fn rebuilt(record: &IntentRecord, reference_field: &str, recovery: &'
         req.body = Some(record.body.clone());
     }
     let mut req = req.reference(reference_field, record.reference.clone()).recovery(recovery);
-    req.journal_operation = journal_operation(&record.operation);
+    req.journal_operation = Some(record.operation.clone().into());
     Ok(req)
-}
-
-/// The operation names walletkit journals, as `'static` names.
-fn journal_operation(stored: &str) -> Option<&'static str> {
-    const KNOWN: [&str; 7] = [
-        "transfers.create",
-        "invoices.create",
-        "invoices.create_payment_page",
-        "transactions.credit",
-        "transactions.debit",
-        "transactions.reverse",
-        "account_transfers.create",
-    ];
-    KNOWN.into_iter().find(|known| *known == stored)
 }

@@ -75,7 +75,7 @@ impl Transport {
         &self,
         journaling: &Journaling,
         req: Request,
-        operation: &'static str,
+        operation: std::borrow::Cow<'static, str>,
         reference: String,
     ) -> Result<RawResponse> {
         let url = self.url_for(&req);
@@ -85,7 +85,7 @@ impl Transport {
         };
         let new = NewIntent {
             provider: self.inner.provider.to_string(),
-            operation: operation.to_string(),
+            operation: operation.into_owned(),
             reference,
             idempotency_key: req.idempotency_key_value().map(str::to_owned),
             method: req.method.to_string(),

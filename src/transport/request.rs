@@ -37,7 +37,7 @@ pub struct Request {
     pub(crate) without_auth: bool,
     /// A money movement, named for the journal (`transfers.create`): with a
     /// journal and a reference, it is stored before it is sent.
-    pub(crate) journal_operation: Option<&'static str>,
+    pub(crate) journal_operation: Option<std::borrow::Cow<'static, str>>,
 }
 
 /// Names and sizes only: bodies and header values can hold credentials (a
@@ -194,7 +194,7 @@ impl Request {
     /// Marks a money movement the client's journal stores before sending it,
     /// under `operation` (`transfers.create`) and the request's reference.
     pub(crate) fn journaled(mut self, operation: &'static str) -> Self {
-        self.journal_operation = Some(operation);
+        self.journal_operation = Some(operation.into());
         self
     }
 

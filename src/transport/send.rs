@@ -44,7 +44,7 @@ impl Transport {
             "walletkit.outcome" = tracing::field::Empty,
         );
         let call = async {
-            let journaled = req.journal_operation.zip(req.reference.as_ref().map(|(_, value)| value.clone()));
+            let journaled = req.journal_operation.clone().zip(req.reference.as_ref().map(|(_, value)| value.clone()));
             match (&self.inner.options.journal, journaled) {
                 (Some(journaling), Some((operation, reference))) => {
                     self.send_journaled(journaling, req, operation, reference).await
