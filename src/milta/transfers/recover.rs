@@ -14,7 +14,7 @@ use crate::milta::MiltaClient;
 const KEY_VALIDITY: Duration = Duration::from_secs(24 * 3600);
 
 impl MiltaClient {
-    /// Drives every unfinished transfer in the client's journal (set with
+    /// Drives every unfinished transfer and batch in the client's journal (set with
     /// `.journal(..)`) to a final state, once across all replicas: one never
     /// sent is sent now; one whose answer was lost is sent again with the
     /// same key and body while the key is under Milta's 24 hours, so Milta
@@ -36,7 +36,8 @@ fn recipe(record: IntentRecord, now: SystemTime) -> Result<Recipe> {
     };
     let first_sent = record.first_sent_at.map(SystemTime::from);
     let key_alive = first_sent.is_none_or(|at| now.duration_since(at).unwrap_or_default() < KEY_VALIDITY);
-    if record.operation != "transfers.create" || !key_alive {
+    let known = matches!(record.operation.as_str(), "transfers.create" | "transfers.batch");
+    if !known || !key_alive {
         let why = "its idempotency key is past Milta's 24 hours and the document offers no lookup by externalId";
         return Ok(Recipe::Review(evidence(&record, why)));
     }

@@ -150,6 +150,7 @@ fn unkeyed_batch(transfers: &[TransferRequest]) -> Result<Request> {
         .json(&BatchBody { transfers })?
         .recovery(RESEND)
         .reference("externalId", format!("{}..{}", first.external_id(), last.external_id()))
+        .journaled("transfers.batch")
         .rate_class(rate_class::TRANSFER_CREATE))
 }
 

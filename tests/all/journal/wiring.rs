@@ -189,3 +189,28 @@ async fn replicas_sending_the_same_reference_at_once_send_it_once() {
     assert_eq!(attempts.count(), 1, "one replica sent it; the others were answered or refused by the journal");
     assert_eq!(sb.milta().transfers_with_external_id("J-5"), 1);
 }
+
+#[tokio::test]
+async fn a_journaled_batch_whose_answer_was_lost_is_settled_by_recover_and_then_answered_from_the_journal() {
+    let store = Backend::sqlite();
+    let sb = sandbox(drop_first(), Faults::default(), Faults::default()).await;
+    let attempts = Attempts::default();
+    let milta = sb
+        .milta()
+        .client_builder()
+        .journal(store.open().await)
+        .retry_policy(RetryPolicy::none())
+        .attempt_hook(attempts.clone())
+        .build()
+        .unwrap();
+    let batch: Vec<TransferRequest> = (0..3).map(|i| payment(&format!("JB-{i}"))).collect();
+    assert!(milta.transfers().batch(&batch).await.unwrap_err().as_outcome_unknown().is_some());
+    let verdicts = milta.recover().await.unwrap();
+    assert_eq!(verdicts.iter().map(|v| &v.outcome).collect::<Vec<_>>(), [&Recovered::Created], "{verdicts:?}");
+    let answered = milta.transfers().batch(&batch).await.unwrap();
+    assert_eq!(answered.transfers.len(), 3);
+    assert_eq!(attempts.count(), 2, "the batch, its resend under the same key, then the journal's answer");
+    for i in 0..3 {
+        assert_eq!(sb.milta().transfers_with_external_id(&format!("JB-{i}")), 1);
+    }
+}
