@@ -24,6 +24,8 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Connections per store; writes take turns anyway, reads run beside them.
 const MAX_CONNECTIONS: u32 = 8;
+/// How often opening is tried while other processes create the same file.
+const OPEN_TRIES: u32 = 5;
 
 /// SQLite's clock, in Unix milliseconds (`julianday` exists in every version).
 macro_rules! now {
@@ -52,6 +54,20 @@ impl fmt::Debug for SqliteStore {
 
 impl SqliteStore {
     pub(crate) async fn open(path: &Path) -> Result<Self, JournalError> {
+        // Processes opening a new file at the same moment race to switch it
+        // to WAL and to apply the first migration; SQLite lets one win and
+        // the others, trying again a little later, find it done. Bounded.
+        let mut tries = 0;
+        loop {
+            tries += 1;
+            match Self::try_open(path).await {
+                Err(_) if tries < OPEN_TRIES => tokio::time::sleep(Duration::from_millis(50 * u64::from(tries))).await,
+                opened => return opened,
+            }
+        }
+    }
+
+    async fn try_open(path: &Path) -> Result<Self, JournalError> {
         let options = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
@@ -64,12 +80,7 @@ impl SqliteStore {
             .await
             .map_err(|e| open_failed(path, e))?;
         let migrator = migrations::migrator(MIGRATIONS).await.map_err(|e| open_failed(path, e))?;
-        // Two processes opening a new file at once may both apply the first
-        // migration; SQLite lets one commit, and the other, trying again,
-        // finds it applied.
-        if migrator.run(&pool).await.is_err() {
-            migrator.run(&pool).await.map_err(|e| open_failed(path, e))?;
-        }
+        migrator.run(&pool).await.map_err(|e| open_failed(path, e))?;
         Ok(SqliteStore { pool, path: path.to_owned() })
     }
 
