@@ -1,6 +1,7 @@
 //! What the journal adds to one money call: Milta `transfers().create`
 //! (a new `externalId` per call) against the sandbox on loopback, without a
-//! journal, with an SQLite file, and with PostgreSQL over loopback. A
+//! journal, with an SQLite file, and with PostgreSQL over loopback (with
+//! `fsync` off, as the tests run it, and on, as production does). A
 //! journaled call stores the intent before sending, counts the attempt and
 //! stores the outcome: three writes to the store per call.
 //!
@@ -9,9 +10,10 @@
 //! calls per second at concurrency 1 and 16. Rate limits are off on both
 //! sides (the client's and the sandbox's), so nothing waits for a window.
 //!
-//! `cargo bench --bench journal --features journal-sqlite,journal-postgres,sandbox`
-//! (PostgreSQL is started as the tests start it and skipped with a line when
-//! not installed). Nothing is asserted; `BENCHMARKS.md` records the figures.
+//! `cargo bench --bench journal --features journal-sqlite,journal-postgres`
+//! (PostgreSQL is started as the tests start it, from
+//! `tests/all/support/postgres_server.rs`, and skipped with a line when not
+//! installed). Nothing is asserted; `BENCHMARKS.md` records the figures.
 
 #[allow(dead_code)]
 #[path = "../tests/all/support/postgres_server.rs"]
@@ -165,14 +167,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     let dir = std::env::temp_dir().join(format!("walletkit-jbench-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
-    let server = postgres_server::shared();
+    // As the tests start it (`fsync=off`), and as production runs it.
+    let fast = postgres_server::shared();
+    let durable = fast.as_ref().and_then(|_| postgres_server::PostgresServer::start(true));
     let mut stores: Vec<(&str, Option<Journal>)> =
         vec![("no journal", None), ("SQLite (WAL, full sync)", Some(Journal::sqlite(dir.join("journal.db")).await?))];
-    match &server {
-        Some(server) => {
-            stores.push(("PostgreSQL (fsync off)", Some(Journal::postgres(&server.database().await).await?)));
+    for (name, server) in [("PostgreSQL (fsync off)", fast.as_deref()), ("PostgreSQL (fsync on)", durable.as_ref())] {
+        match server {
+            Some(server) => stores.push((name, Some(Journal::postgres(&server.database().await).await?))),
+            None => println!("{name}: PostgreSQL not installed, skipped"),
         }
-        None => println!("PostgreSQL: not installed, skipped"),
     }
     let mut figures: Vec<Vec<Figures>> = stores.iter().map(|_| Vec::new()).collect();
     for round in 0..ROUNDS {
