@@ -42,13 +42,15 @@ pub fn shared() -> Option<Arc<PostgresServer>> {
     if let Some(server) = shared.upgrade() {
         return Some(server);
     }
-    let server = Arc::new(PostgresServer::start()?);
+    let server = Arc::new(PostgresServer::start(false)?);
     *shared = Arc::downgrade(&server);
     Some(server)
 }
 
 impl PostgresServer {
-    fn start() -> Option<Self> {
+    /// A server of its own; `fsync` as in production (the journal bench) or
+    /// off (tests need no durability across a machine crash).
+    pub fn start(fsync: bool) -> Option<Self> {
         let Some(bin) = binaries() else {
             assert!(
                 std::env::var_os("WALLETKIT_REQUIRE_POSTGRES").is_none(),
@@ -84,8 +86,10 @@ impl PostgresServer {
             .args(["-p", &port.to_string(), "-c", "listen_addresses=127.0.0.1"])
             .arg("-c")
             .arg(format!("unix_socket_directories={}", dir.display()))
-            // Tests need no durability across a machine crash; many pools at once.
-            .args(["-c", "fsync=off", "-c", "max_connections=300"])
+            .arg("-c")
+            .arg(if fsync { "fsync=on" } else { "fsync=off" })
+            // Many pools at once.
+            .args(["-c", "max_connections=300"])
             .stdout(Stdio::null())
             .stderr(log)
             .spawn()
