@@ -4,6 +4,8 @@
 
 mod backend;
 mod contract;
+#[cfg(feature = "journal-sqlite")]
+mod once;
 #[cfg(feature = "journal-postgres")]
 mod postgres;
 mod race;
