@@ -22,7 +22,10 @@ impl Transfers<'_> {
     /// [`crate::Error::Config`] without a journal (nothing is sent); as
     /// [`confirm_webhook`](Self::confirm_webhook); [`crate::Error::Journal`]
     /// when the journal fails (then do not act).
-    pub async fn confirm_webhook_once<B: AsRef<[u8]>>(&self, request: &http::Request<B>) -> Result<Option<Once<Transfer>>> {
+    pub async fn confirm_webhook_once<B: AsRef<[u8]>>(
+        &self,
+        request: &http::Request<B>,
+    ) -> Result<Option<Once<Transfer>>> {
         let journaling = self.client.notification_journal("confirm_webhook_once")?;
         let Some(transfer) = self.confirm_webhook(request).await? else { return Ok(None) };
         let key = format!("webhook {} {}", transfer.transfer_id.as_str(), transfer.status.as_str());
