@@ -72,7 +72,10 @@ impl SqliteStore {
                 matches!(e, MigrateError::ExecuteMigration(..)) && !std::mem::replace(&mut migration_failed, true)
             };
             if !again {
-                return Err(open_failed(path, e));
+                return Err(match e {
+                    MigrateError::Execute(e) => open_failed(path, e),
+                    e => open_failed(path, e),
+                });
             }
             tokio::time::sleep(Duration::from_millis(10 + fastrand::u64(0..40))).await;
         }
