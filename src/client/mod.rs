@@ -13,6 +13,7 @@ mod api;
 mod builder;
 mod core;
 mod listing;
+mod once;
 mod recover;
 
 pub use api::{Api, EnvVars};

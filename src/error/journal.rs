@@ -32,8 +32,10 @@ pub enum JournalErrorKind {
     /// The reference's intent is still being sent by a call, here or on
     /// another replica, or awaits `recover()`: nothing was sent.
     Unfinished,
-    /// The reference's intent has ended (rejected, or awaiting a person's
-    /// review): nothing was sent; a new payment needs a new reference.
+    /// The reference's intent has ended (rejected, awaiting a person's
+    /// review, or made and found by `recover()`, which stores no answer to
+    /// return: read it by its reference): nothing was sent; a new payment
+    /// needs a new reference.
     Finished,
     /// A stored row holds what this version cannot read (a newer schema, or an edit by hand).
     Unreadable,

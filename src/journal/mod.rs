@@ -36,6 +36,7 @@ mod intent;
 mod memory;
 #[cfg(any(feature = "journal-sqlite", feature = "journal-postgres"))]
 mod migrations;
+mod once;
 #[cfg(feature = "journal-postgres")]
 mod postgres;
 #[cfg(feature = "journal-sqlite")]
@@ -45,6 +46,7 @@ mod store;
 mod verdict;
 
 pub use intent::{Claim, IntentId, IntentRecord, Lease, NewIntent};
+pub use once::Once;
 pub use state::IntentState;
 pub use verdict::{Recovered, Verdict};
 

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
+use sqlx::migrate::MigrateError;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
 };
@@ -24,8 +25,6 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Connections per store; writes take turns anyway, reads run beside them.
 const MAX_CONNECTIONS: u32 = 8;
-/// How often opening is tried while other processes create the same file.
-const OPEN_TRIES: u32 = 5;
 
 /// SQLite's clock, in Unix milliseconds (`julianday` exists in every version).
 macro_rules! now {
@@ -54,34 +53,45 @@ impl fmt::Debug for SqliteStore {
 
 impl SqliteStore {
     pub(crate) async fn open(path: &Path) -> Result<Self, JournalError> {
-        // Processes opening a new file at the same moment race to switch it
-        // to WAL and to apply the first migration; SQLite lets one win and
-        // the others, trying again a little later, find it done. Bounded.
-        let mut tries = 0;
+        // Processes opening a new file at once meet "busy" answers SQLite
+        // gives at once instead of waiting (switching the file to WAL, or
+        // two migrators turning a read into a write): try again, for as long
+        // as a statement would wait. Two may also both apply a migration;
+        // SQLite lets one commit, and the other, trying again once, finds
+        // it applied.
+        let give_up = tokio::time::Instant::now() + BUSY_TIMEOUT;
+        let mut migration_failed = false;
         loop {
-            tries += 1;
-            match Self::try_open(path).await {
-                Err(_) if tries < OPEN_TRIES => tokio::time::sleep(Duration::from_millis(50 * u64::from(tries))).await,
-                opened => return opened,
+            let e = match Self::try_open(path).await {
+                Ok(pool) => return Ok(SqliteStore { pool, path: path.to_owned() }),
+                Err(e) => e,
+            };
+            let again = if is_busy(&e) {
+                tokio::time::Instant::now() < give_up
+            } else {
+                matches!(e, MigrateError::ExecuteMigration(..)) && !std::mem::replace(&mut migration_failed, true)
+            };
+            if !again {
+                return Err(match e {
+                    MigrateError::Execute(e) => open_failed(path, e),
+                    e => open_failed(path, e),
+                });
             }
+            tokio::time::sleep(Duration::from_millis(10 + fastrand::u64(0..40))).await;
         }
     }
 
-    async fn try_open(path: &Path) -> Result<Self, JournalError> {
+    /// The pool on `path`, its schema brought up to date.
+    async fn try_open(path: &Path) -> Result<SqlitePool, MigrateError> {
         let options = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .busy_timeout(BUSY_TIMEOUT);
-        let pool = SqlitePoolOptions::new()
-            .max_connections(MAX_CONNECTIONS)
-            .connect_with(options)
-            .await
-            .map_err(|e| open_failed(path, e))?;
-        let migrator = migrations::migrator(MIGRATIONS).await.map_err(|e| open_failed(path, e))?;
-        migrator.run(&pool).await.map_err(|e| open_failed(path, e))?;
-        Ok(SqliteStore { pool, path: path.to_owned() })
+        let pool = SqlitePoolOptions::new().max_connections(MAX_CONNECTIONS).connect_with(options).await?;
+        migrations::migrator(MIGRATIONS).await?.run(&pool).await?;
+        Ok(pool)
     }
 
     /// Whether intent `id` is final and who holds its lease, to explain a refusal.
@@ -104,6 +114,16 @@ impl SqliteStore {
             Err(e) => e,
         }
     }
+}
+
+/// Whether SQLite answered "busy" (`SQLITE_BUSY`, or one of its extended codes).
+fn is_busy(e: &MigrateError) -> bool {
+    let db = match e {
+        MigrateError::Execute(sqlx::Error::Database(db)) => db,
+        MigrateError::ExecuteMigration(sqlx::Error::Database(db), _) => db,
+        _ => return false,
+    };
+    db.code().and_then(|code| code.parse::<i32>().ok()).is_some_and(|code| code & 0xff == 5)
 }
 
 fn open_failed<E: std::error::Error + Send + Sync + 'static>(path: &Path, e: E) -> JournalError {

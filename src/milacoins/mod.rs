@@ -26,6 +26,7 @@ mod amount;
 mod callbacks;
 mod client;
 mod confirm;
+mod confirm_once;
 mod error;
 mod invoices;
 mod listing;

@@ -26,6 +26,7 @@ mod error;
 mod inventories;
 mod tracking;
 mod transfers;
+mod webhook_once;
 
 pub use account::{Account, Balance, PricingEstimate, PricingRequest};
 pub use client::{rate_class, Locale, MiltaApi, MiltaClient, MiltaClientBuilder, DEFAULT_BASE_URL};

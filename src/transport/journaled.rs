@@ -143,6 +143,15 @@ impl Transport {
             ));
         }
         match record.state {
+            // Recovery found it by a read: made, with no answer of its own to return.
+            IntentState::Created { answer, .. } if answer.is_empty() => Err(journal_error(
+                JournalErrorKind::Finished,
+                format!(
+                    "intent {} was made (recovery found it at the provider, so no answer is stored): \
+                     read it by its reference; nothing was sent",
+                    record.id
+                ),
+            )),
             IntentState::Created { status, answer } => {
                 let first_sent_at = record.first_sent_at.map_or_else(SystemTime::now, SystemTime::from);
                 Ok(RawResponse {

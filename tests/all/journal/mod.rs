@@ -6,6 +6,8 @@ mod backend;
 mod contract;
 #[cfg(all(unix, feature = "journal-sqlite"))]
 mod crash;
+#[cfg(feature = "journal-sqlite")]
+mod once;
 #[cfg(feature = "journal-postgres")]
 mod postgres;
 mod race;

@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 
 use chrono::Utc;
+use walletkit::error::JournalErrorKind;
 use walletkit::journal::{IntentState, Recovered};
 use walletkit::milacoins::{InvoiceRequest, WalletName};
 use walletkit::milta::{ExternalId, PhoneNumber, ProductId, TransferRequest};
@@ -123,6 +124,11 @@ async fn a_lost_invoice_is_found_by_its_external_id() {
     let verdicts = mila.recover().await.unwrap();
     assert_eq!(verdicts.iter().map(|v| &v.outcome).collect::<Vec<_>>(), [&Recovered::Found]);
     assert_eq!(sb.milacoins().invoices_with_external_id("J-3"), 1, "found, not created again");
+    // Asked again, it is made and nothing is sent; recovery stored no answer to return.
+    let err = mila.invoices().create(&invoice).await.unwrap_err();
+    assert!(matches!(&err, walletkit::Error::Journal(j) if j.kind == JournalErrorKind::Finished), "{err:?}");
+    assert!(err.to_string().contains("was made"), "{err}");
+    assert_eq!(sb.milacoins().invoices_with_external_id("J-3"), 1);
 }
 
 /// WaaS documents no read: a credit whose answer was lost ends with a person.
