@@ -26,6 +26,8 @@
 // everywhere would only add noise to a test server.
 #![allow(clippy::result_large_err)]
 
+mod admin;
+mod clock;
 mod config;
 mod faults;
 mod json;
@@ -41,6 +43,10 @@ mod waas;
 mod wallets;
 
 use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
 
 /// The README's example, compiled as a doctest so it cannot rot.
 #[cfg(doctest)]
@@ -52,10 +58,10 @@ use tokio::net::TcpListener;
 pub use config::{Limit, MilaCoinsConfig, MiltaConfig, MiltaLimits, SandboxConfig, WaasConfig, WalletsConfig};
 pub use faults::{FaultCounts, Faults, Trigger};
 pub use milacoins::{CallbackCall, CallbackMethod, InvoiceEnd, MilaCoinsInvoice, MilaCoinsSandbox};
-pub use milta::{MiltaSandbox, MiltaTransfer};
+pub use milta::{MiltaSandbox, MiltaTransfer, TransferMatch, TransferOutcome};
 pub use paging::PagingFault;
 pub use spec::FaultSpecError;
-pub use waas::{WaasEntry, WaasSandbox};
+pub use waas::{WaasEntry, WaasMatch, WaasSandbox};
 pub use wallets::WalletsSandbox;
 
 /// A running sandbox.
@@ -70,6 +76,8 @@ pub struct Sandbox {
     milacoins: MilaCoinsSandbox,
     wallets: WalletsSandbox,
     waas: WaasSandbox,
+    clock: Arc<clock::Clock>,
+    admin_url: String,
     servers: Vec<server::Served>,
 }
 
@@ -109,23 +117,35 @@ impl Sandbox {
         let (wallets_listener, wallets_addr) = bind(&config, 2).await?;
         let (waas_listener, waas_addr) = bind(&config, 3).await?;
 
-        let (milta_state, milta_router) = milta::build(&config.milta);
+        let clock = Arc::new(clock::Clock::default());
+        let (milta_state, milta_router) = milta::build(&config.milta, clock.clone());
         let milacoins_url = url(milacoins_addr);
-        let (milacoins_state, milacoins_router) = milacoins::build(&config.milacoins, &milacoins_url);
+        let (milacoins_state, milacoins_router) = milacoins::build(&config.milacoins, &milacoins_url, clock.clone());
         let (wallets_state, wallets_router) = wallets::build(&config.wallets);
-        let (waas_state, waas_router) = waas::build(&config.waas);
+        let (waas_state, waas_router) = waas::build(&config.waas, clock.clone());
 
+        let milta = MiltaSandbox { base_url: format!("{}{}", url(milta_addr), milta::PREFIX), state: milta_state };
+        let milacoins = MilaCoinsSandbox { base_url: milacoins_url, state: milacoins_state };
+        let waas = WaasSandbox { base_url: url(waas_addr), state: waas_state };
+        let admin = admin::router(admin::Admin {
+            clock: clock.clone(),
+            milta: milta.clone(),
+            milacoins: milacoins.clone(),
+            waas: waas.clone(),
+        });
         let servers = vec![
-            server::spawn(milta_listener, milta_router),
-            server::spawn(milacoins_listener, milacoins_router),
-            server::spawn(wallets_listener, wallets_router),
-            server::spawn(waas_listener, waas_router),
+            server::spawn(milta_listener, milta_router.merge(admin.clone())),
+            server::spawn(milacoins_listener, milacoins_router.merge(admin.clone())),
+            server::spawn(wallets_listener, wallets_router.merge(admin.clone())),
+            server::spawn(waas_listener, waas_router.merge(admin)),
         ];
         Ok(Sandbox {
-            milta: MiltaSandbox { base_url: format!("{}{}", url(milta_addr), milta::PREFIX), state: milta_state },
-            milacoins: MilaCoinsSandbox { base_url: milacoins_url, state: milacoins_state },
+            milta,
+            admin_url: format!("{}{}", url(milacoins_addr), admin::PREFIX),
+            milacoins,
             wallets: WalletsSandbox { base_url: url(wallets_addr), state: wallets_state },
-            waas: WaasSandbox { base_url: url(waas_addr), state: waas_state },
+            waas,
+            clock,
             servers,
         })
     }
@@ -160,6 +180,44 @@ impl Sandbox {
         &self.waas
     }
 
+    /// The sandbox clock's time: real time plus every [`Sandbox::advance`]
+    /// so far. Every fake reads its time here (Milta's idempotency keys,
+    /// cancellation window, `scheduledAt` and rate windows; MilaCoins'
+    /// `createdAt`; WaaS token lifetimes and ledger dates), except
+    /// MilaCoins' `X-time` window and `Date` header, which compare with the
+    /// caller's own clock.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// Moves the sandbox clock ahead by `by` (whole milliseconds; it never
+    /// moves back, and stops a century ahead) and returns the new time:
+    /// crosses Milta's 24-hour idempotency validity, its 5-minute
+    /// cancellation window and a deferred transfer's `scheduledAt`, and a
+    /// WaaS token's `expires_in`, without waiting. Also
+    /// `POST /__sandbox/clock/advance {"seconds": N}`.
+    ///
+    /// A request then sees the new time; times the caller picks from its own
+    /// clock (a `scheduledAt`, an `expiredAt`) should be taken from
+    /// [`Sandbox::now`] instead once the clock has moved.
+    pub fn advance(&self, by: Duration) -> DateTime<Utc> {
+        self.clock.advance(by)
+    }
+
+    /// How far [`Sandbox::advance`] has moved the clock in all.
+    pub fn clock_offset(&self) -> Duration {
+        self.clock.offset()
+    }
+
+    /// The admin route's base (`WALLETKIT_SANDBOX_ADMIN_URL`), e.g.
+    /// `http://127.0.0.1:4101/__sandbox`: the clock and the scenarios over
+    /// HTTP, for tests in any language. Every listener serves it under the
+    /// reserved prefix `/__sandbox`; this URL uses the MilaCoins one. See
+    /// the crate README for the requests.
+    pub fn admin_url(&self) -> &str {
+        &self.admin_url
+    }
+
     /// The environment variables walletkit's `from_env()` constructors and
     /// examples read, pointing at this sandbox, in a stable order.
     pub fn env_vars(&self) -> Vec<(&'static str, String)> {
@@ -175,6 +233,7 @@ impl Sandbox {
             ("WAAS_BASE_URL", self.waas.base_url().to_owned()),
             ("WAAS_USERNAME", self.waas.username().to_owned()),
             ("WAAS_PASSWORD", self.waas.password().to_owned()),
+            ("WALLETKIT_SANDBOX_ADMIN_URL", self.admin_url.clone()),
         ]
     }
 }

@@ -8,8 +8,7 @@ use std::process::ExitCode;
 
 use walletkit_sandbox::{Sandbox, SandboxConfig};
 
-const USAGE: &str = "\
-usage: walletkit-sandbox [--port-base N] [--faults SPEC] [--host ADDR]
+const USAGE: &str = r#"usage: walletkit-sandbox [--port-base N] [--faults SPEC] [--host ADDR]
 
 Serves fakes of the Milta, MilaCoins, Wallets and WaaS APIs on loopback and
 prints their base URLs and credentials as shell `export` lines.
@@ -23,7 +22,21 @@ prints their base URLs and credentials as shell `export` lines.
                   paging misbehaviours: ignores-page repeats-last-page
                   lies-about-totals has-more-forever
   --host ADDR     address to bind (default 127.0.0.1)
-";
+
+Admin route (WALLETKIT_SANDBOX_ADMIN_URL; every listener serves it under the
+reserved prefix /__sandbox), JSON in and out, 400 {"error": ...} if refused:
+  GET  /__sandbox/clock                 {"now": "...Z", "offsetSeconds": N}
+  POST /__sandbox/clock/advance         {"seconds": 86401}  (never backwards)
+  POST /__sandbox/milta/scenarios       {"externalId"|"transferId": "...", or
+                                         "next": true, "status": "FAILED"|
+                                         "PENDING"|"COMPLETED"}
+  POST /__sandbox/milacoins/invoices/end {"id"|"externalID": "...", "status":
+                                         "completed"|"invalid"|"underPaid"|
+                                         "overPaid"|"paidLate"|"expired"}
+  POST /__sandbox/waas/scenarios        {"sourceTransactionId"|"accountNumber":
+                                         "...", or "next": true,
+                                         "error": "INSUFFICIENT_FUNDS"}
+"#;
 
 fn parse(args: &[String]) -> Result<Option<SandboxConfig>, String> {
     let mut config = SandboxConfig::default();

@@ -50,7 +50,7 @@ pub(crate) async fn verify(State(mc): State<Arc<MilaCoins>>, req: Request, next:
         return error(FAIL_TO_AUTH, "Fail to Authentication: Check the api key, the secret key and the sign function");
     }
     let time = header(&req, "x-time").unwrap_or_default().to_owned();
-    let now = mc.now().timestamp();
+    let now = mc.wall_now().timestamp();
     match seconds(&time) {
         None => return error(INVALID_TIME, format!("X-time hadear is invalid: `{time}` is not a number of seconds")),
         Some(t) if t.abs_diff(now) > mc.time_window.as_secs() => {
@@ -85,7 +85,7 @@ pub(crate) async fn verify(State(mc): State<Arc<MilaCoins>>, req: Request, next:
 /// Sets `Date` from the server clock (which may be skewed on purpose).
 pub(crate) async fn date_header(State(mc): State<Arc<MilaCoins>>, req: Request, next: Next) -> Response {
     let mut resp = next.run(req).await;
-    let date = httpdate::fmt_http_date(mc.now().into());
+    let date = httpdate::fmt_http_date(mc.wall_now().into());
     if let Ok(value) = HeaderValue::from_str(&date) {
         resp.headers_mut().insert(header::DATE, value);
     }

@@ -7,13 +7,18 @@
 
 use std::time::Duration;
 
+use rust_decimal::Decimal;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 use super::MilaCoinsSandbox;
 use crate::json::obj;
 
-/// How a test ends an invoice.
+/// How a test ends an invoice: the status it reads afterwards (the
+/// document's spellings) and the callback event, if any. The document names
+/// two events, `cancel` and `complete`, and no event for a payment that is
+/// short or late, so those call no callback: the merchant learns of them by
+/// reading the transaction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum InvoiceEnd {
@@ -21,6 +26,64 @@ pub enum InvoiceEnd {
     Complete,
     /// The customer gave up: status `invalid`, event `cancel`.
     Cancel,
+    /// The customer paid 90 %: status `underPaid`, no callback.
+    UnderPaid,
+    /// The customer paid 110 %: status `overPaid` (paid in full), event
+    /// `complete`.
+    OverPaid,
+    /// The customer paid in full after `expiredAt`: status `paidLate`, no
+    /// callback.
+    PaidLate,
+    /// Nobody paid before `expiredAt`: status `invalid` (the document lists
+    /// no `expired` status), event `cancel`.
+    Expired,
+}
+
+impl InvoiceEnd {
+    /// The status the invoice reads afterwards.
+    pub fn status(self) -> &'static str {
+        match self {
+            InvoiceEnd::Complete => "completed",
+            InvoiceEnd::Cancel | InvoiceEnd::Expired => "invalid",
+            InvoiceEnd::UnderPaid => "underPaid",
+            InvoiceEnd::OverPaid => "overPaid",
+            InvoiceEnd::PaidLate => "paidLate",
+        }
+    }
+
+    /// The callback event it calls, if any.
+    pub fn event(self) -> Option<&'static str> {
+        match self {
+            InvoiceEnd::Complete | InvoiceEnd::OverPaid => Some("complete"),
+            InvoiceEnd::Cancel | InvoiceEnd::Expired => Some("cancel"),
+            InvoiceEnd::UnderPaid | InvoiceEnd::PaidLate => None,
+        }
+    }
+
+    /// The share of the invoice amount the customer paid, in percent.
+    fn paid_percent(self) -> i64 {
+        match self {
+            InvoiceEnd::Complete | InvoiceEnd::PaidLate => 100,
+            InvoiceEnd::UnderPaid => 90,
+            InvoiceEnd::OverPaid => 110,
+            InvoiceEnd::Cancel | InvoiceEnd::Expired => 0,
+        }
+    }
+
+    /// Reads the admin route's spelling: a status (`completed`,
+    /// `underPaid`, `overPaid`, `paidLate`), `invalid` or `cancel`, or
+    /// `expired`.
+    pub fn parse(name: &str) -> Option<InvoiceEnd> {
+        Some(match name {
+            "completed" | "complete" => InvoiceEnd::Complete,
+            "invalid" | "cancel" => InvoiceEnd::Cancel,
+            "underPaid" => InvoiceEnd::UnderPaid,
+            "overPaid" => InvoiceEnd::OverPaid,
+            "paidLate" => InvoiceEnd::PaidLate,
+            "expired" => InvoiceEnd::Expired,
+            _ => return None,
+        })
+    }
 }
 
 /// How the sandbox calls a payment page's `callbackUrl`
@@ -49,8 +112,9 @@ pub struct CallbackCall {
 }
 
 impl MilaCoinsSandbox {
-    /// Ends invoice `id` as `end` says and, when it was created with a
-    /// `callbackUrl`, calls it (plain HTTP: the sandbox calls loopback
+    /// Ends invoice `id` as `end` says (its status; the clock is not
+    /// consulted) and, when `end` has an event and the invoice was created
+    /// with a `callbackUrl`, calls it (plain HTTP: the sandbox calls loopback
     /// receivers) with the configured [`CallbackMethod`], `GET` unless set.
     /// Returns the call made, if any.
     ///
@@ -58,21 +122,49 @@ impl MilaCoinsSandbox {
     /// A message when there is no such invoice, or the callback could not be
     /// delivered.
     pub async fn end_invoice(&self, id: &str, end: InvoiceEnd) -> Result<Option<CallbackCall>, String> {
+        self.end_where(|t| t.id == id, id, end).await
+    }
+
+    /// [`MilaCoinsSandbox::end_invoice`] for the invoice or payment page
+    /// created through the API with this `externalID` (the latest, if
+    /// several).
+    ///
+    /// # Errors
+    /// As `end_invoice`.
+    pub async fn end_invoice_by_external_id(
+        &self,
+        external_id: &str,
+        end: InvoiceEnd,
+    ) -> Result<Option<CallbackCall>, String> {
+        let id = {
+            let store = self.state.store();
+            let found = store
+                .txns
+                .iter()
+                .rev()
+                .find(|t| t.created_by_api && t.external_id.as_deref() == Some(external_id))
+                .map(|t| t.id.clone());
+            found.ok_or_else(|| format!("no invoice with externalID {external_id}"))?
+        };
+        self.end_invoice(&id, end).await
+    }
+
+    async fn end_where(
+        &self,
+        matches: impl Fn(&super::store::Txn) -> bool,
+        id: &str,
+        end: InvoiceEnd,
+    ) -> Result<Option<CallbackCall>, String> {
         let (template, external_id) = {
             let mut store = self.state.store();
-            let txn = store.txns.iter_mut().find(|t| t.id == id).ok_or_else(|| format!("no invoice {id}"))?;
-            txn.status = match end {
-                InvoiceEnd::Complete => "completed",
-                InvoiceEnd::Cancel => "invalid",
-            };
+            let txn = store.txns.iter_mut().find(|t| matches(t)).ok_or_else(|| format!("no invoice {id}"))?;
+            txn.status = end.status();
+            txn.wallet_credited = (txn.invoice_amount * Decimal::new(end.paid_percent(), 2)).round_dp(8);
             let template = txn.page_urls.as_ref().and_then(|u| u.callback.clone());
             (template, txn.external_id.clone().unwrap_or_default())
         };
         let Some(template) = template else { return Ok(None) };
-        let event = match end {
-            InvoiceEnd::Complete => "complete",
-            InvoiceEnd::Cancel => "cancel",
-        };
+        let Some(event) = end.event() else { return Ok(None) };
         let url = template
             .replace("{EVENT}", &encode(event))
             .replace("{INVOICE_ID}", &encode(id))

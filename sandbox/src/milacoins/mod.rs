@@ -27,6 +27,7 @@ use axum::Router;
 use chrono::{DateTime, TimeDelta, Utc};
 use rust_decimal::Decimal;
 
+use crate::clock::Clock;
 use crate::config::MilaCoinsConfig;
 use crate::faults::{self, FaultCounts, FaultState, Faults};
 use crate::json::{obj, respond};
@@ -42,11 +43,19 @@ pub(crate) struct MilaCoins {
     store: Mutex<store::Store>,
     log: Mutex<logs::Log>,
     faults: Arc<FaultState>,
+    clock: Arc<Clock>,
 }
 
 impl MilaCoins {
-    /// The server clock (the real one plus the configured skew).
+    /// The server clock: the sandbox clock plus the configured skew.
     pub(crate) fn now(&self) -> DateTime<Utc> {
+        self.clock.now() + self.clock_skew
+    }
+
+    /// The clock the signature window and `Date` use: real time plus the
+    /// configured skew, since a caller's `X-time` cannot follow the sandbox
+    /// clock's advances.
+    pub(crate) fn wall_now(&self) -> DateTime<Utc> {
         Utc::now() + self.clock_skew
     }
 
@@ -64,7 +73,7 @@ async fn wallets() -> Response {
 }
 
 /// Builds the state and the router for a fake served at `base_url`.
-pub(crate) fn build(config: &MilaCoinsConfig, base_url: &str) -> (Arc<MilaCoins>, Router) {
+pub(crate) fn build(config: &MilaCoinsConfig, base_url: &str, clock: Arc<Clock>) -> (Arc<MilaCoins>, Router) {
     let mc = Arc::new(MilaCoins {
         api_key: config.api_key.clone(),
         secret_key: config.secret_key.clone(),
@@ -75,6 +84,7 @@ pub(crate) fn build(config: &MilaCoinsConfig, base_url: &str) -> (Arc<MilaCoins>
         store: Mutex::new(store::Store::seed()),
         log: Mutex::new(logs::Log::new()),
         faults: FaultState::new(config.faults.clone(), error::render_fault, &[]),
+        clock,
     });
     let api = Router::new()
         .route("/logs", get(logs::list))

@@ -74,7 +74,7 @@ pub(crate) async fn rate_limit(State(milta): State<Arc<Milta>>, req: Request, ne
         let route = req.extensions().get::<MatchedPath>().map(|m| m.as_str().to_owned()).unwrap_or_default();
         if let Some((class, limit)) = class(limits, req.method(), &route) {
             let verdict =
-                milta.limiter.lock().unwrap_or_else(PoisonError::into_inner).admit(class, limit, Instant::now());
+                milta.limiter.lock().unwrap_or_else(PoisonError::into_inner).admit(class, limit, milta.clock.instant());
             if let Err(wait) = verdict {
                 return too_many_requests(wait.max(1));
             }

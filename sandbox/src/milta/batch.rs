@@ -8,7 +8,6 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use chrono::Utc;
 
 use super::error::{code, error_body, success_body};
 use super::state::Book;
@@ -42,7 +41,7 @@ fn run(m: &Milta, book: &mut Book, body: &[u8]) -> (StatusCode, Json) {
     for e in &entries {
         *seen.entry(external_id(e)).or_default() += 1;
     }
-    let now = Utc::now();
+    let now = m.clock.now();
     let batch_id = book.next_batch_id(now);
     let mut results = Vec::with_capacity(entries.len());
     let mut accepted = 0;

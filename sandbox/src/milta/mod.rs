@@ -9,9 +9,12 @@ mod batch;
 mod error;
 mod inventory;
 mod listing;
+mod scenario;
 mod state;
 mod transfers;
 mod variants;
+
+pub use scenario::{TransferMatch, TransferOutcome};
 
 use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -22,6 +25,7 @@ use axum::Router;
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 
+use crate::clock::Clock;
 use crate::config::{MiltaConfig, MiltaLimits};
 use crate::faults::{self, FaultCounts, FaultState, Faults};
 
@@ -38,6 +42,7 @@ pub(crate) struct Milta {
     inventory: inventory::Inventory,
     book: Mutex<state::Book>,
     faults: Arc<FaultState>,
+    clock: Arc<Clock>,
 }
 
 impl Milta {
@@ -47,7 +52,7 @@ impl Milta {
 }
 
 /// Builds the state and the router.
-pub(crate) fn build(config: &MiltaConfig) -> (Arc<Milta>, Router) {
+pub(crate) fn build(config: &MiltaConfig, clock: Arc<Clock>) -> (Arc<Milta>, Router) {
     let milta = Arc::new(Milta {
         key_id: config.key_id.clone(),
         key_secret: config.key_secret.clone(),
@@ -57,6 +62,7 @@ pub(crate) fn build(config: &MiltaConfig) -> (Arc<Milta>, Router) {
         inventory: inventory::Inventory::seed(),
         book: Mutex::new(state::Book::new(config.initial_balance)),
         faults: FaultState::new(config.faults.clone(), error::render_fault, &[]),
+        clock,
     });
     let p = |path: &str| format!("{PREFIX}{path}");
     let router = Router::new()
@@ -91,7 +97,7 @@ pub struct MiltaTransfer {
     pub transfer_id: String,
     /// The caller's reference.
     pub external_id: String,
-    /// `PENDING`, `SCHEDULED`, `COMPLETED` or `CANCELLED`.
+    /// `PENDING`, `SCHEDULED`, `COMPLETED`, `FAILED` or `CANCELLED`.
     pub status: String,
     /// Amount sent, in `currency`.
     pub amount: Decimal,

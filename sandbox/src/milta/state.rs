@@ -1,16 +1,16 @@
 //! The partner account: balance, transfers and stored idempotent responses.
 
 use std::collections::HashMap;
-use std::time::{Duration, Instant};
 
 use axum::http::StatusCode;
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
 use rust_decimal::Decimal;
 
+use super::scenario::{Outcome, Rules};
 use crate::json::{obj, Json};
 
 /// How long an idempotency key is remembered (documented: 24 hours).
-pub(crate) const IDEMPOTENCY_TTL: Duration = Duration::from_secs(24 * 3600);
+pub(crate) const IDEMPOTENCY_TTL: TimeDelta = TimeDelta::hours(24);
 
 /// A transfer's lifecycle state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,6 +18,7 @@ pub(crate) enum Status {
     Pending,
     Scheduled,
     Completed,
+    Failed,
     Cancelled,
 }
 
@@ -27,6 +28,7 @@ impl Status {
             Status::Pending => "PENDING",
             Status::Scheduled => "SCHEDULED",
             Status::Completed => "COMPLETED",
+            Status::Failed => "FAILED",
             Status::Cancelled => "CANCELLED",
         }
     }
@@ -49,17 +51,33 @@ pub(crate) struct Transfer {
     pub scheduled_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub batch_id: Option<String>,
+    /// Where the transfer goes once it is processed (a scenario can choose).
+    pub outcome: Outcome,
 }
 
 impl Transfer {
-    /// Moves the transfer on as time and reads pass: a PENDING transfer is
-    /// COMPLETED by the next read; a SCHEDULED one once `scheduledAt` passed.
-    pub(crate) fn advance(&mut self, now: DateTime<Utc>) {
-        match self.status {
-            Status::Pending => self.status = Status::Completed,
-            Status::Scheduled if self.scheduled_at.is_some_and(|at| at <= now) => self.status = Status::Completed,
-            _ => {}
+    /// Moves the transfer on as time and reads pass: a PENDING transfer
+    /// reaches its outcome by the next read (COMPLETED unless a scenario
+    /// chose otherwise); a SCHEDULED one executes once `scheduledAt` passed
+    /// on the sandbox clock. Returns the charge to refund when it failed.
+    pub(crate) fn advance(&mut self, now: DateTime<Utc>) -> Option<Decimal> {
+        let due = match self.status {
+            Status::Pending => true,
+            Status::Scheduled => self.scheduled_at.is_some_and(|at| at <= now),
+            _ => false,
+        };
+        if !due {
+            return None;
         }
+        match self.outcome {
+            Outcome::Complete => self.status = Status::Completed,
+            Outcome::StayPending => self.status = Status::Pending,
+            Outcome::Fail => {
+                self.status = Status::Failed;
+                return Some(self.debit);
+            }
+        }
+        None
     }
 
     pub(crate) fn to_json(&self) -> Json {
@@ -94,7 +112,8 @@ pub(crate) struct Stored {
     pub request: Vec<u8>,
     pub status: StatusCode,
     pub body: Vec<u8>,
-    pub at: Instant,
+    /// First answered, on the sandbox clock.
+    pub at: DateTime<Utc>,
 }
 
 /// Everything that changes.
@@ -103,13 +122,22 @@ pub(crate) struct Book {
     pub balance: Decimal,
     pub transfers: Vec<Transfer>,
     pub idempotency: HashMap<String, Stored>,
+    /// Scenarios waiting for the transfer they name.
+    pub rules: Rules,
     next_transfer: u64,
     next_batch: u64,
 }
 
 impl Book {
     pub(crate) fn new(balance: Decimal) -> Self {
-        Book { balance, transfers: Vec::new(), idempotency: HashMap::new(), next_transfer: 9001, next_batch: 1 }
+        Book {
+            balance,
+            transfers: Vec::new(),
+            idempotency: HashMap::new(),
+            rules: Rules::default(),
+            next_transfer: 9001,
+            next_batch: 1,
+        }
     }
 
     pub(crate) fn next_transfer_id(&mut self) -> String {
@@ -124,6 +152,16 @@ impl Book {
 
     pub(crate) fn find_mut(&mut self, id: &str) -> Option<&mut Transfer> {
         self.transfers.iter_mut().find(|t| t.id == id)
+    }
+
+    /// Moves transfer `id` on (see [`Transfer::advance`]), refunding a
+    /// failed one's charge; `None` when there is no such transfer.
+    pub(crate) fn advance(&mut self, id: &str, now: DateTime<Utc>) -> Option<&mut Transfer> {
+        let i = self.transfers.iter().position(|t| t.id == id)?;
+        if let Some(refund) = self.transfers[i].advance(now) {
+            self.balance += refund;
+        }
+        self.transfers.get_mut(i)
     }
 
     pub(crate) fn has_external_id(&self, external_id: &str) -> bool {

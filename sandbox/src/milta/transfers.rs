@@ -2,7 +2,6 @@
 //! the `X-Idempotency-Key` replay shared with batches.
 
 use std::sync::{Arc, PoisonError};
-use std::time::Instant;
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -80,8 +79,10 @@ pub(crate) fn open(
         ));
     }
     book.balance -= q.debit;
+    let id = book.next_transfer_id();
     let transfer = Transfer {
-        id: book.next_transfer_id(),
+        outcome: book.rules.take(&id, external_id),
+        id,
         external_id: external_id.to_owned(),
         product_id: product.id,
         recipient_phone: phone.to_owned(),
@@ -119,9 +120,10 @@ pub(crate) fn idempotent(
             )
         }
     };
+    let now = milta.clock.now();
     let mut book = milta.book.lock().unwrap_or_else(PoisonError::into_inner);
     if let Some(key) = &key {
-        book.idempotency.retain(|_, s| s.at.elapsed() < IDEMPOTENCY_TTL);
+        book.idempotency.retain(|_, s| now - s.at < IDEMPOTENCY_TTL);
         if let Some(stored) = book.idempotency.get(key) {
             if stored.path != path || stored.request != body.as_ref() {
                 return error(
@@ -138,13 +140,7 @@ pub(crate) fn idempotent(
     let (status, value) = act(&mut book);
     let rendered = value.to_string().into_bytes();
     if let Some(key) = key {
-        let stored = Stored {
-            path: path.to_owned(),
-            request: body.to_vec(),
-            status,
-            body: rendered.clone(),
-            at: Instant::now(),
-        };
+        let stored = Stored { path: path.to_owned(), request: body.to_vec(), status, body: rendered.clone(), at: now };
         book.idempotency.insert(key, stored);
     }
     respond(status, rendered)
@@ -157,7 +153,7 @@ pub(crate) async fn create(State(m): State<Arc<Milta>>, headers: HeaderMap, body
             Ok(e) => e,
             Err(msg) => return (StatusCode::BAD_REQUEST, error_body(code::VALIDATION_ERROR, msg)),
         };
-        match open(&m, book, &entry, Utc::now(), None) {
+        match open(&m, book, &entry, m.clock.now(), None) {
             Ok(t) => (StatusCode::CREATED, success_body(t.to_json())),
             Err(r) => (r.status, error_body(r.code, r.message)),
         }
@@ -170,21 +166,26 @@ fn unknown(id: &str) -> Response {
 
 /// `GET /transfers/{id}`.
 pub(crate) async fn get(State(m): State<Arc<Milta>>, Path(id): Path<String>) -> Response {
+    let now = m.clock.now();
     let mut book = m.book.lock().unwrap_or_else(PoisonError::into_inner);
-    let Some(t) = book.find_mut(&id) else { return unknown(&id) };
-    t.advance(Utc::now());
+    let Some(t) = book.advance(&id, now) else { return unknown(&id) };
     success(StatusCode::OK, t.to_json())
 }
 
 /// `DELETE /transfers/{id}`: cancels a SCHEDULED transfer until five
 /// minutes before `scheduledAt` and refunds its charge.
 pub(crate) async fn cancel(State(m): State<Arc<Milta>>, Path(id): Path<String>) -> Response {
-    let now = Utc::now();
+    let now = m.clock.now();
     let mut book = m.book.lock().unwrap_or_else(PoisonError::into_inner);
-    let Some(t) = book.find_mut(&id) else { return unknown(&id) };
-    if t.status == Status::Scheduled && t.scheduled_at.is_some_and(|at| at <= now) {
-        t.advance(now);
-    }
+    let scheduled = book.find_mut(&id).map(|t| t.status == Status::Scheduled);
+    let t = match scheduled {
+        None => return unknown(&id),
+        // Only a SCHEDULED transfer executes here: a PENDING one stays as
+        // the cancellation finds it.
+        Some(true) => book.advance(&id, now),
+        Some(false) => book.find_mut(&id),
+    };
+    let Some(t) = t else { return unknown(&id) };
     let refused = |m: String| error(StatusCode::CONFLICT, code::CANCELLATION_NOT_ALLOWED, m);
     match (t.status, t.scheduled_at) {
         (Status::Scheduled, Some(at)) if at - now >= CANCELLATION_WINDOW => {

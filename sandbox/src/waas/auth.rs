@@ -7,7 +7,6 @@ use axum::extract::{Request, State};
 use axum::http::{header, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use tokio::time::Instant;
 
 use super::error::{code, Refusal};
 use super::Waas;
@@ -32,7 +31,8 @@ pub(crate) async fn login(State(w): State<Arc<Waas>>, body: Bytes) -> Response {
             .into_response();
     }
     let token = format!("waas_{}", uuid::Uuid::new_v4().simple());
-    let expires = w.token_ttl.map(|ttl| Instant::now() + ttl);
+    w.logins.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let expires = w.token_ttl.map(|ttl| w.clock.instant() + ttl);
     w.tokens.lock().unwrap_or_else(PoisonError::into_inner).insert(token.clone(), expires);
     let mut body = obj! {"access_token": token, "token_type": "Bearer"};
     if let (Some(ttl), Some(obj)) = (w.token_ttl, body.as_object_mut()) {
@@ -52,7 +52,7 @@ pub(crate) async fn bearer(State(w): State<Arc<Waas>>, req: Request, next: Next)
         None => Err("Authorization: Bearer <access_token> is required"),
         Some(t) => match w.tokens.lock().unwrap_or_else(PoisonError::into_inner).get(t) {
             None => Err("The access token is invalid"),
-            Some(Some(expires)) if Instant::now() >= *expires => Err("The access token has expired"),
+            Some(Some(expires)) if w.clock.instant() >= *expires => Err("The access token has expired"),
             Some(_) => Ok(()),
         },
     };

@@ -6,7 +6,6 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use chrono::Utc;
 use rust_decimal::Decimal;
 
 use super::error::{code, Refusal};
@@ -146,7 +145,7 @@ fn account(ledger: &mut Ledger, body: &Obj) -> Result<Json, Refusal> {
         balance: Decimal::ZERO,
         system: false,
     });
-    let now = timestamp(Utc::now());
+    let now = timestamp(ledger.clock.now());
     Ok(obj! {
         "account_id": ledger.accounts.iter().filter(|a| !a.system).count().to_string(),
         "account_number": number,

@@ -185,7 +185,7 @@ fn reverse(ledger: &mut Ledger, id: &str) -> Result<Json, Refusal> {
         ids: (format!("RVS1{}", op.key), format!("RVS2{}", op.key)),
         data: orig_credit.data.clone(),
         narration: Json::Str(format!("Reversal of transaction {}", orig_credit.id)),
-        date: Utc::now(),
+        date: ledger.clock.now(),
         key: op.key.clone(),
         reversal_of: Some(op_index),
     };

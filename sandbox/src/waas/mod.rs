@@ -6,11 +6,15 @@ mod auth;
 mod entities;
 mod error;
 mod ledger;
+mod scenario;
 mod state;
 mod variants;
 
+pub use scenario::WaasMatch;
+
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
@@ -19,6 +23,7 @@ use axum::routing::post;
 use axum::Router;
 use rust_decimal::Decimal;
 
+use crate::clock::Clock;
 use crate::config::WaasConfig;
 use crate::faults::{self, FaultCounts, FaultState, Faults};
 
@@ -30,6 +35,8 @@ pub(crate) struct Waas {
     tokens: Mutex<HashMap<String, Option<tokio::time::Instant>>>,
     ledger: Mutex<state::Ledger>,
     faults: Arc<FaultState>,
+    clock: Arc<Clock>,
+    logins: AtomicU64,
 }
 
 impl Waas {
@@ -39,14 +46,16 @@ impl Waas {
 }
 
 /// Builds the state and the router.
-pub(crate) fn build(config: &WaasConfig) -> (Arc<Waas>, Router) {
+pub(crate) fn build(config: &WaasConfig, clock: Arc<Clock>) -> (Arc<Waas>, Router) {
     let w = Arc::new(Waas {
         username: config.username.clone(),
         password: config.password.clone(),
         token_ttl: config.token_ttl,
         tokens: Mutex::new(HashMap::new()),
-        ledger: Mutex::new(state::Ledger::new()),
+        ledger: Mutex::new(state::Ledger::new(clock.clone())),
         faults: FaultState::new(config.faults.clone(), error::render_fault, &[auth::LOGIN]),
+        clock,
+        logins: AtomicU64::new(0),
     });
     let router = Router::new()
         .route(auth::LOGIN, post(auth::login))
@@ -155,6 +164,12 @@ impl WaasSandbox {
     /// settlement accounts on the other side of credits and debits).
     pub fn balance(&self, account_number: &str) -> Option<Decimal> {
         self.state.ledger().accounts.iter().find(|a| a.number == account_number).map(|a| a.balance)
+    }
+
+    /// How many successful logins the fake has answered (each issues a
+    /// token).
+    pub fn logins(&self) -> u64 {
+        self.state.logins.load(Ordering::SeqCst)
     }
 
     /// Invalidates every issued token, so the next call gets a 401.

@@ -1,12 +1,15 @@
 //! Clients, accounts, services and the double-entry ledger.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use axum::http::StatusCode;
 use chrono::{DateTime, SecondsFormat, Utc};
 use rust_decimal::Decimal;
 
 use super::error::{code, Refusal};
+use super::scenario::Refusals;
+use crate::clock::Clock;
 use crate::json::{obj, Json};
 use crate::money::fixed;
 
@@ -122,14 +125,18 @@ pub(crate) struct Ledger {
     pub entries: Vec<Entry>,
     pub ops: Vec<Op>,
     pub keys: HashSet<String>,
+    /// Insufficient-balance scenarios waiting for their movement.
+    pub refusals: Refusals,
+    /// The sandbox clock, for the dates the ledger stamps.
+    pub clock: Arc<Clock>,
     next_account: u64,
     next_settlement: u64,
     next_txn: u64,
 }
 
 impl Ledger {
-    pub(crate) fn new() -> Self {
-        Ledger { next_account: 10_000_100, next_settlement: 10_000_001, next_txn: 7601, ..Ledger::default() }
+    pub(crate) fn new(clock: Arc<Clock>) -> Self {
+        Ledger { next_account: 10_000_100, next_settlement: 10_000_001, next_txn: 7601, clock, ..Ledger::default() }
     }
 
     pub(crate) fn next_account_number(&mut self) -> String {
@@ -191,7 +198,9 @@ impl Ledger {
             )
         };
         let debited = from.balance.checked_sub(p.amount).ok_or_else(|| out_of_range(&from.number))?;
-        if !from.can_overdraw && debited < from.minimum_balance {
+        let forced = !from.system && p.reversal_of.is_none() && self.refusals.take(&p.key, &from.number);
+        let from = &self.accounts[debit];
+        if forced || (!from.can_overdraw && debited < from.minimum_balance) {
             return Err(Refusal::new(
                 StatusCode::BAD_REQUEST,
                 code::INSUFFICIENT_FUNDS,

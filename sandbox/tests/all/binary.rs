@@ -16,7 +16,7 @@ impl Drop for KillOnDrop {
     }
 }
 
-/// Starts the binary and reads its 11 export lines.
+/// Starts the binary and reads its 12 export lines.
 async fn spawn(args: &[&str]) -> (KillOnDrop, HashMap<String, String>) {
     let child = Command::new(env!("CARGO_BIN_EXE_walletkit-sandbox"))
         .args(args)
@@ -29,7 +29,7 @@ async fn spawn(args: &[&str]) -> (KillOnDrop, HashMap<String, String>) {
     let vars: HashMap<String, String> = tokio::task::spawn_blocking(move || {
         BufReader::new(stdout)
             .lines()
-            .take(11)
+            .take(12)
             .map(|line| {
                 let line = line.unwrap();
                 let (name, value) = line.strip_prefix("export ").unwrap().split_once('=').unwrap();
@@ -65,6 +65,7 @@ async fn binary_prints_exports_serves_and_stops_on_sigint() {
         "WAAS_BASE_URL",
         "WAAS_USERNAME",
         "WAAS_PASSWORD",
+        "WALLETKIT_SANDBOX_ADMIN_URL",
     ] {
         assert!(vars.contains_key(name), "{name} missing from {vars:?}");
     }
@@ -83,7 +84,41 @@ async fn binary_prints_exports_serves_and_stops_on_sigint() {
 #[tokio::test]
 async fn sigint_right_after_the_exports_still_stops_cleanly() {
     let (guard, vars) = spawn(&[]).await;
-    assert_eq!(vars.len(), 11);
+    assert_eq!(vars.len(), 12);
     let status = interrupt(guard).await;
     assert!(status.success(), "the handler is in place before the exports are printed: {status}");
+}
+
+#[tokio::test]
+async fn the_binary_serves_the_admin_route_for_any_language() {
+    let (guard, vars) = spawn(&[]).await;
+    let client = reqwest::Client::builder().no_proxy().build().unwrap();
+    let admin = &vars["WALLETKIT_SANDBOX_ADMIN_URL"];
+    let milta = |method, path: &str| {
+        client
+            .request(method, format!("{}{path}", vars["MILTA_BASE_URL"]))
+            .basic_auth(&vars["MILTA_API_KEY_ID"], Some(&vars["MILTA_API_KEY_SECRET"]))
+    };
+    let scenario = client
+        .post(format!("{admin}/milta/scenarios"))
+        .body(r#"{"next":true,"status":"FAILED"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(scenario.status(), 200);
+    assert_eq!(scenario.text().await.unwrap(), r#"{"applied":false}"#);
+    let body = r#"{"externalId":"BIN-1","productId":"PRODUCT_123","recipientPhone":"+447700900001","amount":10,"currency":"GBP"}"#;
+    let json = |raw: &[u8]| -> serde_json::Value { serde_json::from_slice(raw).unwrap() };
+    let created =
+        json(&milta(reqwest::Method::POST, "/transfers").body(body).send().await.unwrap().bytes().await.unwrap());
+    let id = created["data"]["transferId"].as_str().unwrap();
+    let read =
+        json(&milta(reqwest::Method::GET, &format!("/transfers/{id}")).send().await.unwrap().bytes().await.unwrap());
+    assert_eq!(read["data"]["status"], "FAILED");
+
+    let moved = client.post(format!("{admin}/clock/advance")).body(r#"{"seconds":600}"#).send().await.unwrap();
+    let moved = json(&moved.bytes().await.unwrap());
+    assert_eq!(moved["offsetSeconds"], 600);
+    let status = interrupt(guard).await;
+    assert!(status.success(), "{status}");
 }

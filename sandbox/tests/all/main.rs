@@ -8,6 +8,7 @@ mod faults;
 mod milacoins;
 mod milta;
 mod paging;
+mod scenarios;
 mod variants;
 mod waas;
 mod wallets;

@@ -254,10 +254,10 @@ async fn the_payment_page_url_serves_a_page_naming_the_invoice() {
 }
 
 /// What a merchant's receiver saw: method, target, content type, body.
-type Seen = (String, String, Option<String>, String);
+pub(crate) type Seen = (String, String, Option<String>, String);
 
 /// A receiver mounted for GET and POST that records each call.
-async fn receiver() -> (String, tokio::sync::mpsc::UnboundedReceiver<Seen>) {
+pub(crate) async fn receiver() -> (String, tokio::sync::mpsc::UnboundedReceiver<Seen>) {
     use axum::body::Bytes;
     use axum::http::{HeaderMap, Method as M, Uri};
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();

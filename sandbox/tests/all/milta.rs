@@ -19,7 +19,7 @@ fn transfer_text(external_id: &str, amount: &str) -> String {
 }
 
 /// A transfer to edit (numbers pass through `f64`: use whole amounts).
-fn transfer(external_id: &str, amount: &str) -> Value {
+pub(crate) fn transfer(external_id: &str, amount: &str) -> Value {
     serde_json::from_str(&transfer_text(external_id, amount)).unwrap()
 }
 

@@ -11,7 +11,7 @@ use walletkit_sandbox::{Sandbox, SandboxConfig};
 
 /// Creates a client, a service (1 to 1000) and two KES accounts; returns
 /// (service code, account without overdraft, account allowed to overdraw).
-async fn setup(sb: &Sandbox, token: &str) -> (String, String, String) {
+pub(crate) async fn setup(sb: &Sandbox, token: &str) -> (String, String, String) {
     let client = send(waas(
         sb,
         token,
@@ -59,7 +59,7 @@ async fn setup(sb: &Sandbox, token: &str) -> (String, String, String) {
 
 /// A credit or debit as JSON text, the amount exactly as given (it may be
 /// a quoted string, to send the wrong type).
-fn movement(account: &str, service: &str, amount: &str, key: &str) -> String {
+pub(crate) fn movement(account: &str, service: &str, amount: &str, key: &str) -> String {
     format!(
         r#"{{"account_number":"{account}","client_service_code":"{service}","transaction_source":"EXTERNAL",
             "transaction_amount":{amount},"source_transaction_id":"{key}","source_transaction_data":{{"data":"test"}},
