@@ -23,6 +23,7 @@ mod milta;
 #[cfg(unix)]
 mod restart;
 mod sandbox_e2e;
+mod scenarios;
 mod service_example;
 #[cfg(feature = "test-util")]
 mod test_util;
