@@ -45,7 +45,7 @@ impl Transport {
             "http.request.resend_count" = tracing::field::Empty,
             "walletkit.outcome" = tracing::field::Empty,
         );
-        super::meta::begin(&req);
+        meta::begin(&req);
         let call = async {
             let journaled = req.journal_operation.clone().zip(req.reference.as_ref().map(|(_, value)| value.clone()));
             match (&self.inner.options.journal, journaled) {
