@@ -76,6 +76,9 @@
 //! - `redis`: client-side rate limits and login tokens shared by replicas.
 //! - `journal-sqlite`, `journal-postgres`: the durable [`journal`] of money
 //!   movements in an SQLite file or in PostgreSQL.
+//! - `metrics`: durations, attempts, 429s, retries, unknown outcomes,
+//!   rate-limit waits and logins through the `metrics` facade (names in
+//!   `walletkit::metrics`).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -85,6 +88,15 @@ pub mod error;
 pub mod journal;
 pub mod milacoins;
 pub mod milta;
+/// The names of the metrics walletkit records (feature `metrics`), and
+/// [`describe`](metrics::describe) to give your recorder their units; see
+/// the README's "Metrics".
+#[cfg(feature = "metrics")]
+pub mod metrics {
+    pub use crate::transport::metrics::{
+        describe, ATTEMPTS, LOGINS, OUTCOME_UNKNOWN, RATE_LIMITED, RATE_LIMITER_WAIT, REQUEST_DURATION, RETRIES,
+    };
+}
 mod redact;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
@@ -100,6 +112,7 @@ pub use rust_decimal::Decimal;
 pub use secrecy::SecretString;
 pub use transport::auth::{StaticToken, TokenSource};
 pub use transport::hook::{AttemptHook, AttemptInfo, AttemptOutcome, AttemptReport};
+pub use transport::meta::{MetaFuture, ResponseMeta, WithMeta};
 pub use transport::options::{CallOptions, TransportOptions};
 pub use transport::paginate::{ItemStream, Page};
 pub use transport::ratelimit::{Rate, RateClass, RateLimiter, RateLimits, Refusal};

@@ -224,7 +224,10 @@ impl Transport {
     /// carried, whatever the provider.
     fn api_error(&self, status: u16, headers: &HeaderMap, body: &[u8], token: Option<&SecretString>) -> ApiError {
         let secrets = self.inner.secrets.with_token(token.cloned());
-        let mut api = (self.inner.decode_error)(self.inner.provider, status, headers, body).cleaned(&secrets);
+        let mut api = (self.inner.decode_error)(self.inner.provider, status, headers, body);
+        // Any provider's `X-Request-Id`, where its decoder found no id of its own.
+        api.request_id = api.request_id.or_else(|| super::meta::header_request_id(headers));
+        let mut api = api.cleaned(&secrets);
         if api.retry_after.is_none() {
             api.retry_after = headers
                 .get(RETRY_AFTER)

@@ -73,7 +73,8 @@ impl RawResponse {
 
     /// The error a 2xx body reports (a `"status": "error"` envelope), its
     /// texts cleaned like those of every error answer.
-    pub(crate) fn reported(&self, api: ApiError) -> Error {
+    pub(crate) fn reported(&self, mut api: ApiError) -> Error {
+        api.request_id = api.request_id.or_else(|| super::meta::header_request_id(&self.headers));
         Error::from(api.cleaned(&self.secrets))
     }
 

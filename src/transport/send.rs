@@ -15,6 +15,8 @@ use super::auth::Rejection;
 use super::decide::{self, Attempt, Ending, Progress, Step, StopReason};
 use super::hook::{AttemptInfo, AttemptOutcome, AttemptReport};
 use super::journaled::Sending;
+use super::meta;
+use super::metrics::{self, Observer};
 use super::ratelimit::Refusal;
 use super::request::Request;
 use super::response::RawResponse;
@@ -43,6 +45,7 @@ impl Transport {
             "http.request.resend_count" = tracing::field::Empty,
             "walletkit.outcome" = tracing::field::Empty,
         );
+        meta::begin(&req);
         let call = async {
             let journaled = req.journal_operation.clone().zip(req.reference.as_ref().map(|(_, value)| value.clone()));
             match (&self.inner.options.journal, journaled) {
@@ -62,6 +65,7 @@ impl Transport {
         let inner = &*self.inner;
         let span = tracing::Span::current();
         let call = self.call_for(req)?;
+        let observer = Observer::new(inner.provider, &call.req, &inner.base);
         let (mut attempts, mut retries_done, mut recovered) = (0u32, 0u32, false);
         loop {
             if let Err(e) = self.wait_for_rate_limit(&call.req, call.deadline_at).await {
@@ -84,6 +88,8 @@ impl Transport {
             let attempt_started = Instant::now();
             let attempted = self.attempt(http_req, &call.url, token_used.as_ref()).await;
             let latency = attempt_started.elapsed();
+            observer.attempt(&attempted, latency);
+            meta::observe(inner.provider, &call.req, attempts, &attempted, call.started.elapsed());
             attempted.detail(attempts, &call.url, &inner.secrets);
             let status = attempted.status();
             let failed = attempted.failure();
@@ -97,14 +103,14 @@ impl Transport {
             let failure = match attempted {
                 Attempted::Success { status, headers, body } => {
                     report(AttemptOutcome::Success, "done");
-                    finish(&span, Some(status), attempts, "success");
+                    finish(&span, &observer, Some(status), attempts, "success");
                     inner.budget.deposit();
                     let secrets = inner.secrets.with_token(token_used);
                     return Ok(call.answer(inner.provider, status, headers, body, secrets));
                 }
                 Attempted::TooLarge { status, limit } => {
                     report(AttemptOutcome::Failed, "stop");
-                    finish(&span, Some(status), attempts, "too_large");
+                    finish(&span, &observer, Some(status), attempts, "too_large");
                     let resp = call.answer(inner.provider, status, HeaderMap::new(), Vec::new(), inner.secrets.clone());
                     return Err(resp.unreadable(None, format!("response body exceeds the {limit}-byte cap")));
                 }
@@ -113,6 +119,7 @@ impl Transport {
             if let Failure::Answer { api, headers } = &failure {
                 if !recovered && self.recover(api, headers, token_used.as_ref()).await {
                     recovered = true;
+                    observer.retry(&failure);
                     report(AttemptOutcome::Retry, "retry with renewed credentials");
                     continue;
                 }
@@ -124,6 +131,7 @@ impl Transport {
                 Progress { retries_done, elapsed: call.started.elapsed(), idempotent: call.idempotent, budget_left };
             match decide::next_step(&call.policy, progress, attempt, retry::jitter) {
                 Step::Retry(delay) if inner.budget.withdraw(attempt) => {
+                    observer.retry(&failure);
                     report(AttemptOutcome::Retry, &format!("retry in {} ms", delay.as_millis()));
                     tokio::time::sleep(delay).await;
                     retries_done += 1;
@@ -135,7 +143,7 @@ impl Transport {
                     };
                     report(AttemptOutcome::Failed, &stop);
                     let ending = decide::ending(attempt, call.side_effects);
-                    finish(&span, status, attempts, ending_name(ending));
+                    finish(&span, &observer, status, attempts, ending_name(ending));
                     return Err(self.ending_error(call, ending, failure));
                 }
             }
@@ -179,6 +187,7 @@ impl Transport {
         };
         match inner.limiter.acquire(&inner.limit_scope, class, rate, deadline_at).await {
             Ok(waited) => {
+                metrics::limiter_wait(inner.provider, class, waited);
                 if !waited.is_zero() {
                     let wait_ms = u64::try_from(waited.as_millis()).unwrap_or(u64::MAX);
                     tracing::debug!(class, wait_ms, "waited for the client-side rate limit");
@@ -257,12 +266,13 @@ impl Call {
 
 /// Records how the call ended on its span, once: a field recorded again
 /// would be printed again by a formatting subscriber.
-fn finish(span: &tracing::Span, status: Option<u16>, attempts: u32, outcome: &'static str) {
+fn finish(span: &tracing::Span, observer: &Observer, status: Option<u16>, attempts: u32, outcome: &'static str) {
     if let Some(status) = status {
         span.record("http.response.status_code", status);
     }
     span.record("http.request.resend_count", attempts - 1);
     span.record("walletkit.outcome", outcome);
+    observer.end(attempts, outcome);
 }
 
 /// One attempt as one short `debug` line: what was asked (method and route

@@ -5,6 +5,9 @@
 mod error_texts;
 mod hostile_server;
 mod hostile_text;
+mod meta;
+#[cfg(feature = "metrics")]
+mod metrics;
 mod paging;
 mod reconcile;
 #[cfg(feature = "redis")]
