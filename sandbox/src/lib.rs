@@ -27,7 +27,9 @@
 #![allow(clippy::result_large_err)]
 
 mod config;
+mod drip;
 mod faults;
+mod idle;
 mod json;
 mod milacoins;
 mod milta;
@@ -116,10 +118,10 @@ impl Sandbox {
         let (waas_state, waas_router) = waas::build(&config.waas);
 
         let servers = vec![
-            server::spawn(milta_listener, milta_router),
-            server::spawn(milacoins_listener, milacoins_router),
-            server::spawn(wallets_listener, wallets_router),
-            server::spawn(waas_listener, waas_router),
+            server::spawn(milta_listener, milta_router, config.idle_close),
+            server::spawn(milacoins_listener, milacoins_router, config.idle_close),
+            server::spawn(wallets_listener, wallets_router, config.idle_close),
+            server::spawn(waas_listener, waas_router, config.idle_close),
         ];
         Ok(Sandbox {
             milta: MiltaSandbox { base_url: format!("{}{}", url(milta_addr), milta::PREFIX), state: milta_state },
