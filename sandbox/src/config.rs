@@ -25,6 +25,10 @@ pub struct SandboxConfig {
     pub wallets: WalletsConfig,
     /// The Wallet-as-a-Service fake.
     pub waas: WaasConfig,
+    /// Close a keep-alive connection after this long without a byte either
+    /// way, as a load balancer in front of an API does (AWS ALB: 60 s).
+    /// `None` (the default) keeps connections until the client closes them.
+    pub idle_close: Option<Duration>,
 }
 
 impl Default for SandboxConfig {
@@ -36,6 +40,7 @@ impl Default for SandboxConfig {
             milacoins: MilaCoinsConfig::default(),
             wallets: WalletsConfig::default(),
             waas: WaasConfig::default(),
+            idle_close: None,
         }
     }
 }

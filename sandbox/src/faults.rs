@@ -1,5 +1,5 @@
 //! Fault switches: 429s, 5xx, dropped connections after successful POSTs,
-//! latency, `variants` (the documents' other plausible readings) and paging
+//! latency, dripped bodies, `variants` (the documents' other plausible readings) and paging
 //! misbehaviours.
 //!
 //! Every trigger counts per endpoint (method plus route template, e.g.
@@ -62,6 +62,13 @@ pub struct Faults {
     /// the server has acted while the client still waits, the moment a
     /// client process that dies loses the answer.
     pub answer_latency: Duration,
+    /// Send every answer's body [`Faults::drip_bytes`] at a time with this
+    /// pause before each piece (headers go at once): a stalled stream, for
+    /// read-idle timeouts. The whole body takes about `len / drip_bytes`
+    /// pauses.
+    pub drip: Option<Duration>,
+    /// The size of each dripped piece (default 8 bytes).
+    pub drip_bytes: usize,
     /// Serve the plausible alternative readings of the API's document
     /// instead of its plain spelling: both id spellings and alias fields side
     /// by side, amounts as strings (WaaS: as numbers), identifiers as numbers
@@ -92,6 +99,8 @@ impl Default for Faults {
             drop_after_post: None,
             latency: Duration::ZERO,
             answer_latency: Duration::ZERO,
+            drip: None,
+            drip_bytes: 8,
             variants: false,
             paging: None,
         }
@@ -210,6 +219,10 @@ pub(crate) async fn middleware(State(state): State<Arc<FaultState>>, req: Reques
     }
     if !faults.answer_latency.is_zero() {
         tokio::time::sleep(faults.answer_latency).await;
+    }
+    if let Some(pause) = faults.drip {
+        // Applied by the server, outside every layer that reads the body.
+        resp.extensions_mut().insert(crate::drip::Dripping { bytes: faults.drip_bytes, pause });
     }
     resp
 }

@@ -29,7 +29,9 @@
 mod admin;
 mod clock;
 mod config;
+mod drip;
 mod faults;
+mod idle;
 mod json;
 mod milacoins;
 mod milta;
@@ -134,10 +136,10 @@ impl Sandbox {
             waas: waas.clone(),
         });
         let servers = vec![
-            server::spawn(milta_listener, milta_router.merge(admin.clone())),
-            server::spawn(milacoins_listener, milacoins_router.merge(admin.clone())),
-            server::spawn(wallets_listener, wallets_router.merge(admin.clone())),
-            server::spawn(waas_listener, waas_router.merge(admin)),
+            server::spawn(milta_listener, milta_router.merge(admin.clone()), config.idle_close),
+            server::spawn(milacoins_listener, milacoins_router.merge(admin.clone()), config.idle_close),
+            server::spawn(wallets_listener, wallets_router.merge(admin.clone()), config.idle_close),
+            server::spawn(waas_listener, waas_router.merge(admin), config.idle_close),
         ];
         Ok(Sandbox {
             milta,

@@ -1,4 +1,4 @@
-//! `walletkit-sandbox [--port-base N] [--faults SPEC] [--host ADDR]`: serves
+//! `walletkit-sandbox [--port-base N] [--faults SPEC] [--host ADDR] [--idle-close MS]`: serves
 //! the four fakes until Ctrl-C and prints their base URLs and credentials as
 //! shell `export` lines.
 
@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use walletkit_sandbox::{Sandbox, SandboxConfig};
 
-const USAGE: &str = r#"usage: walletkit-sandbox [--port-base N] [--faults SPEC] [--host ADDR]
+const USAGE: &str = r#"usage: walletkit-sandbox [--port-base N] [--faults SPEC] [--host ADDR] [--idle-close MS]
 
 Serves fakes of the Milta, MilaCoins, Wallets and WaaS APIs on loopback and
 prints their base URLs and credentials as shell `export` lines.
@@ -18,10 +18,13 @@ prints their base URLs and credentials as shell `export` lines.
   --faults SPEC   e.g. 'all:429-first,retry-after=0;milta+waas:drop-first'
                   items: 429-first 429-every=N retry-after=SECS 5xx-first
                   5xx-every=N 5xx-gets-only drop-first drop-every=N
-                  latency=MS answer-latency=MS variants no-limits (milta) none
+                  latency=MS answer-latency=MS drip=MS drip-bytes=N
+                  variants no-limits (milta) none
                   paging misbehaviours: ignores-page repeats-last-page
                   lies-about-totals has-more-forever
   --host ADDR     address to bind (default 127.0.0.1)
+  --idle-close MS close keep-alive connections idle for MS milliseconds,
+                  as a load balancer does (default: never)
 
 Admin route (WALLETKIT_SANDBOX_ADMIN_URL; every listener serves it under the
 reserved prefix /__sandbox), JSON in and out, 400 {"error": ...} if refused:
@@ -57,6 +60,11 @@ fn parse(args: &[String]) -> Result<Option<SandboxConfig>, String> {
             "--host" => {
                 let v = value()?;
                 config.host = v.parse::<IpAddr>().map_err(|_| format!("--host: `{v}` is not an IP address"))?;
+            }
+            "--idle-close" => {
+                let v = value()?;
+                let ms: u64 = v.parse().map_err(|_| format!("--idle-close: `{v}` is not a number of milliseconds"))?;
+                config.idle_close = Some(std::time::Duration::from_millis(ms));
             }
             other => return Err(format!("unknown argument `{other}`")),
         }
@@ -163,6 +171,10 @@ mod tests {
             assert!(USAGE.contains(token), "USAGE names {token}");
             assert!(parse(&args(&format!("--faults {token}"))).is_ok(), "{token}");
         }
+        let c = parse(&args("--idle-close 1500 --faults waas:drip=200,drip-bytes=4")).unwrap().unwrap();
+        assert_eq!(c.idle_close, Some(std::time::Duration::from_millis(1500)));
+        assert_eq!((c.waas.faults.drip, c.waas.faults.drip_bytes), (Some(std::time::Duration::from_millis(200)), 4));
+        assert!(parse(&args("--idle-close soon")).unwrap_err().contains("milliseconds"));
         assert!(parse(&args("--verbose")).unwrap_err().contains("unknown argument"));
     }
 

@@ -2,6 +2,7 @@
 //! fault can close a connection after the handler ran without answering.
 
 use std::fmt;
+use std::time::Duration;
 
 use axum::response::Response;
 use axum::Router;
@@ -11,6 +12,8 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::{JoinHandle, JoinSet};
 use tower_service::Service;
+
+use crate::idle::Watched;
 
 /// Response extension asking the server to close the connection instead of
 /// writing the response (the handler has already acted).
@@ -60,14 +63,16 @@ impl Served {
 
 /// Accepts connections until stopped; stopping or aborting it also ends
 /// every open connection (they live in the task's `JoinSet`).
-pub(crate) fn spawn(listener: TcpListener, router: Router) -> Served {
+/// With `idle_close`, a connection without a byte either way for that long
+/// is closed, as a load balancer does ([`crate::idle`]).
+pub(crate) fn spawn(listener: TcpListener, router: Router, idle_close: Option<Duration>) -> Served {
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         let mut connections = JoinSet::new();
         tokio::select! {
             // A send or a dropped sender: either way, stop.
             _ = stopped => {}
-            () = accept(&listener, &router, &mut connections) => {}
+            () = accept(&listener, &router, idle_close, &mut connections) => {}
         }
         drop(listener);
         connections.shutdown().await;
@@ -75,7 +80,7 @@ pub(crate) fn spawn(listener: TcpListener, router: Router) -> Served {
     Served { task, stop: Some(stop) }
 }
 
-async fn accept(listener: &TcpListener, router: &Router, connections: &mut JoinSet<()>) {
+async fn accept(listener: &TcpListener, router: &Router, idle_close: Option<Duration>, connections: &mut JoinSet<()>) {
     loop {
         while connections.try_join_next().is_some() {}
         let (stream, peer) = match listener.accept().await {
@@ -99,14 +104,31 @@ async fn accept(listener: &TcpListener, router: &Router, connections: &mut JoinS
                     if resp.extensions().get::<DropConnection>().is_some() {
                         return Err(Dropped);
                     }
-                    Ok::<_, Dropped>(resp)
+                    Ok::<_, Dropped>(crate::drip::apply(resp).await)
                 }
             });
-            // Errors here are the client going away or a planned drop.
-            let _ = hyper::server::conn::http1::Builder::new()
+            let (stream, activity) = Watched::new(stream);
+            let conn = hyper::server::conn::http1::Builder::new()
                 .keep_alive(true)
-                .serve_connection(TokioIo::new(stream), service)
-                .await;
+                .serve_connection(TokioIo::new(stream), service);
+            let mut conn = std::pin::pin!(conn);
+            // Errors here are the client going away or a planned drop.
+            let Some(idle) = idle_close else {
+                let _ = conn.await;
+                return;
+            };
+            loop {
+                tokio::select! {
+                    _ = conn.as_mut() => return,
+                    () = tokio::time::sleep_until(activity.idle_at(idle)) => {
+                        if activity.idle_at(idle) <= tokio::time::Instant::now() {
+                            conn.as_mut().graceful_shutdown();
+                            let _ = conn.await;
+                            return;
+                        }
+                    }
+                }
+            }
         });
     }
 }

@@ -7,7 +7,7 @@
 //! ITEM   = "429-first" | "429-every=N" | "retry-after=SECS"
 //!        | "5xx-first" | "5xx-every=N" | "5xx-gets-only"
 //!        | "drop-first" | "drop-every=N"
-//!        | "latency=MS" | "answer-latency=MS" | "variants" | "no-limits" (Milta) | "none" (clear the target's faults)
+//!        | "latency=MS" | "answer-latency=MS" | "drip=MS" | "drip-bytes=N" | "variants" | "no-limits" (Milta) | "none" (clear the target's faults)
 //!        | "ignores-page" | "repeats-last-page" | "lies-about-totals" | "has-more-forever"
 //! ```
 //!
@@ -90,6 +90,17 @@ fn apply(faults: &mut Faults, item: &str) -> Result<bool, FaultSpecError> {
             faults.answer_latency = Duration::from_millis(u64::from(number(name, value)?));
             Ok(false)
         }
+        "drip" => {
+            faults.drip = Some(Duration::from_millis(u64::from(number(name, value)?)));
+            Ok(false)
+        }
+        "drip-bytes" => {
+            faults.drip_bytes = match number(name, value)? {
+                0 => return Err(err("`drip-bytes=0`: N must be at least 1")),
+                n => n as usize,
+            };
+            Ok(false)
+        }
         "variants" => flag(faults, |f| f.variants = true),
         "ignores-page" => flag(faults, |f| f.paging = Some(PagingFault::IgnoresPage)),
         "repeats-last-page" => flag(faults, |f| f.paging = Some(PagingFault::RepeatsLastPage)),
@@ -117,6 +128,7 @@ impl SandboxConfig {
     ///        | "5xx-first" | "5xx-every=N" | "5xx-gets-only"
     ///        | "drop-first" | "drop-every=N" | "latency=MS"
     ///        | "answer-latency=MS" (act, then wait before answering)
+    ///        | "drip=MS" | "drip-bytes=N" (the body N bytes at a time, MS apart)
     ///        | "variants" (serve the documents' other plausible spellings)
     ///        | "no-limits" (Milta's documented limits off) | "none" (clear)
     ///        | "ignores-page" | "repeats-last-page" | "lies-about-totals"

@@ -128,6 +128,31 @@ impl<A: Api, Out> ClientBuilder<A, Out> {
         self
     }
 
+    /// How long an answer's body may go without a byte before the attempt
+    /// ends (default 10 s; `None` for none), beside the attempt timeout: a
+    /// stalled answer fails fast even when the attempt timeout is generous.
+    /// It counts from the answer's headers (the server's thinking time
+    /// before it answers is the attempt timeout's), holds for a client
+    /// passed with [`http_client`](Self::http_client) too, and ends the
+    /// attempt like any lost answer: retried when the call is safe to send
+    /// again, else [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown).
+    pub fn read_idle_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.options.read_idle_timeout = timeout;
+        self
+    }
+
+    /// How long walletkit's own HTTP client keeps an unused keep-alive
+    /// connection (default 20 s; `None` keeps it until the far side closes
+    /// it). Keep it below the idle timeout of whatever is in front of the
+    /// API (AWS ALB 60 s, nginx 75 s): a request written on a connection
+    /// the far side is closing is lost, and a money call without an
+    /// idempotency key then ends as outcome unknown. Ignored when you pass
+    /// your own client (set `pool_idle_timeout` on it).
+    pub fn pool_idle_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.options.pool_idle_timeout = timeout;
+        self
+    }
+
     /// Largest response body read (default 8 MiB); a larger one is a decode error.
     pub fn max_body_bytes(mut self, bytes: usize) -> Self {
         self.options.max_body_bytes = bytes;
@@ -149,9 +174,10 @@ impl<A: Api, Out> ClientBuilder<A, Out> {
     /// answer from any URL but the one requested is refused as an error
     /// (and, for a request with side effects, reported as outcome
     /// unknown). It should not retry by itself either (walletkit's
-    /// retries are the idempotency-safe ones). `connect_timeout` is then
-    /// yours to set on it; the attempt timeout, body cap, rate limits and
-    /// retries still apply. walletkit's own client never proxies a
+    /// retries are the idempotency-safe ones). `connect_timeout` and
+    /// `pool_idle_timeout` are then yours to set on it (keep the idle one
+    /// below your load balancer's); the attempt and read-idle timeouts,
+    /// body cap, rate limits and retries still apply. walletkit's own client never proxies a
     /// loopback base URL (plain HTTP would cross the proxy in
     /// cleartext); give yours `.no_proxy()` when it talks to loopback.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {

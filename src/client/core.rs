@@ -55,7 +55,7 @@ impl<A: Api> Client<A> {
     }
 
     /// A handle on the same pool, limiter and credentials whose calls use
-    /// `options`' deadline and retry policy:
+    /// `options`' deadline, retry policy, attempt timeout and extra headers:
     /// `client.with_call_options(CallOptions::new().deadline(Some(d)))`.
     pub fn with_call_options(&self, options: CallOptions) -> Self {
         Client { transport: self.transport.with_call_options(options), state: self.state.clone() }

@@ -152,6 +152,8 @@ impl Transport {
         let headers = http_req.headers_mut();
         headers.insert(reqwest::header::ACCEPT, HeaderValue::from_static("application/json"));
         headers.insert(USER_AGENT, self.inner.user_agent.clone());
+        // First, so the request's own headers, its key and its credentials win.
+        self.call.headers().apply(headers);
         for (name, value) in &req.headers {
             headers.insert(header_name(name)?, header_value(value)?);
         }
@@ -166,13 +168,25 @@ impl Transport {
         Ok(http_req)
     }
 
+    /// Refuses a caller's per-call header that this request, its
+    /// idempotency key or the client's auth sets ([`super::call_headers`]).
+    pub(super) fn check_call_headers(&self, req: &Request) -> Result<()> {
+        let extra = self.call.headers();
+        if extra.is_empty() {
+            return Ok(());
+        }
+        let own = req.headers.iter().chain(&req.idempotency_key).map(|(name, _)| name);
+        let own: Vec<HeaderName> = own.filter_map(|name| HeaderName::try_from(name.as_str()).ok()).collect();
+        extra.check(|name| own.contains(name) || self.inner.auth.sets_header(name))
+    }
+
     /// One attempt: send, then read the whole body under the cap and
     /// timeout; an error answer is read with the `token` it carried.
     pub(super) async fn attempt(&self, req: reqwest::Request, url: &Url, token: Option<&SecretString>) -> Attempted {
         let inner = &*self.inner;
         let exchange = async {
             let mut resp = inner.http.execute(req).await.map_err(|e| {
-                if e.is_connect() {
+                if e.is_connect() || super::unsent::never_written(&e) {
                     Failure::Connect(e.without_url())
                 } else {
                     Failure::no_answer(e)
@@ -198,7 +212,7 @@ impl Transport {
             let headers = std::mem::take(resp.headers_mut());
             // Sized once from Content-Length (already capped), not grown chunk by chunk.
             let mut body = Vec::with_capacity(usize::try_from(announced).unwrap_or(0));
-            while let Some(chunk) = resp.chunk().await.map_err(Failure::no_answer)? {
+            while let Some(chunk) = next_chunk(&mut resp, inner.options.read_idle_timeout).await? {
                 if body.len() + chunk.len() > limit {
                     return Ok(Attempted::TooLarge { status, limit });
                 }
@@ -210,7 +224,7 @@ impl Transport {
             let api = self.api_error(status, &headers, &body, token);
             Err(Failure::Answer { api: Box::new(api), headers })
         };
-        let result = match inner.options.attempt_timeout {
+        let result = match self.call.attempt_timeout_or(inner.options.attempt_timeout) {
             Some(t) => tokio::time::timeout(t, exchange)
                 .await
                 .unwrap_or_else(|_| Err(Failure::NoAnswer { message: format!("timed out after {t:?}"), source: None })),
@@ -241,6 +255,26 @@ impl Transport {
             api.message = format!("redirect to {to} refused (credentials are never forwarded)");
         }
         api
+    }
+}
+
+/// The next piece of the body, or a [`Failure::NoAnswer`] when none comes
+/// within `idle` (a stalled stream: the server may have acted, so it is
+/// decided like any lost answer). Here, not in the HTTP client, so it holds
+/// for a caller's client too.
+async fn next_chunk(
+    resp: &mut reqwest::Response,
+    idle: Option<std::time::Duration>,
+) -> std::result::Result<Option<bytes::Bytes>, Failure> {
+    let Some(idle) = idle else {
+        return resp.chunk().await.map_err(Failure::no_answer);
+    };
+    match tokio::time::timeout(idle, resp.chunk()).await {
+        Ok(chunk) => chunk.map_err(Failure::no_answer),
+        Err(_) => Err(Failure::NoAnswer {
+            message: format!("no byte of the answer's body for {idle:?} (read-idle timeout)"),
+            source: None,
+        }),
     }
 }
 

@@ -265,6 +265,16 @@ impl Auth {
         }
     }
 
+    /// Whether this auth sets the header `name` on the requests it signs
+    /// (a caller's per-call header may not replace it).
+    pub(crate) fn sets_header(&self, name: &HeaderName) -> bool {
+        match self {
+            Auth::None => false,
+            Auth::Basic(_) | Auth::Bearer(_) => name == AUTHORIZATION,
+            Auth::Hmac(signer) => [&signer.key_header, &signer.time_header, &signer.signature_header].contains(&name),
+        }
+    }
+
     /// Adds credentials to one attempt; returns the Bearer token used, if any,
     /// so a 401 can invalidate exactly that token.
     pub(crate) async fn apply(&self, req: &mut reqwest::Request) -> Result<Option<SecretString>> {

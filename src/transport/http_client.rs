@@ -44,7 +44,8 @@ pub(super) fn user_agent(options: &TransportOptions) -> Result<HeaderValue> {
     HeaderValue::from_str(&agent).map_err(|_| Error::Config("the user agent suffix is not a valid header value".into()))
 }
 
-/// walletkit's own client: no redirects, the connect timeout, the chosen TLS.
+/// walletkit's own client: no redirects, the connect and pool idle
+/// timeouts, the chosen TLS.
 /// A loopback base never goes through a proxy (`HTTP_PROXY` and the like):
 /// plain HTTP is allowed there only because it never leaves the machine,
 /// and a proxy would carry it, `Authorization` included, in cleartext.
@@ -60,6 +61,9 @@ fn default_http_client(options: &TransportOptions, base: &Url) -> Result<reqwest
     if let Some(t) = options.connect_timeout {
         http = http.connect_timeout(t);
     }
+    // reqwest's 90 s outlives load balancers' idle timeouts; see
+    // `DEFAULT_POOL_IDLE_TIMEOUT`.
+    http = http.pool_idle_timeout(options.pool_idle_timeout);
     http.build().map_err(|e| Error::Config(format!("the HTTP client could not be built ({e})")))
 }
 

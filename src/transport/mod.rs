@@ -7,12 +7,15 @@
 mod attempt;
 pub(crate) mod auth;
 pub(crate) mod cached_login;
+mod call_headers;
 pub(crate) mod decide;
 pub(crate) mod hook;
 mod http_client;
 mod journaled;
 pub(crate) mod meta;
 pub(crate) mod metrics;
+#[cfg(feature = "redis")]
+pub(crate) mod limiter_bound;
 pub(crate) mod options;
 pub(crate) mod paginate;
 pub(crate) mod path;
@@ -27,6 +30,7 @@ pub(crate) mod request;
 pub(crate) mod response;
 pub(crate) mod retry;
 mod send;
+mod unsent;
 
 use std::fmt;
 use std::sync::Arc;
@@ -145,7 +149,7 @@ impl Transport {
     }
 
     /// A handle on the same pool, limiter and auth whose calls use `call`'s
-    /// retry policy and deadline.
+    /// retry policy, deadline, attempt timeout and extra headers.
     pub(crate) fn with_call_options(&self, call: CallOptions) -> Self {
         Transport { inner: self.inner.clone(), call: self.call.merged(call) }
     }

@@ -9,6 +9,7 @@ use std::time::Duration;
 use futures_util::future::BoxFuture;
 use tokio::time::Instant;
 
+use super::limiter_bound;
 use super::ratelimit::{LocalRateLimiter, Rate, RateLimiter, Refusal};
 use super::redis_ask::{connect, Link, RedisOptions};
 use crate::error::Result;
@@ -60,7 +61,7 @@ pub enum WhenUnavailable {
 /// The connection manager reconnects by itself; while Redis is unreachable
 /// or slower than the ask timeout ([`RedisOptions`], default 1 s) the limiter
 /// follows its [`WhenUnavailable`] policy, never blocks past the call's
-/// deadline, and never panics.
+/// deadline nor past its [`max_wait`](Self::max_wait), and never panics.
 pub struct RedisRateLimiter {
     link: Link,
     prefix: String,
@@ -68,6 +69,7 @@ pub struct RedisRateLimiter {
     when_unavailable: WhenUnavailable,
     fallback: LocalRateLimiter,
     degraded: AtomicBool,
+    max_wait: Duration,
 }
 
 impl fmt::Debug for RedisRateLimiter {
@@ -75,6 +77,7 @@ impl fmt::Debug for RedisRateLimiter {
         f.debug_struct("RedisRateLimiter")
             .field("prefix", &self.prefix)
             .field("when_unavailable", &self.when_unavailable)
+            .field("max_wait", &self.max_wait)
             .field("degraded", &self.degraded.load(Ordering::Relaxed))
             .finish()
     }
@@ -105,12 +108,22 @@ impl RedisRateLimiter {
             when_unavailable: WhenUnavailable::default(),
             fallback: LocalRateLimiter::default(),
             degraded: AtomicBool::new(false),
+            max_wait: limiter_bound::DEFAULT_MAX_WAIT,
         })
     }
 
     /// What to do while Redis cannot be asked (default: count locally).
     pub fn when_unavailable(mut self, policy: WhenUnavailable) -> Self {
         self.when_unavailable = policy;
+        self
+    }
+
+    /// The longest one call may wait for the shared window in all (default
+    /// 3 minutes), whatever Redis answers, beside the call's deadline; past
+    /// it, or after 1000 `wait` answers in a row, the call fails with
+    /// [`crate::Error::RateLimiterUnavailable`] and nothing is sent.
+    pub fn max_wait(mut self, max_wait: Duration) -> Self {
+        self.max_wait = max_wait;
         self
     }
 
@@ -137,6 +150,7 @@ impl RedisRateLimiter {
     ) -> std::result::Result<Duration, Refusal> {
         let key = format!("{}:rl:{scope}:{class}", self.prefix);
         let started = Instant::now();
+        let mut waits = 0u32;
         loop {
             let asked = match latest {
                 Some(latest) => match tokio::time::timeout_at(latest, self.ask(&key, rate)).await {
@@ -157,6 +171,11 @@ impl RedisRateLimiter {
                     let until = Instant::now() + wait;
                     if latest.is_some_and(|latest| until > latest) {
                         return Err(Refusal::PastDeadline(until - started));
+                    }
+                    waits += 1;
+                    if let Some(message) = limiter_bound::exceeded(waits, until - started, self.max_wait) {
+                        tracing::warn!(class, %message, "shared rate limiter wait bounded");
+                        return Err(Refusal::Unavailable(message));
                     }
                     tokio::time::sleep_until(until).await;
                 }

@@ -45,6 +45,8 @@ impl Transport {
             "http.request.resend_count" = tracing::field::Empty,
             "walletkit.outcome" = tracing::field::Empty,
         );
+        // Before the journal hears of it: a refused header sends nothing.
+        self.check_call_headers(&req)?;
         meta::begin(&req);
         let call = async {
             let journaled = req.journal_operation.clone().zip(req.reference.as_ref().map(|(_, value)| value.clone()));

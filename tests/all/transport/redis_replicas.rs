@@ -197,6 +197,33 @@ async fn failing_closed_sends_nothing_and_never_waits_past_the_deadline() {
     assert_eq!(sandbox.milta().transfers_with_external_id("closed-0"), 0, "nothing was sent");
 }
 
+/// A wait Redis asks for past the limiter's own bound ends the call at once,
+/// deadline or none, instead of sleeping through it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wait_past_the_limiters_bound_is_refused_even_without_a_deadline() {
+    let Some(redis) = RedisServer::start() else { return };
+    let sandbox = limited_sandbox().await;
+    let api = sandbox.milta();
+    let limiter = RedisRateLimiter::connect(&redis.url(), "t5").await.unwrap().max_wait(Duration::from_secs(1));
+    let milta = MiltaClient::builder()
+        .base_url(api.base_url())
+        .credentials(api.key_id(), api.key_secret())
+        .rate_limit(rate_class::TRANSFER_CREATE, Some(Rate::new(1, Duration::from_secs(30))))
+        .retry_policy(RetryPolicy::default().deadline(None))
+        .rate_limiter(limiter)
+        .build()
+        .unwrap();
+    send(&milta, "first".into(), 1).await.unwrap();
+    let started = Instant::now();
+    let err = send(&milta, "bounded".into(), 1).await.unwrap_err();
+    assert!(
+        matches!(err, Error::RateLimiterUnavailable { ref message, .. } if message.contains("past the bound")),
+        "{err:?}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
+    assert_eq!(sandbox.milta().transfers_with_external_id("bounded-0"), 0, "nothing was sent");
+}
+
 mod logins {
     use super::*;
     use walletkit::waas::WaasClient;

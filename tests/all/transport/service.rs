@@ -237,7 +237,7 @@ async fn every_client_takes_per_call_options() {
     let none = walletkit::CallOptions::new().retry_policy(RetryPolicy::none());
     let fast = RetryPolicy::default().base_delay(Duration::from_millis(1));
     let w = WalletsClient::builder().base_url(server.uri()).token("t").retry_policy(fast).build().unwrap();
-    w.with_call_options(none).wallets().get(&walletkit::wallets::WalletId::from(1u64)).await.unwrap_err();
+    w.with_call_options(none.clone()).wallets().get(&walletkit::wallets::WalletId::from(1u64)).await.unwrap_err();
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
 
     server.reset().await;
@@ -248,7 +248,7 @@ async fn every_client_takes_per_call_options() {
         .retry_policy(fast)
         .build()
         .unwrap();
-    mila.with_call_options(none).reference().currencies().await.unwrap_err();
+    mila.with_call_options(none.clone()).reference().currencies().await.unwrap_err();
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
 
     let waas = walletkit::waas::WaasClient::builder().base_url(server.uri()).credentials("u", "p").build().unwrap();
