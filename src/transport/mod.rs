@@ -12,10 +12,10 @@ pub(crate) mod decide;
 pub(crate) mod hook;
 mod http_client;
 mod journaled;
-pub(crate) mod meta;
-pub(crate) mod metrics;
 #[cfg(feature = "redis")]
 pub(crate) mod limiter_bound;
+pub(crate) mod meta;
+pub(crate) mod metrics;
 pub(crate) mod options;
 pub(crate) mod paginate;
 pub(crate) mod path;
