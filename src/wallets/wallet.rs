@@ -31,13 +31,13 @@ string_id!(
 
 impl From<u64> for WalletId {
     fn from(id: u64) -> Self {
-        WalletId(id.to_string())
+        WalletId(smol_str::format_smolstr!("{id}"))
     }
 }
 
 impl From<u64> for CurrencyId {
     fn from(id: u64) -> Self {
-        CurrencyId(id.to_string())
+        CurrencyId(smol_str::format_smolstr!("{id}"))
     }
 }
 
@@ -70,9 +70,9 @@ wire_object! {
     /// the name and currency code its listing filters by, when sent.
     pub struct Wallet {
         /// Unique wallet id (`id`; `wallet_id` and `walletId` read too).
-        pub id: WalletId = required ["id", "wallet_id", "walletId"],
+        pub id: WalletId = required ["id", "wallet_id", "walletId"] via WalletId,
         /// The wallet's currency (`currency_id`, or `currencyId`).
-        pub currency_id: CurrencyId = required ["currency_id", "currencyId"],
+        pub currency_id: CurrencyId = required ["currency_id", "currencyId"] via CurrencyId,
         /// Current balance, exact from a JSON number or string. Negative for
         /// an overdrawn POSTPAID wallet; no fraction for zero-decimal currencies.
         pub amount: Decimal = required ["amount", "balance"] via Money,
