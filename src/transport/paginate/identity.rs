@@ -132,7 +132,9 @@ mod tests {
         // and a shared prefix all keep ids apart.
         let ids: Vec<String> = (0..=17)
             .map(|n| "7".repeat(n))
-            .chain(["a", "a\0", "a\0\0", "101", "0101", "1010", "123456789012345", "1234567890123456"].map(String::from))
+            .chain(
+                ["a", "a\0", "a\0\0", "101", "0101", "1010", "123456789012345", "1234567890123456"].map(String::from),
+            )
             .collect();
         let distinct: HashSet<ItemKey> = ids.iter().map(|id| ItemKey::id(id)).collect();
         assert_eq!(distinct.len(), ids.len());

@@ -326,7 +326,10 @@ fn ids_are_kept_digit_for_digit_at_every_length() {
         assert_eq!(String::from(number.id.clone()), digits);
         assert_eq!(serde_json::to_string(&number.id).unwrap(), format!(r#""{digits}""#));
     }
-    assert_eq!(wallet(r#"{"id":18446744073709551615,"currency_id":1,"amount":1,"type":"PREPAID"}"#).id.as_u64(), Some(u64::MAX));
+    assert_eq!(
+        wallet(r#"{"id":18446744073709551615,"currency_id":1,"amount":1,"type":"PREPAID"}"#).id.as_u64(),
+        Some(u64::MAX)
+    );
     assert_eq!(wallet(r#"{"id":"w-\u00e9\"1","currency_id":1,"amount":1,"type":"PREPAID"}"#).id, "w-é\"1");
     assert_eq!(WalletId::from(u64::MAX).as_str(), "18446744073709551615");
     // `null` is absent, and an absent required id is an error.
