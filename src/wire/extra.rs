@@ -6,6 +6,9 @@ use std::ops::Index;
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 
+/// Each unnamed field's name and raw JSON, in the order received.
+type Fields = Vec<(String, Box<RawValue>)>;
+
 /// The fields of a response object this version does not name, each kept as
 /// its raw JSON text, so nothing a provider adds is lost and numbers stay
 /// exact (`extra.get("fee")` prints `0.000000001`, not a float).
@@ -15,7 +18,7 @@ use serde_json::value::RawValue;
 pub struct Extra {
     /// Boxed: most responses carry no unnamed field, and one pointer keeps
     /// every response struct 16 bytes smaller than a `Vec` would.
-    fields: Option<Box<Vec<(String, Box<RawValue>)>>>,
+    fields: Option<Box<Fields>>,
 }
 
 impl Extra {
