@@ -40,7 +40,7 @@ use walletkit::waas::{
     AccountNumber, ClientServiceCode, SourceTransactionId, TransactionRequest, TransactionSource, WaasClient,
 };
 use walletkit::wallets::WalletsClient;
-use walletkit::{Decimal, RetryPolicy};
+use walletkit::{Decimal, Rate, RetryPolicy};
 
 // ---------------------------------------------------------------------------
 // Counting allocator: counts allocations made on threads that opted in.
@@ -505,34 +505,46 @@ struct Kit {
 }
 
 impl Kit {
+    /// Rate limits off, as the baseline has none; with `-- limiter` on, each
+    /// class the calls use limited to 1,000,000 per second (never reached), so
+    /// the limiter's bookkeeping is measured without any waiting.
     fn new(base: &str) -> Self {
         let no_retry = RetryPolicy::none();
+        let on = limiter();
+        let never = Some(Rate::new(1_000_000, Duration::from_secs(1)));
         Kit {
             milta: MiltaClient::builder()
                 .base_url(format!("{base}/api/v1/partner"))
                 .credentials("key-id", "key-secret")
-                .rate_limits_enabled(false)
+                .rate_limits_enabled(on)
+                .rate_limit(walletkit::milta::rate_class::INVENTORIES, never)
+                .rate_limit(walletkit::milta::rate_class::TRANSFER_CREATE, never)
                 .retry_policy(no_retry)
                 .build()
                 .expect("milta"),
             mila: MilaCoinsClient::builder()
                 .base_url(base)
                 .credentials("key", "secret")
-                .rate_limits_enabled(false)
+                .rate_limits_enabled(on)
+                .rate_limit(walletkit::milacoins::rate_class::READ, never)
+                .rate_limit(walletkit::milacoins::rate_class::WRITE, never)
                 .retry_policy(no_retry)
                 .build()
                 .expect("milacoins"),
             wallets: WalletsClient::builder()
                 .base_url(base)
                 .token("tok")
-                .rate_limits_enabled(false)
+                .rate_limits_enabled(on)
+                .rate_limit(walletkit::wallets::rate_class::READ, never)
                 .retry_policy(no_retry)
                 .build()
                 .expect("wallets"),
             waas: WaasClient::builder()
                 .base_url(base)
                 .credentials("user", "pass")
-                .rate_limits_enabled(false)
+                .rate_limits_enabled(on)
+                .rate_limit(walletkit::waas::rate_class::TRANSACTIONS, never)
+                .rate_limit(walletkit::waas::rate_class::LOGIN, never)
                 .retry_policy(no_retry)
                 .build()
                 .expect("waas"),
@@ -646,19 +658,34 @@ fn report(name: &str, concurrency: u32, raw: Figures, kit: Figures) {
 }
 
 fn decode_figures<F: Fn() -> usize>(decode: F) -> (f64, f64) {
-    const N: u32 = 2_000;
-    for _ in 0..50 {
+    let n: u32 = if quick() { 20 } else { 2_000 };
+    for _ in 0..n / 40 {
         std::hint::black_box(decode());
     }
     ALLOCS.store(0, Ordering::Relaxed);
     COUNT_HERE.with(|c| c.set(true));
     let (wall, cpu) = (Instant::now(), thread_cpu());
-    for _ in 0..N {
+    for _ in 0..n {
         std::hint::black_box(decode());
     }
     let cpu = (thread_cpu() - cpu).max(Duration::from_nanos(1)).min(wall.elapsed().max(Duration::from_nanos(1)));
     COUNT_HERE.with(|c| c.set(false));
-    (cpu.as_secs_f64() * 1e6 / f64::from(N), ALLOCS.load(Ordering::Relaxed) as f64 / f64::from(N))
+    (cpu.as_secs_f64() * 1e6 / f64::from(n), ALLOCS.load(Ordering::Relaxed) as f64 / f64::from(n))
+}
+
+/// The raw side of a decode row, a function of its own so that callgrind
+/// counts each side's instructions apart (`callgrind_annotate --inclusive=yes
+/// | grep -E 'overhead::(raw|kit)_side'`, one row picked by name).
+#[inline(never)]
+fn raw_side(decode: &dyn Fn() -> usize) -> usize {
+    // Distinct bodies: identical ones would be folded into one symbol.
+    decode() + std::hint::black_box(0)
+}
+
+/// The walletkit side of a decode row; see [`raw_side`].
+#[inline(never)]
+fn kit_side(decode: &dyn Fn() -> usize) -> usize {
+    decode() + std::hint::black_box(1) - 1
 }
 
 fn decode_only() {
@@ -749,11 +776,29 @@ fn decode_only() {
         created_at: Option<String>,
     }
     let wallets = wallets_json(1, 100);
+    let invoice = std::fs::read_to_string("fixtures/milacoins/invoice.json").expect("invoice fixture");
+    let invoices = format!("[{}]", vec![invoice.trim(); 100].join(","));
+    let transfer: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string("fixtures/milta/transfer_scheduled.json").expect("transfer"))
+            .expect("transfer fixture");
+    let transfers = format!("[{}]", vec![transfer["data"].to_string(); 100].join(","));
+    /// Every field the document names for a transfer.
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    #[allow(dead_code)]
+    struct RawMiltaTransfer {
+        transfer_id: String,
+        external_id: Option<String>,
+        status: String,
+        scheduled_at: Option<String>,
+        amount: Option<f64>,
+        currency: Option<String>,
+    }
     let ledger = std::fs::read_to_string("fixtures/waas/transaction_response.json").expect("waas fixture");
     let ledger = format!("[{}]", vec![ledger.trim(); 100].join(","));
 
     type Decode<'a> = Box<dyn Fn() -> usize + 'a>;
-    let rows: [(&str, Decode<'_>, Decode<'_>); 4] = [
+    let rows: [(&str, Decode<'_>, Decode<'_>); 6] = [
         (
             "milta products",
             Box::new(|| {
@@ -775,6 +820,16 @@ fn decode_only() {
             }),
         ),
         (
+            "milta transfers",
+            Box::new(|| serde_json::from_str::<Vec<RawMiltaTransfer>>(&transfers).expect("raw").len()),
+            Box::new(|| serde_json::from_str::<Vec<walletkit::milta::Transfer>>(&transfers).expect("kit").len()),
+        ),
+        (
+            "milacoins invoices",
+            Box::new(|| serde_json::from_str::<Vec<RawInvoice>>(&invoices).expect("raw").len()),
+            Box::new(|| serde_json::from_str::<Vec<walletkit::milacoins::Invoice>>(&invoices).expect("kit").len()),
+        ),
+        (
             "wallets",
             Box::new(|| serde_json::from_str::<Vec<RawWallet>>(&wallets).expect("raw").len()),
             Box::new(|| serde_json::from_str::<Vec<walletkit::wallets::Wallet>>(&wallets).expect("kit").len()),
@@ -785,12 +840,12 @@ fn decode_only() {
             Box::new(|| serde_json::from_str::<Vec<walletkit::waas::Transaction>>(&ledger).expect("kit").len()),
         ),
     ];
-    for (name, raw, kit) in rows {
+    for (name, raw, kit) in rows.iter().filter(|row| picks(row.0)) {
         let (mut raw_us, mut raw_allocs, mut kit_us, mut kit_allocs) = (f64::MAX, f64::MAX, f64::MAX, f64::MAX);
-        for _ in 0..5 {
-            let (us, allocs) = decode_figures(&raw);
+        for _ in 0..if quick() { 1 } else { 5 } {
+            let (us, allocs) = decode_figures(|| raw_side(raw));
             (raw_us, raw_allocs) = (raw_us.min(us), raw_allocs.min(allocs));
-            let (us, allocs) = decode_figures(&kit);
+            let (us, allocs) = decode_figures(|| kit_side(kit));
             (kit_us, kit_allocs) = (kit_us.min(us), kit_allocs.min(allocs));
         }
         println!(
@@ -881,6 +936,23 @@ fn quick() -> bool {
     named().iter().any(|n| n == "quick")
 }
 
+/// `limiter`: walletkit's clients with their rate limiter on (limits set
+/// out of reach), to measure what the limiter itself costs.
+fn limiter() -> bool {
+    named().iter().any(|n| n == "limiter")
+}
+
+/// The concurrencies to run: `c1`, `c16`, `c64` pick; all three when none is named.
+fn concurrencies() -> Vec<u32> {
+    let named = named();
+    let picked: Vec<u32> = [1, 16, 64].into_iter().filter(|c| named.contains(&format!("c{c}"))).collect();
+    if picked.is_empty() {
+        vec![1, 16, 64]
+    } else {
+        picked
+    }
+}
+
 /// The names given after `--`: `cargo bench --bench overhead -- decode` runs
 /// one section (`calls`, `decode`, `paging`); other words pick the per-call
 /// scenarios whose name contains them (`-- calls wallets`).
@@ -896,7 +968,9 @@ fn wants(section: &str) -> bool {
 
 /// Whether per-call scenario `name` runs: all of them when none is picked.
 fn picks(name: &str) -> bool {
-    let words: Vec<String> = named().into_iter().filter(|n| !SECTIONS.contains(&n.as_str()) && n != "quick").collect();
+    let knobs = ["quick", "limiter", "c1", "c16", "c64"];
+    let words: Vec<String> =
+        named().into_iter().filter(|n| !SECTIONS.contains(&n.as_str()) && !knobs.contains(&n.as_str())).collect();
     words.is_empty() || words.iter().any(|w| name.contains(w.as_str()))
 }
 
@@ -967,7 +1041,7 @@ fn main() {
             ),
         ];
         for (name, raw_call, kit_call, calls) in scenarios.iter().filter(|s| wants("calls") && picks(s.0)) {
-            for concurrency in [1, 16, 64] {
+            for concurrency in concurrencies() {
                 // Six rounds, best of each side: a shared 2-core machine adds
                 // noise, never speed. With a fixed order the side that ran
                 // second measured up to 10-18 % better, so the order

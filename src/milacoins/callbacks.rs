@@ -245,14 +245,14 @@ mod tests {
     fn callbacks_read_from_the_query_a_json_body_or_a_form() {
         let c = get("http://me/h?event=cancel&invoice=inv%2D1&external=ORDER%201").unwrap();
         assert_eq!(
-            (c.event, c.invoice_id.unwrap().0, c.external_id.unwrap()),
+            (c.event, String::from(c.invoice_id.unwrap()), c.external_id.unwrap()),
             (CallbackEvent::Cancel, "inv-1".into(), "ORDER 1".into())
         );
 
         let json = br#"{"event":"complete","invoiceId":"i-2","externalID":"O-2"}"#;
         let c = parse_callback(&request("POST", "/h", Some("application/json"), json)).unwrap();
         assert_eq!(
-            (c.event, c.invoice_id.unwrap().0, c.external_id.unwrap()),
+            (c.event, String::from(c.invoice_id.unwrap()), c.external_id.unwrap()),
             (CallbackEvent::Complete, "i-2".into(), "O-2".into())
         );
 
@@ -274,7 +274,7 @@ mod tests {
         );
         let c = parse_callback(&req).unwrap();
         assert_eq!(
-            (c.event.clone(), c.invoice_id.clone().unwrap().0, c.external_id.as_deref()),
+            (c.event.clone(), String::from(c.invoice_id.clone().unwrap()), c.external_id.as_deref()),
             (CallbackEvent::Complete, "Q".into(), Some("E"))
         );
         let parts = parse_callback_parts(req.method(), req.uri(), req.headers(), req.body()).unwrap();

@@ -252,7 +252,7 @@ wire_object! {
     /// An invoice or payment page as MilaCoins created it.
     pub struct Invoice {
         /// MilaCoins' id.
-        pub id: InvoiceId = required ["id", "_id", "invoiceId", "invoiceID"],
+        pub id: InvoiceId = required ["id", "_id", "invoiceId", "invoiceID"] via InvoiceId,
         /// Wallet paid into.
         pub wallet: Option<String> = optional ["wallet"],
         /// Invoice amount.

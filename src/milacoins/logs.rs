@@ -22,7 +22,7 @@ wire_object! {
     /// One request your keys made, as the server recorded it.
     pub struct LogEntry {
         /// The entry's id (`id`, or `_id`, `logId`).
-        pub id: LogId = required ["id", "_id", "logId", "logID"],
+        pub id: LogId = required ["id", "_id", "logId", "logID"] via LogId,
         /// HTTP status the server answered with (a number, or a string holding one).
         pub status: Option<u16> = optional ["status", "statusCode"] via HttpStatus,
         /// Caller IP address.

@@ -65,7 +65,7 @@ wire_object! {
     /// A payment provider. The document gives no shape: every field is optional.
     pub struct ProviderInfo {
         /// Provider id (the `providerId` filter).
-        pub provider_id: Option<ProviderId> = optional ["providerId", "id"],
+        pub provider_id: Option<ProviderId> = optional ["providerId", "id"] via ProviderId,
         /// Display name.
         pub name: Option<String> = optional ["name"],
         /// Country served, when given.
@@ -78,11 +78,11 @@ wire_object! {
     /// every field is optional.
     pub struct Product {
         /// Product id, used in transfers and pricing.
-        pub product_id: Option<ProductId> = optional ["productId", "id"],
+        pub product_id: Option<ProductId> = optional ["productId", "id"] via ProductId,
         /// Display name (localised by `Accept-Language`).
         pub name: Option<String> = optional ["name"],
         /// Provider offering it.
-        pub provider_id: Option<ProviderId> = optional ["providerId"],
+        pub provider_id: Option<ProviderId> = optional ["providerId"] via ProviderId,
         /// Country (ISO 3166-1 alpha-2).
         pub country: Option<String> = optional ["country", "countryCode"],
         /// Currency (ISO 4217).

@@ -109,7 +109,7 @@ crate::wire::wire_object! {
     /// The parts of a webhook body that can name a transfer.
     struct WebhookBody {
         /// The transfer id.
-        pub transfer_id: Option<TransferId> = optional ["transferId", "transfer_id", "id"],
+        pub transfer_id: Option<TransferId> = optional ["transferId", "transfer_id", "id"] via TransferId,
         /// A wrapped payload.
         pub data: Option<Box<WebhookBody>> = optional ["data", "transfer"],
     }
@@ -127,7 +127,7 @@ mod tests {
 
     #[test]
     fn webhook_bodies_name_their_transfer_in_any_plausible_place() {
-        let id = |body: &str| transfer_id_in_webhook(body.as_bytes()).map(|t| t.0);
+        let id = |body: &str| transfer_id_in_webhook(body.as_bytes()).map(String::from);
         assert_eq!(id(r#"{"transferId":"T-1","status":"COMPLETED"}"#).as_deref(), Some("T-1"));
         assert_eq!(id(r#"{"event":"transfer.updated","data":{"transferId":9001}}"#).as_deref(), Some("9001"));
         assert_eq!(id(r#"{"transfer":{"id":"T-3"}}"#).as_deref(), Some("T-3"));

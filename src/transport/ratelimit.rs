@@ -214,7 +214,11 @@ impl LocalRateLimiter {
         let now = Instant::now();
         match window.reserve(now, latest) {
             Ok(slot) => {
-                tokio::time::sleep_until(slot).await;
+                // A slot that is already due starts at once: a sleep would
+                // wait for the timer's next tick (up to a millisecond).
+                if slot > now {
+                    tokio::time::sleep_until(slot).await;
+                }
                 Ok(slot - now)
             }
             Err(slot) => Err(Refusal::PastDeadline(slot - now)),
@@ -247,6 +251,19 @@ impl RateLimits {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn a_free_slot_is_granted_at_once_without_a_timer() {
+        use futures_util::FutureExt;
+        // A request with room in its window must not wait for the timer's
+        // next tick (a millisecond): that capped 16 tasks at 16 calls per
+        // millisecond with a limit far out of reach.
+        let limiter = LocalRateLimiter::default();
+        for _ in 0..3 {
+            let granted = limiter.acquire("s", "c", Rate::new(10, Duration::from_secs(1)), None).now_or_never();
+            assert_eq!(granted, Some(Ok(Duration::ZERO)));
+        }
+    }
 
     #[tokio::test]
     async fn a_window_past_what_the_clock_holds_refuses_instead_of_panicking() {

@@ -37,8 +37,13 @@ impl RawResponse {
     /// the references to reconcile by.
     pub fn json<T: DeserializeOwned>(&self) -> Result<T> {
         // Plain serde first: tracking the path costs allocations on every
-        // key, so it is paid only to explain a failure.
-        if let Ok(value) = serde_json::from_slice(&self.body) {
+        // key, so it is paid only to explain a failure. A UTF-8 body is
+        // checked once here instead of string by string by serde_json.
+        let first = match std::str::from_utf8(&self.body) {
+            Ok(text) => serde_json::from_str(text),
+            Err(_) => serde_json::from_slice(&self.body),
+        };
+        if let Ok(value) = first {
             return Ok(value);
         }
         let de = &mut serde_json::Deserializer::from_slice(&self.body);
@@ -61,9 +66,18 @@ impl RawResponse {
     /// `expected` items (the page size asked for, capped at 1,024), instead
     /// of grown and copied item by item. Errors as [`RawResponse::json`].
     pub(crate) fn json_list<T: DeserializeOwned>(&self, expected: usize) -> Result<Vec<T>> {
-        let de = &mut serde_json::Deserializer::from_slice(&self.body);
-        let read =
-            ListSeed::<T>::new(expected.min(1024)).deserialize(&mut *de).and_then(|items| de.end().map(|()| items));
+        let seed = ListSeed::<T>::new(expected.min(1024));
+        // A UTF-8 body is checked once here instead of string by string.
+        let read = match std::str::from_utf8(&self.body) {
+            Ok(text) => {
+                let de = &mut serde_json::Deserializer::from_str(text);
+                seed.deserialize(&mut *de).and_then(|items| de.end().map(|()| items))
+            }
+            Err(_) => {
+                let de = &mut serde_json::Deserializer::from_slice(&self.body);
+                seed.deserialize(&mut *de).and_then(|items| de.end().map(|()| items))
+            }
+        };
         match read {
             Ok(items) => Ok(items),
             // The general path explains the failure, with its JSON path.

@@ -143,13 +143,13 @@ wire_object! {
     /// as sent.
     pub struct Account {
         /// WaaS's id for the account.
-        pub account_id: AccountId = required ["account_id", "accountId", "id"],
+        pub account_id: AccountId = required ["account_id", "accountId", "id"] via AccountId,
         /// The account number transactions use.
-        pub account_number: AccountNumber = required ["account_number", "accountNumber"],
+        pub account_number: AccountNumber = required ["account_number", "accountNumber"] via AccountNumber,
         /// Name of the account.
         pub account_name: Option<String> = optional ["account_name"] via Text,
         /// The owning client, when reported.
-        pub client_code: Option<ClientCode> = optional ["client_code", "clientCode"],
+        pub client_code: Option<ClientCode> = optional ["client_code", "clientCode"] via ClientCode,
         /// The account type, when reported.
         pub account_type_code: Option<AccountTypeCode> = optional ["account_type_code"],
         /// Currency, e.g. `KES`.

@@ -190,9 +190,9 @@ wire_object! {
     /// as numbers), digit for digit.
     pub struct Client {
         /// WaaS's id for the profile.
-        pub client_id: ClientId = required ["client_id", "clientId", "id"],
+        pub client_id: ClientId = required ["client_id", "clientId", "id"] via ClientId,
         /// The generated client code, used to open accounts and services.
-        pub client_code: ClientCode = required ["client_code", "clientCode"],
+        pub client_code: ClientCode = required ["client_code", "clientCode"] via ClientCode,
         /// Name of the client.
         pub client_name: Option<String> = optional ["client_name"] via Text,
         /// Email of the client.

@@ -174,15 +174,15 @@ wire_object! {
     /// from numbers or strings.
     pub struct ClientService {
         /// WaaS's id for the service.
-        pub client_service_id: ClientServiceId = required ["client_service_id", "clientServiceId", "id"],
+        pub client_service_id: ClientServiceId = required ["client_service_id", "clientServiceId", "id"] via ClientServiceId,
         /// The generated code transactions use.
-        pub client_service_code: ClientServiceCode = required ["client_service_code", "clientServiceCode"],
+        pub client_service_code: ClientServiceCode = required ["client_service_code", "clientServiceCode"] via ClientServiceCode,
         /// The owning client.
-        pub client_code: Option<ClientCode> = optional ["client_code", "clientCode"],
+        pub client_code: Option<ClientCode> = optional ["client_code", "clientCode"] via ClientCode,
         /// Name of the service.
         pub client_service_name: Option<String> = optional ["client_service_name"] via Text,
         /// Kind of service.
-        pub service_code: Option<ServiceCode> = optional ["service_code", "serviceCode"],
+        pub service_code: Option<ServiceCode> = optional ["service_code", "serviceCode"] via ServiceCode,
         /// Whether a fee is charged (`true`/`false`, or `1`/`0`).
         pub has_transaction_fee: Option<bool> = optional ["has_transaction_fee"] via Flag,
         /// How the fee is computed.

@@ -44,7 +44,7 @@ impl SourceTransactionId {
     /// `0b9f3c1e-6f0e-4b8e-9c39-5d1f2a7c8e41`). Store it before sending, so a
     /// lost answer can be reconciled.
     pub fn generate() -> Self {
-        SourceTransactionId(uuid::Uuid::new_v4().to_string())
+        SourceTransactionId::from(uuid::Uuid::new_v4().to_string())
     }
 }
 
@@ -246,9 +246,9 @@ wire_object! {
     /// `transaction_id`) keeps its first value.
     pub struct Transaction {
         /// WaaS's id for this entry.
-        pub transaction_id: TransactionId = required ["transaction_id", "transactionId", "id"],
+        pub transaction_id: TransactionId = required ["transaction_id", "transactionId", "id"] via TransactionId,
         /// The account the entry is on.
-        pub account: AccountNumber = required ["account", "account_number", "accountNumber"],
+        pub account: AccountNumber = required ["account", "account_number", "accountNumber"] via AccountNumber,
         /// The client service it was processed under.
         pub client_service: Option<ClientServiceCode> =
             optional ["client_service", "client_service_code", "clientServiceCode"],
@@ -263,7 +263,7 @@ wire_object! {
         /// Balance after the entry.
         pub current_balance: Decimal = required ["current_balance"] via Money,
         /// The other account involved, when any.
-        pub other_party_account: Option<AccountNumber> = optional ["other_party_account"],
+        pub other_party_account: Option<AccountNumber> = optional ["other_party_account"] via AccountNumber,
         /// The other party's transaction hash (`N/A` when none).
         pub other_party_transaction_hash: Option<String> = optional ["other_party_transaction_hash"] via Text,
         /// Where the transaction came from.

@@ -4,7 +4,7 @@
 use super::client::{paths, rate_class, WalletsApi, WalletsClient};
 use crate::client::Listing;
 use crate::error::Result;
-use crate::transport::paginate::{Answer, ItemKey, Keyed, PageQuery};
+use crate::transport::paginate::{Answer, ItemKey, PageQuery};
 use crate::transport::path::with_id;
 use crate::wire::money::{Decimal, Money};
 use crate::wire::string_id;
@@ -31,13 +31,13 @@ string_id!(
 
 impl From<u64> for WalletId {
     fn from(id: u64) -> Self {
-        WalletId(id.to_string())
+        WalletId(smol_str::format_smolstr!("{id}"))
     }
 }
 
 impl From<u64> for CurrencyId {
     fn from(id: u64) -> Self {
-        CurrencyId(id.to_string())
+        CurrencyId(smol_str::format_smolstr!("{id}"))
     }
 }
 
@@ -70,9 +70,9 @@ wire_object! {
     /// the name and currency code its listing filters by, when sent.
     pub struct Wallet {
         /// Unique wallet id (`id`; `wallet_id` and `walletId` read too).
-        pub id: WalletId = required ["id", "wallet_id", "walletId"],
+        pub id: WalletId = required ["id", "wallet_id", "walletId"] via WalletId,
         /// The wallet's currency (`currency_id`, or `currencyId`).
-        pub currency_id: CurrencyId = required ["currency_id", "currencyId"],
+        pub currency_id: CurrencyId = required ["currency_id", "currencyId"] via CurrencyId,
         /// Current balance, exact from a JSON number or string. Negative for
         /// an overdrawn POSTPAID wallet; no fraction for zero-decimal currencies.
         pub amount: Decimal = required ["amount", "balance"] via Money,
@@ -160,8 +160,8 @@ fn number<T: std::str::FromStr>(resp: &RawResponse, name: &str) -> Option<T> {
 /// that another follows (the paging rules decide that from the wallets).
 pub(crate) fn header_page(resp: &RawResponse, requested: u32, asked: u32) -> Result<Answer<Wallet>> {
     let wallets: Vec<Wallet> = resp.json_list(asked as usize)?;
-    let items = wallets.into_iter().map(|w| Keyed { key: ItemKey::id(w.id.as_str()), item: w }).collect();
-    let mut answer = Answer::new(items);
+    let keys = wallets.iter().map(|w| ItemKey::id(w.id.as_str())).collect();
+    let mut answer = Answer::from_parts(wallets, keys);
     answer.position = number(resp, "X-Page");
     answer.page_size = number(resp, "X-Per-Page");
     answer.total_items = number(resp, "X-Total-Count");

@@ -15,7 +15,7 @@ pub use rust_decimal::Decimal;
 use serde::{Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 
-use super::{with_raw_text, ViaOption, WireDecode};
+use super::{with_raw_text, with_raw_text_or_null, ViaOption, WireDecode};
 
 /// Parses a decimal from its textual form exactly, accepting exponent notation.
 ///
@@ -65,12 +65,21 @@ fn parse_plain(text: &str) -> Option<Decimal> {
         b'-' => (true, &bytes[1..]),
         _ => (false, bytes),
     };
-    let (mut mantissa, mut digits, mut point) = (0i128, 0usize, None);
+    // Up to 19 digits fit a `u64`, whose arithmetic is cheaper than
+    // `i128`'s; longer mantissas (to 28 digits) continue in `i128`.
+    let (mut small, mut wide, mut digits, mut point) = (0u64, 0i128, 0usize, None);
     for (i, &b) in body.iter().enumerate() {
         match b {
+            b'0'..=b'9' if digits < 19 => {
+                small = small * 10 + u64::from(b - b'0');
+                digits += 1;
+            }
             // Past 28 digits the mantissa could overflow: the general path.
             b'0'..=b'9' if digits < 28 => {
-                mantissa = mantissa * 10 + i128::from(b - b'0');
+                if digits == 19 {
+                    wide = i128::from(small);
+                }
+                wide = wide * 10 + i128::from(b - b'0');
                 digits += 1;
             }
             b'.' if point.is_none() && i > 0 => point = Some(i),
@@ -82,6 +91,12 @@ fn parse_plain(text: &str) -> Option<Decimal> {
         return None;
     }
     let scale = u32::try_from(point.map_or(0, |p| body.len() - p - 1)).ok()?;
+    if digits < 19 {
+        // Fewer than 19 digits are below 10^18, well inside `i64`.
+        let small = i64::try_from(small).ok()?;
+        return Decimal::try_new(if negative { -small } else { small }, scale).ok();
+    }
+    let mantissa = if digits == 19 { i128::from(small) } else { wide };
     Decimal::try_from_i128_with_scale(if negative { -mantissa } else { mantissa }, scale).ok()
 }
 
@@ -124,6 +139,10 @@ impl WireDecode for Money {
 
     fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
         with_raw_text(d, parse_json)
+    }
+
+    fn decode_option<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
+        with_raw_text_or_null(d, parse_json)
     }
 }
 

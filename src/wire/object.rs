@@ -16,6 +16,16 @@ pub(crate) trait WireDecode {
 
     /// Decodes a present, non-null value.
     fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<Self::Value, D::Error>;
+
+    /// Decodes a value that may be `null` (`None`). By default the
+    /// deserializer is asked about `null` first; a decoder that reads the raw
+    /// text overrides this to answer both in one visit.
+    fn decode_option<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Self::Value>, D::Error>
+    where
+        Self: Sized,
+    {
+        d.deserialize_option(ViaOption::<Self>(PhantomData))
+    }
 }
 
 /// Seed decoding an optional field through `W`: `null` is `None`.
@@ -31,7 +41,7 @@ impl<'de, W: WireDecode> DeserializeSeed<'de> for ViaOption<W> {
     type Value = Option<W::Value>;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<W::Value>, D::Error> {
-        d.deserialize_option(self)
+        W::decode_option(d)
     }
 }
 
@@ -140,7 +150,7 @@ macro_rules! wire_object {
         $vis:vis struct $name:ident {
             $(
                 $(#[$fmeta:meta])*
-                pub $field:ident : $ty:ty = $kind:ident [$($wire:literal),+ $(,)?] $(via $via:ty)?
+                pub $field:ident : $ty:ty = $kind:ident [$first:literal $(, $wire:literal)* $(,)?] $(via $via:ty)?
             ),* $(,)?
         }
     ) => {
@@ -176,8 +186,14 @@ macro_rules! wire_object {
                             // field that matched.
                             match &*key {
                                 $(
-                                    $($wire)|+ => {
-                                        let rank = $crate::wire::rank(&key, &[$($wire),+]).unwrap_or(0);
+                                    $first $(| $wire)* => {
+                                        // The document's spelling, by far the
+                                        // most common, ranks first without a look-up.
+                                        let rank = if &*key == $first {
+                                            0
+                                        } else {
+                                            $crate::wire::rank(&key, &[$first $(, $wire)*]).unwrap_or(0)
+                                        };
                                         let value = $crate::wire::wire_object!(@value map, $kind, $ty $(, $via)?);
                                         $field.offer(rank, value);
                                     }
@@ -186,7 +202,7 @@ macro_rules! wire_object {
                             }
                         }
                         Ok($name {
-                            $( $field: $crate::wire::wire_object!(@finish $field, $kind, $($wire),+), )*
+                            $( $field: $crate::wire::wire_object!(@finish $field, $kind, $first), )*
                             extra,
                         })
                     }
@@ -213,11 +229,11 @@ macro_rules! wire_object {
         $map.next_value_seed($crate::wire::ViaOption::<$via>::new())?
     };
 
-    (@finish $slot:ident, required, $first:literal $(, $rest:literal)*) => {
+    (@finish $slot:ident, required, $first:literal) => {
         $slot.take().ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field($first))?
     };
-    (@finish $slot:ident, optional, $($wire:literal),+) => { $slot.take().flatten() };
-    (@finish $slot:ident, default, $($wire:literal),+) => { $slot.take().unwrap_or_default() };
+    (@finish $slot:ident, optional, $first:literal) => { $slot.take().flatten() };
+    (@finish $slot:ident, default, $first:literal) => { $slot.take().unwrap_or_default() };
 }
 pub(crate) use wire_object;
 

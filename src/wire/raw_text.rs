@@ -30,6 +30,16 @@ where
     d.deserialize_newtype_struct(RAW_VALUE_TOKEN, RawTextVisitor(read))
 }
 
+/// [`with_raw_text`] for a value that may be `null`: `None` for `null`,
+/// `read`'s answer otherwise, in one visit of the value.
+pub(crate) fn with_raw_text_or_null<'de, D, T, F>(d: D, read: F) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    F: FnOnce(&str) -> Result<T, String>,
+{
+    with_raw_text(d, |text| if text == "null" { Ok(None) } else { read(text).map(Some) })
+}
+
 struct RawTextVisitor<F>(F);
 
 impl<'de, T, F: FnOnce(&str) -> Result<T, String>> Visitor<'de> for RawTextVisitor<F> {

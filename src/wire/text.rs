@@ -4,7 +4,7 @@ use serde::{de, Deserialize, Deserializer};
 
 use crate::redact::excerpt;
 
-use super::{with_raw_text, RawJson, WireDecode};
+use super::{with_raw_text, with_raw_text_or_null, RawJson, WireDecode};
 
 /// Reads a JSON string or a number as text, digit for digit (`"101"`, `101`
 /// and `254712345678901234567890` all read as written), so an identifier's
@@ -15,13 +15,24 @@ impl WireDecode for Text {
     type Value = String;
 
     fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-        with_raw_text(d, |text| match text.as_bytes().first() {
+        with_raw_text(d, Text::read)
+    }
+
+    fn decode_option<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+        with_raw_text_or_null(d, Text::read)
+    }
+}
+
+impl Text {
+    /// The text in a raw JSON value: a string's content or a number's text.
+    fn read(text: &str) -> Result<String, String> {
+        match text.as_bytes().first() {
             // Without escapes the text between the quotes is the value.
             Some(b'"') if !text.contains('\\') && text.len() >= 2 => Ok(text[1..text.len() - 1].to_string()),
             Some(b'"') => serde_json::from_str(text).map_err(|e| e.to_string()),
             Some(b'-' | b'0'..=b'9') => Ok(text.to_string()),
             _ => Err(format!("expected a string or a number, got {}", excerpt(text.as_bytes()))),
-        })
+        }
     }
 }
 

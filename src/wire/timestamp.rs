@@ -11,7 +11,7 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use serde::{Deserializer, Serializer};
 
-use super::{with_raw_text, WireDecode};
+use super::{with_raw_text, with_raw_text_or_null, WireDecode};
 
 /// Epoch values at or above this are milliseconds: 1e11 seconds is the year
 /// 5138, 1e11 milliseconds is March 1973.
@@ -68,11 +68,20 @@ impl WireDecode for Stamp {
     type Value = Timestamp;
 
     fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<Timestamp, D::Error> {
-        with_raw_text(d, |raw| {
-            Ok(match parse_raw(raw) {
-                Ok(at) => Timestamp::At(at),
-                Err(_) => Timestamp::Unparsed(raw.to_string()),
-            })
+        with_raw_text(d, Stamp::read)
+    }
+
+    fn decode_option<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Timestamp>, D::Error> {
+        with_raw_text_or_null(d, Stamp::read)
+    }
+}
+
+impl Stamp {
+    /// The timestamp in a raw JSON value, or the value kept as sent.
+    fn read(raw: &str) -> Result<Timestamp, String> {
+        Ok(match parse_raw(raw) {
+            Ok(at) => Timestamp::At(at),
+            Err(_) => Timestamp::Unparsed(raw.to_string()),
         })
     }
 }
@@ -85,6 +94,10 @@ impl WireDecode for Strict {
 
     fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
         with_raw_text(d, parse_raw)
+    }
+
+    fn decode_option<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
+        with_raw_text_or_null(d, parse_raw)
     }
 }
 
@@ -104,6 +117,10 @@ pub(crate) mod iso8601 {
 /// A raw JSON value: a number is an epoch, a string is text.
 fn parse_raw(raw: &str) -> Result<DateTime<Utc>, String> {
     if raw.starts_with('"') {
+        // Without escapes the text between the quotes is the value.
+        if raw.len() >= 2 && !raw.contains('\\') {
+            return parse_text(&raw[1..raw.len() - 1]);
+        }
         let text: Cow<'_, str> = serde_json::from_str(raw).map_err(|e| e.to_string())?;
         parse_text(&text)
     } else {
@@ -113,6 +130,17 @@ fn parse_raw(raw: &str) -> Result<DateTime<Utc>, String> {
 
 /// Reads an epoch number in seconds or milliseconds, fractions allowed.
 fn parse_epoch(text: &str) -> Result<DateTime<Utc>, String> {
+    // A whole number (the usual form) in integer arithmetic.
+    if let Ok(whole) = text.parse::<i64>() {
+        let (secs, nanos) = if whole.unsigned_abs() >= MILLIS_THRESHOLD.unsigned_abs() {
+            (whole.div_euclid(1_000), whole.rem_euclid(1_000) * 1_000_000)
+        } else {
+            (whole, 0)
+        };
+        let out_of_range = || format!("epoch timestamp `{text}` is out of range");
+        return DateTime::from_timestamp(secs, u32::try_from(nanos).map_err(|_| out_of_range())?)
+            .ok_or_else(out_of_range);
+    }
     let value = super::money::parse(text).map_err(|_| format!("`{text}` is not an epoch timestamp"))?;
     let per_unit = if value.abs() >= Decimal::from(MILLIS_THRESHOLD) { 1_000_000 } else { 1_000_000_000 };
     let out_of_range = || format!("epoch timestamp `{text}` is out of range");
@@ -205,6 +233,18 @@ mod tests {
         assert_eq!(serde_json::to_string(&At(at)).unwrap(), r#""2024-07-29T12:34:56Z""#);
         let at = DateTime::parse_from_rfc3339("2024-07-29T14:34:56.789123+02:00").unwrap().with_timezone(&Utc);
         assert_eq!(serde_json::to_string(&At(at)).unwrap(), r#""2024-07-29T12:34:56.789Z""#);
+    }
+
+    #[test]
+    fn whole_epochs_read_alike_in_integer_and_decimal_arithmetic() {
+        for whole in ["1658411149000", "1658411149", "-1658411149001", "99999999999", "100000000000", "0", "-1"] {
+            let fraction = format!("{whole}.0");
+            assert_eq!(parse_epoch(whole), parse_epoch(&fraction), "{whole}");
+            assert!(parse_epoch(whole).is_ok(), "{whole}");
+        }
+        assert_eq!(parse_epoch("1658411149123").unwrap().timestamp_millis(), 1_658_411_149_123);
+        assert!(parse_epoch(&i64::MIN.to_string()).is_err());
+        assert!(parse_epoch(&i64::MAX.to_string()).is_err());
     }
 
     #[test]

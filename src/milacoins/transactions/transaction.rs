@@ -96,7 +96,7 @@ wire_object! {
     /// A payment received against an invoice.
     pub struct Transaction {
         /// MilaCoins' id.
-        pub id: TransactionId = required ["id", "_id", "transactionId", "transactionID"],
+        pub id: TransactionId = required ["id", "_id", "transactionId", "transactionID"] via TransactionId,
         /// Receipt number (typed Number; read from a number or a string, digit for digit).
         pub receipt_id: Option<String> = optional ["receiptID", "receiptId"] via Text,
         /// Transaction type, as sent (the document lost its values).

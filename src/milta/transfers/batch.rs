@@ -92,7 +92,7 @@ wire_object! {
     /// Just enough of an unreadable entry to reconcile it.
     struct ExternalIdOnly {
         /// Your reference.
-        pub external_id: Option<ExternalId> = optional ["externalId"],
+        pub external_id: Option<ExternalId> = optional ["externalId"] via ExternalId,
     }
 }
 
@@ -122,11 +122,11 @@ wire_object! {
     /// A batch entry as sent.
     struct BatchEntryWire {
         /// Your reference.
-        pub external_id: ExternalId = required ["externalId"],
+        pub external_id: ExternalId = required ["externalId"] via ExternalId,
         /// State.
         pub status: TransferStatus = required ["status"],
         /// Milta's id.
-        pub transfer_id: Option<TransferId> = optional ["transferId", "id"],
+        pub transfer_id: Option<TransferId> = optional ["transferId", "id"] via TransferId,
         /// A message.
         pub message: Option<String> = optional ["message"],
         /// A reason.

@@ -44,9 +44,9 @@ wire_object! {
     /// A transfer as the server reports it (the document's shape).
     pub struct Transfer {
         /// Milta's id.
-        pub transfer_id: TransferId = required ["transferId", "id"],
+        pub transfer_id: TransferId = required ["transferId", "id"] via TransferId,
         /// Your reference.
-        pub external_id: Option<ExternalId> = optional ["externalId"],
+        pub external_id: Option<ExternalId> = optional ["externalId"] via ExternalId,
         /// Current state.
         pub status: TransferStatus = required ["status"],
         /// When a deferred transfer executes.

@@ -4,9 +4,10 @@
 use std::collections::HashSet;
 use std::hash::{DefaultHasher, Hasher};
 
-use serde::de::{DeserializeOwned, Error as _};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
-use serde_json::value::RawValue;
+
+use crate::wire::with_raw_text;
 
 /// An item's identity in a listing: 128 bits of SipHash over its id or its
 /// raw JSON, so remembering every item yielded costs 16 bytes each, not a
@@ -17,9 +18,21 @@ use serde_json::value::RawValue;
 pub(crate) struct ItemKey(u128);
 
 impl ItemKey {
-    /// The identity of an item with this id.
+    /// The identity of an item with this id. An id of up to 15 bytes (most
+    /// are: a Wallets page is 100 of them) is its own key, its bytes and
+    /// length packed into the 128 bits: exact, and no hashing. A packed key
+    /// equals a digest only by the same 128-bit chance as two digests.
     pub(crate) fn id(id: &str) -> Self {
-        Self::digest(b'i', id.as_bytes())
+        let bytes = id.as_bytes();
+        match u8::try_from(bytes.len()) {
+            Ok(len) if len <= 15 => {
+                let mut packed = [0u8; 16];
+                packed[..bytes.len()].copy_from_slice(bytes);
+                packed[15] = 0x80 | len;
+                ItemKey(u128::from_le_bytes(packed))
+            }
+            _ => Self::digest(b'i', bytes),
+        }
     }
 
     /// The identity of an item without an id: its raw JSON text.
@@ -71,11 +84,14 @@ pub(crate) struct Keyed<T> {
 }
 
 impl<'de, T: DeserializeOwned + Identify> Deserialize<'de> for Keyed<T> {
+    /// The raw text is read in place (borrowed from the body, not copied
+    /// into a `Box<RawValue>` per item).
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let raw = <Box<RawValue>>::deserialize(d)?;
-        let item: T = serde_json::from_str(raw.get()).map_err(D::Error::custom)?;
-        let key = item.identity().map_or_else(|| ItemKey::content(raw.get()), ItemKey::id);
-        Ok(Keyed { item, key })
+        with_raw_text(d, |raw| {
+            let item: T = serde_json::from_str(raw).map_err(|e| e.to_string())?;
+            let key = item.identity().map_or_else(|| ItemKey::content(raw), ItemKey::id);
+            Ok(Keyed { item, key })
+        })
     }
 }
 
@@ -112,6 +128,17 @@ mod tests {
         assert_eq!(k[2], k[3], "same raw text without an id");
         assert_ne!(k[3], k[4]);
         assert_ne!(ItemKey::id("1"), ItemKey::content("1"), "an id never equals a raw text");
+        // Packed short ids and hashed long ones: every length, trailing NULs
+        // and a shared prefix all keep ids apart.
+        let ids: Vec<String> = (0..=17)
+            .map(|n| "7".repeat(n))
+            .chain(
+                ["a", "a\0", "a\0\0", "101", "0101", "1010", "123456789012345", "1234567890123456"].map(String::from),
+            )
+            .collect();
+        let distinct: HashSet<ItemKey> = ids.iter().map(|id| ItemKey::id(id)).collect();
+        assert_eq!(distinct.len(), ids.len());
+        assert_eq!(ItemKey::id("101"), ItemKey::id(&String::from("101")));
         assert_eq!(keys[0].item.id.as_deref(), Some("a"));
     }
 

@@ -54,7 +54,11 @@ impl<T> Page<T> {
 /// One page as a provider reads it: the items with their identities, and
 /// what the server says of the position and the totals (hints only).
 pub(crate) struct Answer<T> {
-    pub items: Vec<Keyed<T>>,
+    /// The items, in the server's order; `keys` holds their identities in
+    /// the same order. Kept apart so that a page handed out whole (`get`)
+    /// moves its `Vec` instead of copying every item out of a pair.
+    pub items: Vec<T>,
+    pub keys: Vec<ItemKey>,
     /// The server's echo of the position (its page number, or its skip).
     pub position: Option<u64>,
     /// The server says no page follows (`X-Has-More: false`, totals reached).
@@ -66,8 +70,14 @@ pub(crate) struct Answer<T> {
 
 impl<T> Answer<T> {
     /// An answer of `items` with no hints; providers then set what they read.
-    pub(crate) fn new(items: Vec<Keyed<T>>) -> Self {
-        Answer { items, position: None, says_last: false, page_size: None, total_items: None, total_pages: None }
+    pub(crate) fn new(keyed: Vec<Keyed<T>>) -> Self {
+        let (keys, items) = keyed.into_iter().map(|k| (k.key, k.item)).unzip();
+        Answer::from_parts(items, keys)
+    }
+
+    /// An answer of `items` whose identities are `keys`, in the same order.
+    pub(crate) fn from_parts(items: Vec<T>, keys: Vec<ItemKey>) -> Self {
+        Answer { items, keys, position: None, says_last: false, page_size: None, total_items: None, total_pages: None }
     }
 
     /// Whether the totals say page `number` of `asked` items is the last:
@@ -92,7 +102,7 @@ impl<T> Answer<T> {
         };
         let next = rules::next_page(facts).ok().and_then(|()| number.checked_add(1));
         Page {
-            items: self.items.into_iter().map(|k| k.item).collect(),
+            items: self.items,
             page: number,
             page_size: self.page_size,
             total_items: self.total_items,

@@ -8,7 +8,7 @@ use futures_util::stream::FuturesOrdered;
 use futures_util::{stream, StreamExt, TryStreamExt};
 use sync_wrapper::SyncStream;
 
-use super::identity::{Keyed, Seen};
+use super::identity::Seen;
 use super::rules::{next_page, request_allowance, PageFacts};
 use super::{Answer, ItemStream};
 use crate::error::{Error, Provider, Result};
@@ -146,10 +146,10 @@ where
     /// Takes the answer for page `expected`: the items not yielded before,
     /// and whether to go on.
     fn admit(&mut self, answer: Answer<T>) -> Vec<T> {
-        let Answer { items, position, says_last, total_pages, .. } = answer;
+        let Answer { items, keys, position, says_last, total_pages, .. } = answer;
         let received = items.len();
         let mut fresh = Vec::with_capacity(received);
-        for Keyed { item, key } in items {
+        for (item, key) in items.into_iter().zip(keys) {
             if self.seen.admit(key) {
                 fresh.push(item);
             }

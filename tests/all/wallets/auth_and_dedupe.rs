@@ -305,6 +305,50 @@ fn ids_read_from_numbers_and_strings_alike() {
 }
 
 #[test]
+fn ids_are_kept_digit_for_digit_at_every_length() {
+    // 20 digits (past u64), 23 (the longest kept inline), 24 and 40 (kept
+    // on the heap), negative and exponent forms: each as written, whether
+    // sent as a number or a string.
+    for digits in [
+        "18446744073709551616",
+        "12345678901234567890123",
+        "123456789012345678901234",
+        "1234567890123456789012345678901234567890",
+        "-42",
+        "1e3",
+        "0",
+    ] {
+        let number = wallet(&format!(r#"{{"id":{digits},"currency_id":{digits},"amount":1,"type":"PREPAID"}}"#));
+        let string = wallet(&format!(r#"{{"id":"{digits}","currency_id":"{digits}","amount":1,"type":"PREPAID"}}"#));
+        assert_eq!(number.id.as_str(), digits);
+        assert_eq!(number.currency_id.as_str(), digits);
+        assert_eq!(number, string, "{digits}");
+        assert_eq!(String::from(number.id.clone()), digits);
+        assert_eq!(serde_json::to_string(&number.id).unwrap(), format!(r#""{digits}""#));
+    }
+    assert_eq!(
+        wallet(r#"{"id":18446744073709551615,"currency_id":1,"amount":1,"type":"PREPAID"}"#).id.as_u64(),
+        Some(u64::MAX)
+    );
+    assert_eq!(wallet(r#"{"id":"w-\u00e9\"1","currency_id":1,"amount":1,"type":"PREPAID"}"#).id, "w-é\"1");
+    assert_eq!(WalletId::from(u64::MAX).as_str(), "18446744073709551615");
+    // `null` is absent, and an absent required id is an error.
+    let err = serde_json::from_str::<Wallet>(r#"{"id":null,"currency_id":1,"amount":1,"type":"PREPAID"}"#).unwrap_err();
+    assert!(err.to_string().contains("missing field `id`"), "{err}");
+    let err = serde_json::from_str::<Wallet>(r#"{"id":true,"currency_id":1,"amount":1,"type":"PREPAID"}"#).unwrap_err();
+    assert!(err.to_string().contains("expected a string or a number"), "{err}");
+}
+
+#[test]
+fn a_wallet_is_no_bigger_than_its_fields_need() {
+    // Two 24-byte inline ids, a 16-byte Decimal, the 24-byte type, two
+    // optional strings and an 8-byte `extra`: 144 bytes (it was 160).
+    assert!(std::mem::size_of::<Wallet>() <= 144, "{}", std::mem::size_of::<Wallet>());
+    assert_eq!(std::mem::size_of::<WalletId>(), 24);
+    assert_eq!(std::mem::size_of::<Option<WalletId>>(), 24);
+}
+
+#[test]
 fn null_optional_fields_and_unknown_fields() {
     let w = wallet(
         r#"{"id":1,"currency_id":1,"amount":1,"type":"PREPAID","name":null,"currency":null,
