@@ -12,12 +12,12 @@ use walletkit::milacoins::{InvoiceRequest, WalletName};
 use walletkit::sandbox::{CallbackMethod, Faults, Sandbox, SandboxClient as _, SandboxConfig, Trigger};
 use walletkit::waas::{
     AccountName, AccountRequest, AccountStatus, AccountTransferRequest, AccountTransferRequired, AccountTypeCode,
-    ClientRequest, ClientRequired, ClientServiceRequest, ClientServiceRequired, ServiceCode, SourceTransactionId,
-    TransactionRequest, TransactionSource,
+    ClientServiceRequest, ClientServiceRequired, ServiceCode, SourceTransactionId, TransactionRequest,
+    TransactionSource,
 };
 use walletkit::Decimal;
 
-use crate::support::fast;
+use crate::support::{fast, waas_client_request};
 
 async fn sandbox(spec: &str) -> Sandbox {
     Sandbox::start(SandboxConfig::default().with_fault_spec(spec).unwrap()).await.unwrap()
@@ -244,21 +244,7 @@ async fn a_milacoins_invoice_whose_answer_is_lost_is_outcome_unknown_and_booked_
 async fn waas_money_movements_whose_answer_is_lost_are_outcome_unknown_and_booked_once() {
     let sb = sandbox("none").await;
     let waas = sb.waas().client_builder().retry_policy(fast()).build().unwrap();
-    let client = waas
-        .clients()
-        .create(&ClientRequest::new(ClientRequired {
-            client_name: "E2E".into(),
-            client_email: "e2e@example.com".into(),
-            client_phone_number: "254700000000".into(),
-            contact_person_name: "Admin".into(),
-            contact_person_email: "a@example.com".into(),
-            contact_person_msisdn: "254700000000".into(),
-            business_pin: "PIN".into(),
-            country: "Kenya".into(),
-            is_active: true,
-        }))
-        .await
-        .unwrap();
+    let client = waas.clients().create(&waas_client_request("E2E")).await.unwrap();
     let account = |name: &str| {
         AccountRequest::new(
             client.client_code.clone(),

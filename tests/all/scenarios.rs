@@ -18,13 +18,13 @@ use walletkit::sandbox::{
     Faults, InvoiceEnd, Sandbox, SandboxClient as _, SandboxConfig, TransferMatch, TransferOutcome, Trigger, WaasMatch,
 };
 use walletkit::waas::{
-    AccountName, AccountNumber, AccountRequest, AccountStatus, AccountTypeCode, ClientRequest, ClientRequired,
-    ClientServiceCode, ClientServiceRequest, ClientServiceRequired, ServiceCode, SourceTransactionId,
-    TransactionRequest, TransactionSource, WaasClient,
+    AccountName, AccountNumber, AccountRequest, AccountStatus, AccountTypeCode, ClientServiceCode,
+    ClientServiceRequest, ClientServiceRequired, ServiceCode, SourceTransactionId, TransactionRequest,
+    TransactionSource, WaasClient,
 };
 use walletkit::{Decimal, ErrorKind};
 
-use crate::support::fast;
+use crate::support::{fast, waas_client_request};
 
 const DAY: Duration = Duration::from_secs(24 * 3600);
 
@@ -231,21 +231,7 @@ async fn milacoins_callbacks_are_confirmed_with_the_status_each_end_leaves() {
 /// A WaaS client, a client profile, a funded KES account and a service.
 async fn waas_account(sb: &Sandbox) -> (WaasClient, AccountNumber, ClientServiceCode) {
     let waas = sb.waas().client_builder().retry_policy(fast()).build().unwrap();
-    let client = waas
-        .clients()
-        .create(&ClientRequest::new(ClientRequired {
-            client_name: "Scenarios".into(),
-            client_email: "s@example.com".into(),
-            client_phone_number: "254700000000".into(),
-            contact_person_name: "Admin".into(),
-            contact_person_email: "a@example.com".into(),
-            contact_person_msisdn: "254700000000".into(),
-            business_pin: "PIN".into(),
-            country: "Kenya".into(),
-            is_active: true,
-        }))
-        .await
-        .unwrap();
+    let client = waas.clients().create(&waas_client_request("Scenarios")).await.unwrap();
     let account = AccountRequest::new(
         client.client_code.clone(),
         AccountTypeCode::FloatAccount,

@@ -19,13 +19,14 @@ use walletkit::milacoins::{InvoiceRequest, MilaCoinsClient, WalletName};
 use walletkit::milta::{rate_class, ExternalId, MiltaClient, PhoneNumber, ProductId, TransferRequest};
 use walletkit::sandbox::{Faults, Sandbox, SandboxClient as _, SandboxConfig};
 use walletkit::waas::{
-    AccountName, AccountNumber, AccountRequest, AccountStatus, AccountTypeCode, ClientRequest, ClientRequired,
-    ClientServiceCode, ClientServiceRequest, ClientServiceRequired, ServiceCode, SourceTransactionId,
-    TransactionRequest, TransactionSource, WaasClient,
+    AccountName, AccountNumber, AccountRequest, AccountStatus, AccountTypeCode, ClientServiceCode,
+    ClientServiceRequest, ClientServiceRequired, ServiceCode, SourceTransactionId, TransactionRequest,
+    TransactionSource, WaasClient,
 };
 use walletkit::{Decimal, Rate, RetryPolicy};
 
 use super::backend::TempDir;
+use crate::support::waas_client_request;
 
 const WORKER: &str = "journal::crash::worker";
 const TRANSFERS: u32 = 200;
@@ -131,21 +132,7 @@ async fn worker() {
 /// A WaaS client, an account and a service for the credits, made once.
 async fn waas_setup(sandbox: &Sandbox) -> (String, String) {
     let waas = sandbox.waas().client().unwrap();
-    let client = waas
-        .clients()
-        .create(&ClientRequest::new(ClientRequired {
-            client_name: "Crash".into(),
-            client_email: "crash@example.com".into(),
-            client_phone_number: "254700000000".into(),
-            contact_person_name: "Ops".into(),
-            contact_person_email: "ops@example.com".into(),
-            contact_person_msisdn: "254700000000".into(),
-            business_pin: "PIN".into(),
-            country: "Kenya".into(),
-            is_active: true,
-        }))
-        .await
-        .unwrap();
+    let client = waas.clients().create(&waas_client_request("Crash")).await.unwrap();
     let account = AccountRequest::new(
         client.client_code.clone(),
         AccountTypeCode::FloatAccount,

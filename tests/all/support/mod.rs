@@ -16,7 +16,7 @@ pub mod too_many;
 
 use std::time::Duration;
 
-use walletkit::waas::WaasClient;
+use walletkit::waas::{ClientRequest, ClientRequired, WaasClient};
 use walletkit::wallets::WalletsClient;
 use walletkit::{Decimal, RetryPolicy};
 use wiremock::MockServer;
@@ -39,4 +39,20 @@ pub fn waas_client(server: &MockServer) -> WaasClient {
 /// A Wallets client with the static token `tok-123` on `server`, retrying [`fast`].
 pub fn wallets_client(server: &MockServer) -> WalletsClient {
     WalletsClient::builder().base_url(server.uri()).token("tok-123").retry_policy(fast()).build().unwrap()
+}
+
+/// A WaaS client profile named `name` with every field the document
+/// requires, in values the sandbox accepts.
+pub fn waas_client_request(name: &str) -> ClientRequest {
+    ClientRequest::new(ClientRequired {
+        client_name: name.into(),
+        client_email: format!("{}@example.com", name.to_lowercase()),
+        client_phone_number: "254700000000".into(),
+        contact_person_name: "Admin".into(),
+        contact_person_email: "admin@example.com".into(),
+        contact_person_msisdn: "254700000000".into(),
+        business_pin: "PIN".into(),
+        country: "Kenya".into(),
+        is_active: true,
+    })
 }
