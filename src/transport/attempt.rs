@@ -30,8 +30,9 @@ pub(super) enum Failure {
     Answer { api: Box<ApiError>, headers: HeaderMap },
     /// The connection was never established: nothing was sent.
     Connect(reqwest::Error),
-    /// The request went out and no full answer came back.
-    NoAnswer { message: String, source: Option<reqwest::Error> },
+    /// The request went out and no full answer came back; `timed_out` when
+    /// a timeout (the attempt's, the read-idle one, the client's) ended it.
+    NoAnswer { message: String, source: Option<reqwest::Error>, timed_out: bool },
     /// The caller's client followed a redirect to `to` (its URL without the query).
     Redirected { api: Box<ApiError>, to: String },
 }
@@ -90,11 +91,16 @@ impl Attempted {
 }
 
 impl Failure {
+    /// An answer one of walletkit's own timers gave up on.
+    fn timeout(message: String) -> Self {
+        Failure::NoAnswer { message, source: None, timed_out: true }
+    }
+
     /// A lost answer; reqwest's error loses the URL (which may carry a
     /// query) before anything keeps it.
     fn no_answer(e: reqwest::Error) -> Self {
         let e = e.without_url();
-        Failure::NoAnswer { message: error_chain(&e), source: Some(e) }
+        Failure::NoAnswer { message: error_chain(&e), timed_out: e.is_timeout(), source: Some(e) }
     }
 
     /// What the decision table needs to know of it.
@@ -128,7 +134,7 @@ impl Failure {
         match self {
             Failure::Answer { api, .. } | Failure::Redirected { api, .. } => Error::Api(api),
             Failure::Connect(e) => Error::Connect { provider, message: error_chain(&e), source: Some(Box::new(e)) },
-            Failure::NoAnswer { message, source } => {
+            Failure::NoAnswer { message, source, .. } => {
                 Error::Network { provider, message, source: source.map(|e| Box::new(e) as BoxError) }
             }
         }
@@ -227,7 +233,7 @@ impl Transport {
         let result = match self.call.attempt_timeout_or(inner.options.attempt_timeout) {
             Some(t) => tokio::time::timeout(t, exchange)
                 .await
-                .unwrap_or_else(|_| Err(Failure::NoAnswer { message: format!("timed out after {t:?}"), source: None })),
+                .unwrap_or_else(|_| Err(Failure::timeout(format!("timed out after {t:?}")))),
             None => exchange.await,
         };
         result.unwrap_or_else(Attempted::Failed)
@@ -271,10 +277,7 @@ async fn next_chunk(
     };
     match tokio::time::timeout(idle, resp.chunk()).await {
         Ok(chunk) => chunk.map_err(Failure::no_answer),
-        Err(_) => Err(Failure::NoAnswer {
-            message: format!("no byte of the answer's body for {idle:?} (read-idle timeout)"),
-            source: None,
-        }),
+        Err(_) => Err(Failure::timeout(format!("no byte of the answer's body for {idle:?} (read-idle timeout)"))),
     }
 }
 

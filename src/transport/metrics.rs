@@ -213,10 +213,7 @@ mod on {
         match failure {
             Failure::Answer { api, .. } => Cow::Owned(api.status.to_string()),
             Failure::Connect(_) => Cow::Borrowed("connect_error"),
-            // The attempt timeout and the read-idle timeout.
-            Failure::NoAnswer { message, .. } if message.contains("timed out") || message.contains("read-idle") => {
-                Cow::Borrowed("timeout")
-            }
+            Failure::NoAnswer { timed_out: true, .. } => Cow::Borrowed("timeout"),
             Failure::NoAnswer { .. } => Cow::Borrowed("no_answer"),
             Failure::Redirected { .. } => Cow::Borrowed("redirected"),
             // A kind of failure added later, until it is named here.

@@ -232,3 +232,26 @@ fn a_rate_limiter_wait_is_recorded_in_seconds() {
     assert_eq!(seconds.len(), 2);
     assert!(seconds[0] < 0.05 && (0.1..1.0).contains(&seconds[1]), "{seconds:?}");
 }
+
+/// An attempt ended by the attempt timeout is `error.type=timeout`, not a
+/// lost answer of unknown kind (the read-idle timeout ends an attempt
+/// through the same `Failure::timeout`).
+#[test]
+fn an_attempt_ended_by_a_timer_is_error_type_timeout() {
+    let metrics = recorded(|| async {
+        let server = MockServer::start().await;
+        let slow = json(200, MILTA_BALANCE).set_delay(Duration::from_secs(5));
+        Mock::given(method("GET")).and(path("/balance")).respond_with(slow).mount(&server).await;
+        let milta = MiltaClient::builder()
+            .base_url(server.uri())
+            .credentials("key-id", "key-secret")
+            .attempt_timeout(Some(Duration::from_millis(50)))
+            .retry_policy(fast().max_retries(0))
+            .build()
+            .unwrap();
+        milta.account().balance().await.unwrap_err();
+    });
+    let durations = named(&metrics, REQUEST_DURATION);
+    assert_eq!(durations.len(), 1, "{metrics:#?}");
+    assert_eq!(durations[0].labels.get("error.type").map(String::as_str), Some("timeout"), "{metrics:#?}");
+}
