@@ -18,13 +18,11 @@ use walletkit::sandbox::{
     Faults, InvoiceEnd, Sandbox, SandboxClient as _, SandboxConfig, TransferMatch, TransferOutcome, Trigger, WaasMatch,
 };
 use walletkit::waas::{
-    AccountName, AccountNumber, AccountRequest, AccountStatus, AccountTypeCode, ClientServiceCode,
-    ClientServiceRequest, ClientServiceRequired, ServiceCode, SourceTransactionId, TransactionRequest,
-    TransactionSource, WaasClient,
+    AccountNumber, ClientServiceCode, SourceTransactionId, TransactionRequest, TransactionSource, WaasClient,
 };
 use walletkit::{Decimal, ErrorKind};
 
-use crate::support::{fast, waas_client_request};
+use crate::support::{self, fast};
 
 const DAY: Duration = Duration::from_secs(24 * 3600);
 
@@ -228,33 +226,11 @@ async fn milacoins_callbacks_are_confirmed_with_the_status_each_end_leaves() {
     assert_eq!(mismatch.fetched.as_deref(), Some("paidLate"), "{mismatch:?}");
 }
 
-/// A WaaS client, a client profile, a funded KES account and a service.
+/// A WaaS client, a client profile, an empty KES account and a service.
 async fn waas_account(sb: &Sandbox) -> (WaasClient, AccountNumber, ClientServiceCode) {
     let waas = sb.waas().client_builder().retry_policy(fast()).build().unwrap();
-    let client = waas.clients().create(&waas_client_request("Scenarios")).await.unwrap();
-    let account = AccountRequest::new(
-        client.client_code.clone(),
-        AccountTypeCode::FloatAccount,
-        AccountName::from("main"),
-        "KES",
-        Decimal::ZERO,
-        AccountStatus::Active,
-    );
-    let account = waas.accounts().create(&account).await.unwrap();
-    let service = waas
-        .client_services()
-        .create(&ClientServiceRequest::new(ClientServiceRequired {
-            client_code: client.client_code.clone(),
-            client_service_name: "svc".into(),
-            service_code: ServiceCode::from("CUSTOM_SERVICE"),
-            has_transaction_fee: false,
-            minimum_transaction_amount: Decimal::ONE,
-            maximum_transaction_amount: Decimal::new(10_000, 0),
-            is_active: true,
-        }))
-        .await
-        .unwrap();
-    (waas, account.account_number, service.client_service_code)
+    let (account, service) = support::waas_account(&waas, "Scenarios").await;
+    (waas, account, service)
 }
 
 fn movement(account: &AccountNumber, service: &ClientServiceCode, amount: i64) -> TransactionRequest {

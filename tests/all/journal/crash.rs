@@ -19,14 +19,12 @@ use walletkit::milacoins::{InvoiceRequest, MilaCoinsClient, WalletName};
 use walletkit::milta::{rate_class, ExternalId, MiltaClient, PhoneNumber, ProductId, TransferRequest};
 use walletkit::sandbox::{Faults, Sandbox, SandboxClient as _, SandboxConfig};
 use walletkit::waas::{
-    AccountName, AccountNumber, AccountRequest, AccountStatus, AccountTypeCode, ClientServiceCode,
-    ClientServiceRequest, ClientServiceRequired, ServiceCode, SourceTransactionId, TransactionRequest,
-    TransactionSource, WaasClient,
+    AccountNumber, ClientServiceCode, SourceTransactionId, TransactionRequest, TransactionSource, WaasClient,
 };
 use walletkit::{Decimal, Rate, RetryPolicy};
 
 use super::backend::TempDir;
-use crate::support::waas_client_request;
+use crate::support::waas_account;
 
 const WORKER: &str = "journal::crash::worker";
 const TRANSFERS: u32 = 200;
@@ -132,30 +130,8 @@ async fn worker() {
 /// A WaaS client, an account and a service for the credits, made once.
 async fn waas_setup(sandbox: &Sandbox) -> (String, String) {
     let waas = sandbox.waas().client().unwrap();
-    let client = waas.clients().create(&waas_client_request("Crash")).await.unwrap();
-    let account = AccountRequest::new(
-        client.client_code.clone(),
-        AccountTypeCode::FloatAccount,
-        AccountName::from("main"),
-        "KES",
-        Decimal::ZERO,
-        AccountStatus::Active,
-    );
-    let account = waas.accounts().create(&account).await.unwrap();
-    let service = waas
-        .client_services()
-        .create(&ClientServiceRequest::new(ClientServiceRequired {
-            client_code: client.client_code,
-            client_service_name: "credits".into(),
-            service_code: ServiceCode::from("CUSTOM_SERVICE"),
-            has_transaction_fee: false,
-            minimum_transaction_amount: Decimal::ONE,
-            maximum_transaction_amount: Decimal::new(100_000, 0),
-            is_active: true,
-        }))
-        .await
-        .unwrap();
-    (account.account_number.as_str().to_owned(), service.client_service_code.as_str().to_owned())
+    let (account, service) = waas_account(&waas, "Crash").await;
+    (account.as_str().to_owned(), service.as_str().to_owned())
 }
 
 fn worker_command(sandbox: &Sandbox, journal: &str, waas: &(String, String)) -> Command {

@@ -16,7 +16,10 @@ pub mod too_many;
 
 use std::time::Duration;
 
-use walletkit::waas::{ClientRequest, ClientRequired, WaasClient};
+use walletkit::waas::{
+    AccountName, AccountNumber, AccountRequest, AccountStatus, AccountTypeCode, ClientRequest, ClientRequired,
+    ClientServiceCode, ClientServiceRequest, ClientServiceRequired, ServiceCode, WaasClient,
+};
 use walletkit::wallets::WalletsClient;
 use walletkit::{Decimal, RetryPolicy};
 use wiremock::MockServer;
@@ -55,4 +58,33 @@ pub fn waas_client_request(name: &str) -> ClientRequest {
         country: "Kenya".into(),
         is_active: true,
     })
+}
+
+/// Through `waas`: a client profile named `name`, an empty KES float
+/// account and a service taking 1 to 100,000 per movement.
+pub async fn waas_account(waas: &WaasClient, name: &str) -> (AccountNumber, ClientServiceCode) {
+    let client = waas.clients().create(&waas_client_request(name)).await.unwrap();
+    let account = AccountRequest::new(
+        client.client_code.clone(),
+        AccountTypeCode::FloatAccount,
+        AccountName::from("main"),
+        "KES",
+        Decimal::ZERO,
+        AccountStatus::Active,
+    );
+    let account = waas.accounts().create(&account).await.unwrap();
+    let service = waas
+        .client_services()
+        .create(&ClientServiceRequest::new(ClientServiceRequired {
+            client_code: client.client_code,
+            client_service_name: format!("{name} service"),
+            service_code: ServiceCode::from("CUSTOM_SERVICE"),
+            has_transaction_fee: false,
+            minimum_transaction_amount: Decimal::ONE,
+            maximum_transaction_amount: Decimal::new(100_000, 0),
+            is_active: true,
+        }))
+        .await
+        .unwrap();
+    (account.account_number, service.client_service_code)
 }
